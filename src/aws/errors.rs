@@ -1,0 +1,200 @@
+//! Named predicates over AWS errors, and the conversion of SDK errors into `AwsError`s
+//! that say which call failed, on what, and what to do. No string matching elsewhere.
+
+use std::error::Error as StdError;
+use std::fmt::{Debug, Display};
+
+use aws_sdk_sqs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::error::{AwsError, AwsErrorKind, Error};
+
+const NOT_FOUND: &[&str] = &[
+    "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueDoesNotExist",
+    "NonExistentQueue",
+    "ResourceNotFoundException",
+    "ResourceNotFound",
+    "NoSuchEntity",
+    "NotFoundException",
+    "NotFound",
+];
+
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "UnauthorizedException",
+    "KMS.AccessDeniedException",
+];
+
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "AWS.SimpleQueueService.RequestThrottled",
+];
+
+const CREDENTIALS: &[&str] = &[
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+];
+
+pub fn is_not_found_code(code: Option<&str>) -> bool {
+    code.is_some_and(|c| NOT_FOUND.contains(&c))
+}
+
+pub fn is_access_denied_code(code: Option<&str>) -> bool {
+    code.is_some_and(|c| ACCESS_DENIED.contains(&c))
+}
+
+pub fn is_throttling_code(code: Option<&str>) -> bool {
+    code.is_some_and(|c| THROTTLING.contains(&c))
+}
+
+/// Is this SDK error "the resource does not exist"?
+pub fn is_not_found<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    is_not_found_code(err.code())
+}
+
+/// Is this SDK error "you may not do this"?
+pub fn is_access_denied<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    is_access_denied_code(err.code())
+}
+
+pub fn code_of<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<String> {
+    err.code().map(str::to_owned)
+}
+
+/// Converts an SDK error into an `AwsError` naming the action and resource.
+pub fn to_aws_error<E, R>(action: &'static str, resource: &dyn Display, err: &SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+    R: Debug,
+{
+    let code = err.code().map(str::to_owned);
+    let (kind, message) = match err {
+        SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, "no answer in time".to_owned()),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            (AwsErrorKind::Timeout, format!("no answer in time ({})", DisplayErrorContext(err)))
+        }
+        SdkError::DispatchFailure(failure) if failure.is_io() => {
+            (AwsErrorKind::Unreachable, format!("could not connect ({})", DisplayErrorContext(err)))
+        }
+        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
+            let text = DisplayErrorContext(err).to_string();
+            let kind = if text.to_ascii_lowercase().contains("credential") {
+                AwsErrorKind::Credentials
+            } else {
+                AwsErrorKind::Unreachable
+            };
+            (kind, text)
+        }
+        SdkError::ResponseError(_) => (AwsErrorKind::Service, DisplayErrorContext(err).to_string()),
+        _ => {
+            let c = code.as_deref();
+            let kind = if is_not_found_code(c) {
+                AwsErrorKind::NotFound
+            } else if is_access_denied_code(c) {
+                AwsErrorKind::AccessDenied
+            } else if is_throttling_code(c) {
+                AwsErrorKind::Throttling
+            } else if c.is_some_and(|c| CREDENTIALS.contains(&c)) {
+                AwsErrorKind::Credentials
+            } else if c.is_some_and(|c| c.contains("Invalid") || c.contains("Validation")) {
+                AwsErrorKind::InvalidRequest
+            } else {
+                AwsErrorKind::Service
+            };
+            let message = err.message().map(str::to_owned).unwrap_or_else(|| DisplayErrorContext(err).to_string());
+            (kind, message)
+        }
+    };
+    let resource = resource.to_string();
+    let hint = hint_for(kind, action, &resource);
+    AwsError { action, resource, kind, code, message: one_line(&message), hint }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn hint_for(kind: AwsErrorKind, action: &str, resource: &str) -> Option<String> {
+    Some(match kind {
+        AwsErrorKind::AccessDenied => format!("the caller needs `{action}` on {resource}: add it to your IAM policy"),
+        AwsErrorKind::NotFound => format!("check the name, the account and the region (--region) of {resource}"),
+        AwsErrorKind::Throttling => {
+            "AWS kept throttling after every retry: try again later or raise --max-attempts".to_owned()
+        }
+        AwsErrorKind::Timeout => {
+            "the endpoint did not answer in time: check --endpoint-url and the network, or raise --operation-timeout"
+                .to_owned()
+        }
+        AwsErrorKind::Unreachable => {
+            "could not reach the AWS endpoint: check --endpoint-url / AWS_ENDPOINT_URL and the network".to_owned()
+        }
+        AwsErrorKind::Credentials => {
+            "no valid AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
+                .to_owned()
+        }
+        AwsErrorKind::InvalidRequest | AwsErrorKind::Service => return None,
+    })
+}
+
+/// `.aws("sqs:CreateQueue", &name)?` at call sites: converts the SDK error into our `Error`.
+pub trait AwsResultExt<T> {
+    fn aws(self, action: &'static str, resource: &dyn Display) -> Result<T, Error>;
+    /// Like `aws`, but keeps the `AwsError` so callers can inspect its kind.
+    fn aws_err(self, action: &'static str, resource: &dyn Display) -> Result<T, AwsError>;
+}
+
+impl<T, E, R> AwsResultExt<T> for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+    R: Debug,
+{
+    fn aws(self, action: &'static str, resource: &dyn Display) -> Result<T, Error> {
+        self.aws_err(action, resource).map_err(Error::Aws)
+    }
+
+    fn aws_err(self, action: &'static str, resource: &dyn Display) -> Result<T, AwsError> {
+        self.map_err(|err| {
+            tracing::debug!(action, %resource, error = %DisplayErrorContext(&err), "AWS call failed");
+            to_aws_error(action, resource, &err)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates_know_the_codes() {
+        assert!(is_not_found_code(Some("AWS.SimpleQueueService.NonExistentQueue")));
+        assert!(is_not_found_code(Some("ResourceNotFoundException")));
+        assert!(is_not_found_code(Some("NoSuchEntity")));
+        assert!(!is_not_found_code(Some("AccessDenied")));
+        assert!(!is_not_found_code(None));
+        assert!(is_access_denied_code(Some("AccessDeniedException")));
+        assert!(is_throttling_code(Some("ThrottlingException")));
+        assert!(!is_throttling_code(Some("InternalFailure")));
+    }
+
+    #[test]
+    fn hints_name_the_action_and_resource() {
+        let hint = hint_for(AwsErrorKind::AccessDenied, "sqs:CreateQueue", "orders").unwrap();
+        assert!(hint.contains("sqs:CreateQueue") && hint.contains("orders"));
+        assert!(hint_for(AwsErrorKind::Service, "x", "y").is_none());
+    }
+}

@@ -1,0 +1,90 @@
+//! One `SdkConfig`, built from the global flags and the standard AWS chain, and the service
+//! clients built from it once and passed to every command.
+
+pub mod errors;
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
+
+pub use errors::{AwsResultExt, is_access_denied, is_not_found};
+
+use crate::error::Error;
+
+/// Where and how to talk to AWS: the validated global flags.
+#[derive(Clone, Debug, Default)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub max_attempts: Option<u32>,
+    pub connect_timeout: Duration,
+    pub operation_timeout: Duration,
+}
+
+/// Loads the one `SdkConfig` of this run. Fails with a usage error when no region is
+/// configured anywhere, before any request.
+pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Error> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Ok(name) = AppName::new(crate::APP_NAME) {
+        loader = loader.app_name(name);
+    }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(attempts) = settings.max_attempts {
+        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
+    }
+    // The per-attempt bound makes a hung endpoint fail; the whole-operation bound covers
+    // every retry of it, so one call can never take longer than attempts × attempt timeout.
+    let attempts = settings.max_attempts.unwrap_or(3).max(1);
+    loader = loader.timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(settings.connect_timeout)
+            .operation_attempt_timeout(settings.operation_timeout)
+            .operation_timeout(settings.operation_timeout * attempts + Duration::from_secs(20))
+            .build(),
+    );
+    let config = loader.load().await;
+    if config.region().is_none() {
+        return Err(Error::usage(
+            "no AWS region configured: pass --region, set AWS_REGION, or set a region in your profile",
+        ));
+    }
+    Ok(config)
+}
+
+/// Every service client this tool uses, built once from one `SdkConfig`.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub sqs: aws_sdk_sqs::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub kms: aws_sdk_kms::Client,
+    /// The region requests go to.
+    pub region: String,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Self {
+        Clients {
+            sqs: aws_sdk_sqs::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+        }
+    }
+}

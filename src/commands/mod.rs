@@ -1,0 +1,89 @@
+//! One file per command, each shaped `async fn run(ctx, settings) -> Result<Report>`, and the
+//! single dispatch `match` below.
+
+pub mod completions;
+pub mod queue_create;
+
+use std::sync::{Arc, Mutex};
+
+use crate::aws::{self, Clients};
+use crate::cli::{Cli, Command, QueueCommand};
+use crate::error::{Error, ExitStatus};
+use crate::output::{Output, Report};
+use crate::settings;
+
+/// What every command that talks to AWS gets: the clients, the output, and the journal.
+#[derive(Clone)]
+pub struct Ctx {
+    pub clients: Clients,
+    pub output: Output,
+    pub journal: Journal,
+}
+
+/// Everything this run changed in the account, in order. On Ctrl-C it is printed so the
+/// user knows what exists, and a re-run converges from there.
+#[derive(Clone, Default, Debug)]
+pub struct Journal(Arc<Mutex<Vec<String>>>);
+
+impl Journal {
+    pub fn record(&self, entry: impl Into<String>) {
+        if let Ok(mut entries) = self.0.lock() {
+            entries.push(entry.into());
+        }
+    }
+    pub fn entries(&self) -> Vec<String> {
+        self.0.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+}
+
+/// Runs the parsed command line to completion and returns how the process should exit.
+pub async fn dispatch(cli: Cli) -> ExitStatus {
+    let output = Output::new(cli.global.output, cli.global.quiet, cli.global.no_color);
+    let journal = Journal::default();
+    let work = run(cli, output.clone(), journal.clone());
+    let result = tokio::select! {
+        result = work => result,
+        _ = tokio::signal::ctrl_c() => Err(Error::Interrupted { done: journal.entries() }),
+    };
+    match result {
+        Ok(status) => status,
+        Err(error) => {
+            output.print_error(&error);
+            error.exit_status()
+        }
+    }
+}
+
+async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, Error> {
+    // Commands that need no AWS come first, so they work without credentials or a region.
+    if let Command::Completions(args) = &cli.command {
+        completions::run(args)?;
+        return Ok(ExitStatus::Success);
+    }
+    let aws_settings = settings::aws_settings(&cli.global)?;
+    // Validate the command's own input before loading any configuration.
+    let command = prepare(&cli.command)?;
+    let config = aws::load_config(&aws_settings).await?;
+    let ctx = Ctx { clients: Clients::new(&config), output: output.clone(), journal };
+    match command {
+        Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
+    }
+}
+
+/// A command whose input has been validated.
+enum Prepared {
+    QueueCreate(queue_create::Settings),
+}
+
+fn prepare(command: &Command) -> Result<Prepared, Error> {
+    Ok(match command {
+        Command::Queue(QueueCommand::Create(args)) => Prepared::QueueCreate(queue_create::Settings::from_args(args)?),
+        Command::Completions(_) => unreachable!("handled before"),
+        _ => return Err(Error::usage("this command is not implemented yet")),
+    })
+}
+
+fn emit<R: Report>(output: &Output, report: R) -> Result<ExitStatus, Error> {
+    output.print(&report).map_err(|e| Error::Other(e.into()))?;
+    Ok(report.exit_status())
+}

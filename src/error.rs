@@ -1,0 +1,128 @@
+//! The library's errors and the one exit-code enum.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::model::ParseError;
+
+/// How the process ends. The numbers are part of the contract (DESIGN.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ExitStatus {
+    /// Done; every check passed (warnings allowed); probe confirmed.
+    Success,
+    /// A check failed: an error-level finding, a probe not confirmed, a refused preflight.
+    CheckFailed,
+    /// Bad usage or bad input: nothing was sent to AWS.
+    Usage,
+    /// An AWS call failed after retries.
+    Aws,
+    /// Interrupted (SIGINT).
+    Interrupted,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::CheckFailed => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::Aws => 3,
+            ExitStatus::Interrupted => 130,
+        }
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        ExitCode::from(status.code())
+    }
+}
+
+/// What kind of AWS failure this was: decides the hint the user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AwsErrorKind {
+    NotFound,
+    AccessDenied,
+    Throttling,
+    Timeout,
+    Unreachable,
+    Credentials,
+    InvalidRequest,
+    Service,
+}
+
+/// A failed AWS call, with what was being done and to what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AwsError {
+    /// The IAM action of the call, e.g. `sqs:CreateQueue`.
+    pub action: &'static str,
+    /// The resource the call was about (name, URL or ARN).
+    pub resource: String,
+    pub kind: AwsErrorKind,
+    /// The AWS error code, when AWS answered.
+    pub code: Option<String>,
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} on {} failed: ", self.action, self.resource)?;
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message)?,
+            None => f.write_str(&self.message)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad usage or input, found before anything was sent.
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// SIGINT. `done` lists what had already been changed, so a re-run can converge.
+    #[error("interrupted")]
+    Interrupted { done: Vec<String> },
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Error::Usage(_) | Error::Parse(_) => ExitStatus::Usage,
+            Error::Aws(_) => ExitStatus::Aws,
+            Error::Interrupted { .. } => ExitStatus::Interrupted,
+            Error::Other(_) => ExitStatus::CheckFailed,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Usage(_) | Error::Parse(_) => "usage",
+            Error::Aws(_) => "aws",
+            Error::Interrupted { .. } => "interrupted",
+            Error::Other(_) => "error",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,73 @@
+//! KMS key facts: DescribeKey and the `default` key policy.
+
+use crate::aws::errors::is_not_found;
+use crate::aws::{AwsResultExt, Clients};
+use crate::error::AwsError;
+use crate::model::KeyArn;
+use crate::model::facts::{KeyFacts, KeyLookup, KeyManager, Unreadable};
+use crate::policy::PolicyDocument;
+
+/// Describes a key (alias, id or ARN). Not found is a fact, not an error.
+pub async fn describe(clients: &Clients, key_id: &str) -> Result<KeyLookup, AwsError> {
+    let result = clients.kms.describe_key().key_id(key_id).send().await;
+    let out = match result {
+        Ok(out) => out,
+        Err(err) if is_not_found(&err) => return Ok(KeyLookup::NotFound { key_id: key_id.to_owned() }),
+        Err(err) => return Err(crate::aws::errors::to_aws_error("kms:DescribeKey", &key_id, &err)),
+    };
+    let Some(meta) = out.key_metadata() else {
+        return Ok(KeyLookup::NotFound { key_id: key_id.to_owned() });
+    };
+    let arn: KeyArn = meta.arn().unwrap_or_default().parse().map_err(|e| AwsError {
+        action: "kms:DescribeKey",
+        resource: key_id.to_owned(),
+        kind: crate::error::AwsErrorKind::Service,
+        code: None,
+        message: format!("unexpected key ARN: {e}"),
+        hint: None,
+    })?;
+    let manager = match meta.key_manager().map(|m| m.as_str()) {
+        Some("AWS") => KeyManager::Aws,
+        _ => KeyManager::Customer,
+    };
+    let state = meta.key_state().map(|s| s.as_str().to_owned()).unwrap_or_else(|| {
+        if meta.enabled() { "Enabled".to_owned() } else { "Disabled".to_owned() }
+    });
+    Ok(KeyLookup::Found(KeyFacts { arn, manager, state, policy: Err(not_read()) }))
+}
+
+/// Describes a key and reads its key policy (concurrently once the ARN is known).
+pub async fn describe_with_policy(clients: &Clients, key_id: &str) -> Result<KeyLookup, AwsError> {
+    let lookup = describe(clients, key_id).await?;
+    let KeyLookup::Found(mut facts) = lookup else { return Ok(lookup) };
+    facts.policy = key_policy(clients, &facts.arn).await?;
+    Ok(KeyLookup::Found(facts))
+}
+
+/// The key's `default` policy; access denied becomes an `Unreadable`.
+pub async fn key_policy(clients: &Clients, key: &KeyArn) -> Result<Result<PolicyDocument, Unreadable>, AwsError> {
+    let result = clients
+        .kms
+        .get_key_policy()
+        .key_id(key.to_string())
+        .policy_name("default")
+        .send()
+        .await
+        .aws_err("kms:GetKeyPolicy", key);
+    let fact = format!("the key policy of {key}");
+    match super::unreadable_if_denied(fact.clone(), result)? {
+        Ok(out) => {
+            let text = out.policy().unwrap_or_default();
+            Ok(PolicyDocument::parse(&format!("key policy of {key}"), text).map_err(|e| Unreadable {
+                fact,
+                permission: "a valid policy document".into(),
+                detail: e.to_string(),
+            }))
+        }
+        Err(unreadable) => Ok(Err(unreadable)),
+    }
+}
+
+fn not_read() -> Unreadable {
+    Unreadable { fact: "the key policy".into(), permission: "kms:GetKeyPolicy".into(), detail: "not read".into() }
+}

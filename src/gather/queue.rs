@@ -1,0 +1,194 @@
+//! Queue facts: URL resolution, attributes and tags.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_sqs::types::QueueAttributeName;
+
+use crate::aws::errors::is_not_found;
+use crate::aws::{AwsResultExt, Clients};
+use crate::error::AwsError;
+use crate::model::facts::{Encryption, QueueDepth, QueueFacts, Redrive};
+use crate::model::{QueueArn, QueueRef, QueueUrl};
+use crate::policy::PolicyDocument;
+
+/// The queue's URL, or None when it does not exist.
+pub async fn resolve_url(clients: &Clients, queue: &QueueRef) -> Result<Option<QueueUrl>, AwsError> {
+    let (name, owner) = match queue {
+        QueueRef::Url(url) => return Ok(Some(url.clone())),
+        QueueRef::Name(name) => (name.clone(), None),
+        QueueRef::Arn(arn) => (arn.name(), Some(arn.account().to_owned())),
+    };
+    let result = clients
+        .sqs
+        .get_queue_url()
+        .queue_name(name.as_str())
+        .set_queue_owner_aws_account_id(owner)
+        .send()
+        .await;
+    match result {
+        Ok(out) => {
+            let url = out.queue_url().unwrap_or_default();
+            url.parse::<QueueUrl>().map(Some).map_err(|e| unexpected("sqs:GetQueueUrl", queue, &e.to_string()))
+        }
+        Err(err) if is_not_found(&err) => Ok(None),
+        Err(err) => Err(crate::aws::errors::to_aws_error("sqs:GetQueueUrl", queue, &err)),
+    }
+}
+
+/// Reads the queue's attributes and tags (concurrently).
+pub async fn read(clients: &Clients, url: &QueueUrl) -> Result<QueueFacts, AwsError> {
+    let attributes = async {
+        clients
+            .sqs
+            .get_queue_attributes()
+            .queue_url(url.as_str())
+            .attribute_names(QueueAttributeName::All)
+            .send()
+            .await
+            .aws_err("sqs:GetQueueAttributes", url)
+    };
+    let tags = async { clients.sqs.list_queue_tags().queue_url(url.as_str()).send().await.aws_err("sqs:ListQueueTags", url) };
+    let (attributes, tags) = tokio::try_join!(attributes, tags)?;
+    let attrs: HashMap<String, String> = attributes
+        .attributes()
+        .map(|m| m.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect())
+        .unwrap_or_default();
+    let tags: BTreeMap<String, String> =
+        tags.tags().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+    facts_from_attributes(url, &attrs, tags).map_err(|why| unexpected("sqs:GetQueueAttributes", url, &why))
+}
+
+/// Finds and reads a queue; None when it does not exist.
+pub async fn find(clients: &Clients, queue: &QueueRef) -> Result<Option<QueueFacts>, AwsError> {
+    match resolve_url(clients, queue).await? {
+        Some(url) => match read(clients, &url).await {
+            Ok(facts) => Ok(Some(facts)),
+            Err(err) if err.kind == crate::error::AwsErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        },
+        None => Ok(None),
+    }
+}
+
+/// Builds `QueueFacts` from the attribute map SQS returns.
+pub fn facts_from_attributes(
+    url: &QueueUrl,
+    attrs: &HashMap<String, String>,
+    tags: BTreeMap<String, String>,
+) -> Result<QueueFacts, String> {
+    let get = |k: &str| attrs.get(k).map(String::as_str);
+    let arn: QueueArn = get("QueueArn").ok_or("no QueueArn attribute")?.parse().map_err(|e| format!("{e}"))?;
+    let number = |k: &str| get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let encryption = match (get("KmsMasterKeyId").filter(|k| !k.is_empty()), get("SqsManagedSseEnabled")) {
+        (Some(key), _) => Encryption::Kms { key_id: key.to_owned() },
+        (None, Some("true")) => Encryption::SseSqs,
+        _ => Encryption::None,
+    };
+    let redrive = match get("RedrivePolicy").filter(|p| !p.is_empty()) {
+        Some(text) => Some(parse_redrive(text)?),
+        None => None,
+    };
+    let policy = match get("Policy").filter(|p| !p.is_empty()) {
+        Some(text) => Some(PolicyDocument::parse(&format!("queue policy of {arn}"), text).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    Ok(QueueFacts {
+        name: url.name().clone(),
+        url: url.clone(),
+        fifo: get("FifoQueue") == Some("true") || arn.name().is_fifo(),
+        visibility_timeout_secs: number("VisibilityTimeout") as u32,
+        encryption,
+        redrive,
+        policy,
+        depth: QueueDepth {
+            visible: number("ApproximateNumberOfMessages"),
+            in_flight: number("ApproximateNumberOfMessagesNotVisible"),
+            delayed: number("ApproximateNumberOfMessagesDelayed"),
+        },
+        tags,
+        arn,
+    })
+}
+
+/// `{"deadLetterTargetArn": "...", "maxReceiveCount": 5}`; the count may be a string.
+pub fn parse_redrive(text: &str) -> Result<Redrive, String> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("RedrivePolicy is not JSON: {e}"))?;
+    let target = doc
+        .get("deadLetterTargetArn")
+        .and_then(|v| v.as_str())
+        .ok_or("RedrivePolicy has no deadLetterTargetArn")?
+        .parse()
+        .map_err(|e| format!("RedrivePolicy: {e}"))?;
+    let count = match doc.get("maxReceiveCount") {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+    .ok_or("RedrivePolicy has no maxReceiveCount")?;
+    Ok(Redrive { dead_letter_target_arn: target, max_receive_count: count as u32 })
+}
+
+pub fn redrive_json(redrive: &Redrive) -> String {
+    serde_json::json!({
+        "deadLetterTargetArn": redrive.dead_letter_target_arn.to_string(),
+        "maxReceiveCount": redrive.max_receive_count,
+    })
+    .to_string()
+}
+
+fn unexpected(action: &'static str, resource: &dyn std::fmt::Display, why: &str) -> AwsError {
+    AwsError {
+        action,
+        resource: resource.to_string(),
+        kind: crate::error::AwsErrorKind::Service,
+        code: None,
+        message: format!("unexpected answer: {why}"),
+        hint: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> QueueUrl {
+        "http://127.0.0.1:1/123456789012/orders".parse().unwrap()
+    }
+
+    #[test]
+    fn reads_attributes() {
+        let attrs: HashMap<String, String> = [
+            ("QueueArn", "arn:aws:sqs:us-east-1:123456789012:orders"),
+            ("VisibilityTimeout", "60"),
+            ("KmsMasterKeyId", "alias/orders"),
+            ("RedrivePolicy", r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq","maxReceiveCount":"3"}"#),
+            ("ApproximateNumberOfMessages", "10000"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let f = facts_from_attributes(&url(), &attrs, BTreeMap::new()).unwrap();
+        assert_eq!(f.visibility_timeout_secs, 60);
+        assert_eq!(f.encryption, Encryption::Kms { key_id: "alias/orders".into() });
+        assert_eq!(f.redrive.unwrap().max_receive_count, 3);
+        assert_eq!(f.depth.visible, 10_000);
+        assert!(!f.fifo);
+    }
+
+    #[test]
+    fn sse_sqs_and_none() {
+        let base = [("QueueArn", "arn:aws:sqs:us-east-1:123456789012:orders")];
+        let mut attrs: HashMap<String, String> = base.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        assert_eq!(facts_from_attributes(&url(), &attrs, BTreeMap::new()).unwrap().encryption, Encryption::None);
+        attrs.insert("SqsManagedSseEnabled".into(), "true".into());
+        assert_eq!(facts_from_attributes(&url(), &attrs, BTreeMap::new()).unwrap().encryption, Encryption::SseSqs);
+    }
+
+    #[test]
+    fn redrive_round_trip() {
+        let r = parse_redrive(r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:d","maxReceiveCount":5}"#).unwrap();
+        assert_eq!(parse_redrive(&redrive_json(&r)).unwrap(), r);
+        assert!(parse_redrive("{}").is_err());
+        assert!(parse_redrive("nope").is_err());
+    }
+}

@@ -1,0 +1,35 @@
+//! The `sqs-trigger` binary: parse, set up logging, run, exit with the documented code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sqs_trigger::cli::Cli;
+use sqs_trigger::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("sqs-trigger: error: cannot start the async runtime: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(commands::dispatch(cli)).into()
+}
+
+/// Tracing goes to stderr: -v our steps, -vv AWS requests, -vvv everything.
+fn init_tracing(verbose: u8) {
+    let filter = match verbose {
+        0 => "warn,aws_config=error,aws_smithy_runtime=error",
+        1 => "sqs_trigger=info,warn,aws_config=error",
+        2 => "sqs_trigger=debug,aws_smithy_runtime::client::orchestrator=debug,info",
+        _ => "trace",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_target(verbose >= 2)
+        .init();
+}

@@ -1,0 +1,177 @@
+//! Fact structs: what gathering read from AWS, in plain data. Checks take these and
+//! never call AWS, so every rule is a unit test over hand-built facts.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::arn::{FunctionArn, KeyArn, QueueArn, RoleArn};
+use super::names::{QueueName, QueueUrl};
+use crate::policy::{NamedPolicy, PolicyDocument};
+
+/// A fact that could not be read: the check that needs it is skipped, and says why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    /// What could not be read, e.g. "the key policy of arn:aws:kms:...".
+    pub fact: String,
+    /// The permission the caller lacked or the reason, e.g. "kms:GetKeyPolicy".
+    pub permission: String,
+    /// The AWS error, verbatim.
+    pub detail: String,
+}
+
+/// Either the fact, or why it could not be read.
+pub type Fact<T> = Result<T, Unreadable>;
+
+/// How a queue is encrypted at rest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Encryption {
+    None,
+    /// SSE-SQS: keys managed by SQS, nothing for the role to do.
+    SseSqs,
+    /// SSE-KMS with the key as the queue names it (alias, id or ARN).
+    Kms { key_id: String },
+}
+
+impl std::fmt::Display for Encryption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Encryption::None => f.write_str("unencrypted"),
+            Encryption::SseSqs => f.write_str("SSE-SQS"),
+            Encryption::Kms { key_id } => write!(f, "SSE-KMS {key_id}"),
+        }
+    }
+}
+
+/// A queue's `RedrivePolicy`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Redrive {
+    pub dead_letter_target_arn: QueueArn,
+    pub max_receive_count: u32,
+}
+
+/// Approximate message counts, from the queue's attributes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct QueueDepth {
+    pub visible: u64,
+    pub in_flight: u64,
+    pub delayed: u64,
+}
+
+impl QueueDepth {
+    pub fn total(&self) -> u64 {
+        self.visible + self.in_flight + self.delayed
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueFacts {
+    pub name: QueueName,
+    pub url: QueueUrl,
+    pub arn: QueueArn,
+    pub fifo: bool,
+    pub visibility_timeout_secs: u32,
+    pub encryption: Encryption,
+    pub redrive: Option<Redrive>,
+    /// The queue's resource policy, parsed (None when the queue has none).
+    #[serde(skip)]
+    pub policy: Option<PolicyDocument>,
+    pub depth: QueueDepth,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl QueueFacts {
+    pub fn is_managed(&self) -> bool {
+        self.tags.get(crate::MANAGED_BY_TAG).is_some_and(|v| v == crate::MANAGED_BY_VALUE)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FunctionFacts {
+    pub arn: FunctionArn,
+    pub timeout_secs: u32,
+    /// `Active`, `Pending`, `Inactive`, `Failed`, as Lambda reports it (None when not reported).
+    pub state: Option<String>,
+    pub state_reason: Option<String>,
+    pub last_update_status: Option<String>,
+    pub role: RoleArn,
+    pub runtime: Option<String>,
+    /// Reserved concurrency: Some(0) means the function is throttled.
+    pub reserved_concurrency: Option<i32>,
+    /// The log group the function writes to (its LoggingConfig group, else /aws/lambda/NAME).
+    pub log_group: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleFacts {
+    pub arn: RoleArn,
+    #[serde(skip)]
+    pub trust_policy: Option<PolicyDocument>,
+    /// Inline and attached managed policies, each named for the report.
+    #[serde(skip)]
+    pub policies: Vec<NamedPolicy>,
+    #[serde(skip)]
+    pub boundary: Option<NamedPolicy>,
+    pub policy_names: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyManager {
+    Aws,
+    Customer,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KeyFacts {
+    pub arn: KeyArn,
+    pub manager: KeyManager,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, ...
+    pub state: String,
+    #[serde(skip)]
+    pub policy: Fact<PolicyDocument>,
+}
+
+impl KeyFacts {
+    pub fn is_enabled(&self) -> bool {
+        self.state == "Enabled"
+    }
+}
+
+/// What KMS said about the queue's key.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum KeyLookup {
+    Found(KeyFacts),
+    NotFound { key_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MappingFacts {
+    pub uuid: String,
+    pub queue_arn: QueueArn,
+    pub function_arn: FunctionArn,
+    /// `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, `Deleting`.
+    pub state: String,
+    pub batch_size: Option<i32>,
+    pub batch_window_secs: Option<i32>,
+    pub max_concurrency: Option<i32>,
+    pub report_batch_item_failures: bool,
+    pub filters: Vec<String>,
+    pub last_processing_result: Option<String>,
+    pub state_transition_reason: Option<String>,
+}
+
+impl MappingFacts {
+    pub fn is_enabled(&self) -> bool {
+        matches!(self.state.as_str(), "Enabled" | "Enabling" | "Creating" | "Updating")
+    }
+}
+
+/// Who is calling: from STS GetCallerIdentity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallerFacts {
+    pub account: String,
+    pub arn: String,
+}

@@ -1,0 +1,203 @@
+//! Findings: what a check concludes, with a stable code, a severity and a remediation.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Ordered so that sorting puts errors first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// The stable finding codes of DESIGN.md. Other tools match on these strings, so a code is
+/// never renamed; each one has a page in `docs/findings/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingCode {
+    // placement
+    RegionMismatch,
+    CrossAccountQueuePolicy,
+    CrossAccountAwsManagedKey,
+    // role
+    RoleMissingPermission,
+    RoleExplicitDeny,
+    RoleTrustMissingLambda,
+    // encryption
+    KmsKeyNotEnabled,
+    KmsKeyPolicyMissingGrant,
+    KmsKeyNotFound,
+    // queue
+    VisibilityTimeoutBelowFunctionTimeout,
+    VisibilityTimeoutBelowRecommended,
+    DlqMissing,
+    DlqTypeMismatch,
+    MaxReceiveCountLow,
+    // mapping
+    BatchSizeOutOfRange,
+    BatchWindowRequired,
+    BatchWindowOutOfRange,
+    MaxConcurrencyOutOfRange,
+    MappingMissing,
+    MappingDisabled,
+    MappingDuplicate,
+    MappingProblem,
+    FilterDeletesUnmatched,
+    // function
+    FunctionNotActive,
+    FunctionThrottled,
+    // reach
+    CheckSkipped,
+}
+
+impl FindingCode {
+    pub const ALL: [FindingCode; 26] = [
+        FindingCode::RegionMismatch,
+        FindingCode::CrossAccountQueuePolicy,
+        FindingCode::CrossAccountAwsManagedKey,
+        FindingCode::RoleMissingPermission,
+        FindingCode::RoleExplicitDeny,
+        FindingCode::RoleTrustMissingLambda,
+        FindingCode::KmsKeyNotEnabled,
+        FindingCode::KmsKeyPolicyMissingGrant,
+        FindingCode::KmsKeyNotFound,
+        FindingCode::VisibilityTimeoutBelowFunctionTimeout,
+        FindingCode::VisibilityTimeoutBelowRecommended,
+        FindingCode::DlqMissing,
+        FindingCode::DlqTypeMismatch,
+        FindingCode::MaxReceiveCountLow,
+        FindingCode::BatchSizeOutOfRange,
+        FindingCode::BatchWindowRequired,
+        FindingCode::BatchWindowOutOfRange,
+        FindingCode::MaxConcurrencyOutOfRange,
+        FindingCode::MappingMissing,
+        FindingCode::MappingDisabled,
+        FindingCode::MappingDuplicate,
+        FindingCode::MappingProblem,
+        FindingCode::FilterDeletesUnmatched,
+        FindingCode::FunctionNotActive,
+        FindingCode::FunctionThrottled,
+        FindingCode::CheckSkipped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::RegionMismatch => "region-mismatch",
+            FindingCode::CrossAccountQueuePolicy => "cross-account-queue-policy",
+            FindingCode::CrossAccountAwsManagedKey => "cross-account-aws-managed-key",
+            FindingCode::RoleMissingPermission => "role-missing-permission",
+            FindingCode::RoleExplicitDeny => "role-explicit-deny",
+            FindingCode::RoleTrustMissingLambda => "role-trust-missing-lambda",
+            FindingCode::KmsKeyNotEnabled => "kms-key-not-enabled",
+            FindingCode::KmsKeyPolicyMissingGrant => "kms-key-policy-missing-grant",
+            FindingCode::KmsKeyNotFound => "kms-key-not-found",
+            FindingCode::VisibilityTimeoutBelowFunctionTimeout => "visibility-timeout-below-function-timeout",
+            FindingCode::VisibilityTimeoutBelowRecommended => "visibility-timeout-below-recommended",
+            FindingCode::DlqMissing => "dlq-missing",
+            FindingCode::DlqTypeMismatch => "dlq-type-mismatch",
+            FindingCode::MaxReceiveCountLow => "max-receive-count-low",
+            FindingCode::BatchSizeOutOfRange => "batch-size-out-of-range",
+            FindingCode::BatchWindowRequired => "batch-window-required",
+            FindingCode::BatchWindowOutOfRange => "batch-window-out-of-range",
+            FindingCode::MaxConcurrencyOutOfRange => "max-concurrency-out-of-range",
+            FindingCode::MappingMissing => "mapping-missing",
+            FindingCode::MappingDisabled => "mapping-disabled",
+            FindingCode::MappingDuplicate => "mapping-duplicate",
+            FindingCode::MappingProblem => "mapping-problem",
+            FindingCode::FilterDeletesUnmatched => "filter-deletes-unmatched",
+            FindingCode::FunctionNotActive => "function-not-active",
+            FindingCode::FunctionThrottled => "function-throttled",
+            FindingCode::CheckSkipped => "check-skipped",
+        }
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One conclusion of one check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    /// The ARN or name of the resource the finding is about.
+    pub resource: String,
+    pub message: String,
+    /// What to do about it: a command, a policy statement, a setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: FindingCode, severity: Severity, resource: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding { code, severity, resource: resource.into(), message: message.into(), remediation: None }
+    }
+    pub fn error(code: FindingCode, resource: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, resource, message)
+    }
+    pub fn warning(code: FindingCode, resource: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, resource, message)
+    }
+    pub fn info(code: FindingCode, resource: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Info, resource, message)
+    }
+    pub fn fix(mut self, remediation: impl Into<String>) -> Self {
+        self.remediation = Some(remediation.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts findings errors first, then by resource and code, so output is stable.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| (a.severity, &a.resource, a.code).cmp(&(b.severity, &b.resource, b.code)));
+}
+
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(Finding::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_documented_names() {
+        for code in FindingCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: FindingCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, code);
+        }
+    }
+
+    #[test]
+    fn errors_sort_first() {
+        let mut f = vec![
+            Finding::info(FindingCode::FilterDeletesUnmatched, "b", "i"),
+            Finding::warning(FindingCode::DlqMissing, "a", "w"),
+            Finding::error(FindingCode::MappingMissing, "c", "e"),
+        ];
+        sort_findings(&mut f);
+        assert_eq!(f.iter().map(|f| f.severity).collect::<Vec<_>>(), [Severity::Error, Severity::Warning, Severity::Info]);
+        assert!(has_errors(&f));
+    }
+}

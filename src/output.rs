@@ -1,0 +1,246 @@
+//! Rendering: one place decides text or JSON. Results go to stdout; progress, notes and
+//! logs go to stderr, and spinners only when stderr is a terminal (never under JSON,
+//! `--quiet`, `CI` or a pipe), so `--output json` stays machine-readable.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+use crate::error::{Error, ExitStatus};
+use crate::model::{Finding, Severity};
+
+/// A command's result: serializable for JSON, renderable for people.
+pub trait Report: Serialize {
+    /// Writes the human-readable form.
+    fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()>;
+    /// The exit status this result implies.
+    fn exit_status(&self) -> ExitStatus;
+}
+
+/// ANSI styling, or none.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    }
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    pub fn red(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    pub fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+    pub fn severity(&self, severity: Severity) -> String {
+        match severity {
+            Severity::Error => self.red("error"),
+            Severity::Warning => self.yellow("warning"),
+            Severity::Info => self.dim("info"),
+        }
+    }
+}
+
+/// How this run prints.
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub format: OutputFormat,
+    pub quiet: bool,
+    pub style: Style,
+    /// Spinners allowed: stderr is a terminal, text output, not quiet, not CI.
+    pub progress: bool,
+    /// Whether a person can answer a question on this terminal.
+    pub interactive: bool,
+}
+
+impl Output {
+    pub fn new(format: OutputFormat, quiet: bool, no_color: bool) -> Self {
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+        let no_color = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let text = format == OutputFormat::Text;
+        Output {
+            format,
+            quiet,
+            style: Style { color: text && !no_color && io::stdout().is_terminal() },
+            progress: text && !quiet && !ci && io::stderr().is_terminal(),
+            interactive: io::stdin().is_terminal() && io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Prints a report on stdout in the chosen format.
+    pub fn print<R: Report>(&self, report: &R) -> io::Result<()> {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        self.write(report, &mut out)
+    }
+
+    pub fn write<R: Report>(&self, report: &R, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, report)?;
+                writeln!(out)?;
+            }
+            OutputFormat::Text => report.render_text(out, &self.style)?,
+        }
+        out.flush()
+    }
+
+    /// Prints an error: always a message on stderr; under JSON also a document on stdout,
+    /// so a CI step parsing stdout still gets something to parse.
+    pub fn print_error(&self, error: &Error) {
+        let status = error.exit_status();
+        if self.is_json() {
+            let mut doc = serde_json::json!({
+                "error": { "kind": error.kind(), "message": error.to_string(), "exit_code": status.code() }
+            });
+            if let Error::Aws(aws) = error {
+                doc["error"]["aws"] = serde_json::to_value(aws).unwrap_or_default();
+            }
+            if let Error::Interrupted { done } = error {
+                doc["error"]["done"] = serde_json::to_value(done).unwrap_or_default();
+            }
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        let mut err = io::stderr().lock();
+        let _ = match error {
+            Error::Interrupted { done } if !done.is_empty() => writeln!(
+                err,
+                "{}: interrupted; already done (a re-run converges):\n  {}",
+                crate::APP_NAME,
+                done.join("\n  ")
+            ),
+            _ => writeln!(err, "{}: {}", self.style_stderr().red("error"), error),
+        };
+    }
+
+    fn style_stderr(&self) -> Style {
+        Style { color: self.style.color && io::stderr().is_terminal() }
+    }
+
+    /// A note for people, on stderr; silent under --quiet.
+    pub fn note(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr().lock(), "{}", message.as_ref());
+        }
+    }
+
+    /// A spinner on stderr, or nothing when spinners are not allowed.
+    pub fn spinner(&self, message: impl Into<String>) -> Progress {
+        if !self.progress {
+            return Progress(None);
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed:.dim}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Progress(Some(bar))
+    }
+
+    /// A progress bar of `len` steps on stderr, or nothing.
+    pub fn bar(&self, len: u64, message: impl Into<String>) -> Progress {
+        if !self.progress {
+            return Progress(None);
+        }
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed:.dim}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(message.into());
+        Progress(Some(bar))
+    }
+}
+
+/// A spinner or bar that may not exist; every method is a no-op then.
+pub struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    pub fn none() -> Self {
+        Progress(None)
+    }
+    pub fn set_message(&self, message: impl Into<String>) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message.into());
+        }
+    }
+    pub fn inc(&self, n: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(n);
+        }
+    }
+    /// Prints a line above the spinner (or nothing when there is no spinner).
+    pub fn println(&self, line: impl AsRef<str>) {
+        if let Some(bar) = &self.0 {
+            bar.println(line.as_ref());
+        }
+    }
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Writes findings as an indented list: severity, code, resource, message, remediation.
+pub fn write_findings(out: &mut dyn Write, style: &Style, findings: &[Finding]) -> io::Result<()> {
+    for finding in findings {
+        writeln!(
+            out,
+            "  {} {} {}",
+            style.severity(finding.severity),
+            style.bold(finding.code.as_str()),
+            style.dim(&finding.resource)
+        )?;
+        for line in finding.message.lines() {
+            writeln!(out, "      {line}")?;
+        }
+        if let Some(fix) = &finding.remediation {
+            let mut lines = fix.lines();
+            if let Some(first) = lines.next() {
+                writeln!(out, "      fix: {first}")?;
+            }
+            for line in lines {
+                writeln!(out, "           {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "2 errors, 1 warning" style summary.
+pub fn count_summary(findings: &[Finding]) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    format!(
+        "{}, {}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Info), "note")
+    )
+}

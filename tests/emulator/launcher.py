@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+"""Local AWS emulator for sqs-trigger's tests and demo.
+
+moto in server mode, with three additions:
+
+* Lambda invocations really run the function's Python handler in a child
+  process (no Docker needed) and write START / output / END / REPORT lines to
+  the function's CloudWatch Logs group, as the Lambda runtime does.
+* A fault injector: a test arms it over HTTP to make the next N requests of an
+  operation fail with an AWS error in the protocol's own error shape.
+* A request log: every API request (service, operation, caller's user agent)
+  is recorded, so tests can count requests and prove what was never called.
+
+Control endpoints (all under /_emulator/):
+  POST   /_emulator/faults     {"operation": "SendMessage", "error": "throttling",
+                                "count": 2, "match": "substring", "delay": 0}
+  DELETE /_emulator/faults     clear every armed fault
+  GET    /_emulator/requests   the request log, as JSON
+  DELETE /_emulator/requests   clear the request log
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zipfile
+from typing import Any, Callable, Iterable
+
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from moto.awslambda import models as lambda_models  # noqa: E402
+from moto.moto_server.werkzeug_app import (  # noqa: E402
+    DomainDispatcherApplication,
+    create_backend_app,
+)
+from werkzeug.serving import run_simple  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BOOTSTRAP = os.path.join(HERE, "lambda_bootstrap.py")
+CODE_CACHE = tempfile.mkdtemp(prefix="sqs-trigger-emulator-code-")
+
+
+# ---------------------------------------------------------------------------
+# Lambda: run the Python handler for real
+# ---------------------------------------------------------------------------
+
+def _code_dir(code_bytes: bytes) -> str:
+    digest = hashlib.sha256(code_bytes).hexdigest()[:16]
+    target = os.path.join(CODE_CACHE, digest)
+    if not os.path.isdir(target):
+        tmp = target + ".tmp" + uuid.uuid4().hex
+        with zipfile.ZipFile(io.BytesIO(code_bytes)) as archive:
+            archive.extractall(tmp)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            pass  # another thread unpacked the same code first
+    return target
+
+
+def _run_python_handler(fn: Any, event: Any) -> tuple[str, bool, str]:
+    """Runs `fn`'s handler on `event`; returns (response, errored, log text)."""
+    request_id = str(uuid.uuid4())
+    version = getattr(fn, "version", "$LATEST")
+    timeout = float(getattr(fn, "timeout", 3) or 3)
+    memory = int(getattr(fn, "memory_size", 128) or 128)
+    lines = [f"START RequestId: {request_id} Version: {version}"]
+    errored = False
+    response = "null"
+    started = time.monotonic()
+    first_run = not getattr(fn, "_sqs_trigger_warm", False)
+    try:
+        code_dir = _code_dir(fn.code_bytes)
+    except Exception as exc:  # not a zip: report it as the runtime would
+        lines.append(f"[ERROR] Runtime.InvalidEntrypoint: cannot unpack code: {exc}")
+        code_dir = None
+    if code_dir is not None:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as result_file:
+            result_path = result_file.name
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LAMBDA_TASK_ROOT": code_dir,
+            "_HANDLER": fn.handler or "",
+            "AWS_LAMBDA_FUNCTION_NAME": fn.function_name,
+            "AWS_LAMBDA_FUNCTION_VERSION": str(version),
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory),
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(int(timeout)),
+            "AWS_LAMBDA_LOG_GROUP_NAME": fn.logs_group_name,
+            "AWS_REGION": fn.region,
+            "AWS_REQUEST_ID": request_id,
+            "SQS_TRIGGER_RESULT_PATH": result_path,
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.update(getattr(fn, "environment_vars", None) or {})
+        try:
+            proc = subprocess.run(
+                [sys.executable, BOOTSTRAP],
+                input=json.dumps(event).encode(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                cwd=code_dir,
+                env=env,
+                timeout=timeout,
+            )
+            lines.extend(proc.stdout.decode("utf-8", "replace").splitlines())
+            try:
+                with open(result_path, encoding="utf-8") as fh:
+                    result = json.load(fh)
+                errored = bool(result.get("errored"))
+                response = json.dumps(result.get("response"))
+            except (OSError, ValueError):
+                errored = True
+                response = json.dumps(
+                    {"errorType": "Runtime.ExitError",
+                     "errorMessage": f"RequestId: {request_id} Error: Runtime exited with code {proc.returncode}"}
+                )
+                lines.append(f"RequestId: {request_id} Error: Runtime exited with code {proc.returncode}")
+        except subprocess.TimeoutExpired as exc:
+            if exc.output:
+                lines.extend(exc.output.decode("utf-8", "replace").splitlines())
+            errored = True
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+            lines.append(f"{stamp}.000Z {request_id} Task timed out after {timeout:.2f} seconds")
+            response = json.dumps(
+                {"errorType": "Sandbox.Timedout",
+                 "errorMessage": f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"}
+            )
+        finally:
+            try:
+                os.unlink(result_path)
+            except OSError:
+                pass
+    elapsed_ms = (time.monotonic() - started) * 1000.0
+    billed = max(1, int(elapsed_ms + 0.999))
+    report = (
+        f"REPORT RequestId: {request_id}\tDuration: {elapsed_ms:.2f} ms\t"
+        f"Billed Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: 40 MB"
+    )
+    if first_run:
+        report += "\tInit Duration: 1.00 ms"
+        fn._sqs_trigger_warm = True
+    lines.append(f"END RequestId: {request_id}")
+    lines.append(report)
+    text = "\n".join(lines)
+    return response, errored, text
+
+
+def _save_logs(self: Any, output: str) -> None:
+    """Writes one invocation's lines to a new stream, with integer millisecond timestamps
+    (moto's own are floats, which AWS never sends and the Rust SDK rejects)."""
+    now = time.time()
+    stream = time.strftime("%Y/%m/%d", time.gmtime(now)) + f"/[{self.version}]{uuid.uuid4().hex}"
+    self.logs_backend.create_log_stream(self.logs_group_name, stream)
+    stamp = int(now * 1000)
+    events = [{"timestamp": stamp, "message": line} for line in output.splitlines()]
+    if events:
+        self.logs_backend.put_log_events(self.logs_group_name, stream, events)
+
+
+def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+    self.logs_backend.ensure_log_group(self.logs_group_name)
+    if event is None:
+        event = {}
+    response, errored, text = _run_python_handler(self, event)
+    self.save_logs(text)
+    return response, errored, text
+
+
+lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
+lambda_models.LambdaFunction.save_logs = _save_logs
+
+
+# ---------------------------------------------------------------------------
+# Which operation is this request?
+# ---------------------------------------------------------------------------
+
+LAMBDA_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
+    (m, re.compile(p), op)
+    for m, p, op in [
+        ("POST", r"^/2015-03-31/event-source-mappings/?$", "CreateEventSourceMapping"),
+        ("GET", r"^/2015-03-31/event-source-mappings/?$", "ListEventSourceMappings"),
+        ("GET", r"^/2015-03-31/event-source-mappings/[^/]+/?$", "GetEventSourceMapping"),
+        ("PUT", r"^/2015-03-31/event-source-mappings/[^/]+/?$", "UpdateEventSourceMapping"),
+        ("DELETE", r"^/2015-03-31/event-source-mappings/[^/]+/?$", "DeleteEventSourceMapping"),
+        ("POST", r"^/2015-03-31/functions/?$", "CreateFunction"),
+        ("GET", r"^/2015-03-31/functions/?$", "ListFunctions"),
+        ("GET", r"^/2015-03-31/functions/[^/]+/?$", "GetFunction"),
+        ("DELETE", r"^/2015-03-31/functions/[^/]+/?$", "DeleteFunction"),
+        ("GET", r"^/2015-03-31/functions/[^/]+/configuration/?$", "GetFunctionConfiguration"),
+        ("PUT", r"^/2015-03-31/functions/[^/]+/configuration/?$", "UpdateFunctionConfiguration"),
+        ("POST", r"^/2015-03-31/functions/[^/]+/invocations/?$", "Invoke"),
+        ("GET", r"^/2019-09-30/functions/[^/]+/concurrency/?$", "GetFunctionConcurrency"),
+        ("PUT", r"^/2017-10-31/functions/[^/]+/concurrency/?$", "PutFunctionConcurrency"),
+        ("DELETE", r"^/2017-10-31/functions/[^/]+/concurrency/?$", "DeleteFunctionConcurrency"),
+    ]
+]
+
+
+def _service_of(environ: dict[str, Any]) -> str:
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
+    return match.group(1) if match else "unknown"
+
+
+def _operation_of(environ: dict[str, Any], service: str, body: bytes) -> str:
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if service == "lambda":
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")
+        for route_method, pattern, op in LAMBDA_ROUTES:
+            if method == route_method and pattern.match(path):
+                return op
+        return f"{method} {path}"
+    if body:
+        from urllib.parse import parse_qs
+
+        try:
+            action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+        except Exception:
+            action = None
+        if action:
+            return action[0]
+    query = environ.get("QUERY_STRING", "")
+    match = re.search(r"(?:^|&)Action=([^&]+)", query)
+    return match.group(1) if match else "unknown"
+
+
+# ---------------------------------------------------------------------------
+# Fault injection and request log (WSGI middleware)
+# ---------------------------------------------------------------------------
+
+ERRORS = {
+    # name: (HTTP status, AWS error code, message)
+    "throttling": (400, "ThrottlingException", "Rate exceeded"),
+    "500": (500, "InternalFailure", "We encountered an internal error. Please try again."),
+    "503": (503, "ServiceUnavailable", "Service is unavailable. Please try again."),
+    "access-denied": (403, "AccessDenied", "User is not authorized to perform this operation"),
+}
+
+JSON_SERVICES = {"sqs", "logs", "kms", "lambda"}
+
+
+class Fault:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.operation = spec["operation"]
+        self.count = int(spec.get("count", 1))
+        self.match = spec.get("match")
+        self.delay = float(spec.get("delay", 0))
+        error = spec.get("error", "throttling")
+        if error in ERRORS:
+            self.status, self.code, self.message = ERRORS[error]
+        else:
+            self.status = int(spec.get("status", 400))
+            self.code = error
+            self.message = spec.get("message", error)
+        if spec.get("message"):
+            self.message = spec["message"]
+        if self.code == "AccessDenied":
+            self.message = spec.get("message") or (
+                f"User: arn:aws:iam::123456789012:user/tester is not authorized to perform: "
+                f"{spec.get('action', self.operation)}"
+            )
+
+
+class Emulator:
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.faults: list[Fault] = []
+        self.requests: list[dict[str, Any]] = []
+
+    # -- control API ------------------------------------------------------
+    def _control(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        status, payload = "404 Not Found", {"error": "unknown control endpoint"}
+        with self.lock:
+            if path == "/_emulator/faults" and method == "POST":
+                try:
+                    spec = json.loads(body or b"{}")
+                    self.faults.append(Fault(spec))
+                    status, payload = "201 Created", {"armed": spec}
+                except (KeyError, ValueError, TypeError) as exc:
+                    status, payload = "400 Bad Request", {"error": str(exc)}
+            elif path == "/_emulator/faults" and method == "DELETE":
+                self.faults.clear()
+                status, payload = "200 OK", {"cleared": True}
+            elif path == "/_emulator/faults" and method == "GET":
+                status, payload = "200 OK", [
+                    {"operation": f.operation, "count": f.count, "code": f.code} for f in self.faults
+                ]
+            elif path == "/_emulator/requests" and method == "GET":
+                status, payload = "200 OK", list(self.requests)
+            elif path == "/_emulator/requests" and method == "DELETE":
+                self.requests.clear()
+                status, payload = "200 OK", {"cleared": True}
+        data = json.dumps(payload).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    def _take_fault(self, operation: str, haystack: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.operation != operation or fault.count <= 0:
+                    continue
+                if fault.match and fault.match not in haystack:
+                    continue
+                fault.count -= 1
+                if fault.count <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    @staticmethod
+    def _error_response(fault: Fault, service: str, start_response: Callable[..., Any]) -> list[bytes]:
+        request_id = str(uuid.uuid4())
+        reason = {400: "Bad Request", 403: "Forbidden", 500: "Internal Server Error", 503: "Service Unavailable"}
+        status_line = f"{fault.status} {reason.get(fault.status, 'Error')}"
+        if service in JSON_SERVICES:
+            if service == "sqs":
+                # SQS (JSON protocol) also sends the query-compatible code header.
+                body = {"__type": f"com.amazonaws.sqs#{fault.code}", "message": fault.message}
+            else:
+                body = {"__type": fault.code, "message": fault.message, "Message": fault.message}
+            data = json.dumps(body).encode()
+            headers = [
+                ("Content-Type", "application/x-amz-json-1.0" if service == "sqs" else "application/json"),
+                ("x-amzn-RequestId", request_id),
+                ("x-amzn-ErrorType", fault.code),
+            ]
+            if service == "sqs":
+                headers.append(("x-amzn-query-error", f"{fault.code};Sender"))
+        else:
+            data = (
+                '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+                f"<Error><Type>Sender</Type><Code>{fault.code}</Code><Message>{fault.message}</Message></Error>"
+                f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+            ).encode()
+            headers = [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)]
+        headers.append(("Content-Length", str(len(data))))
+        start_response(status_line, headers)
+        return [data]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_emulator/"):
+            return self._control(environ, start_response)
+        if path.startswith("/moto-api"):
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        service = _service_of(environ)
+        operation = _operation_of(environ, service, body)
+        haystack = path + "?" + environ.get("QUERY_STRING", "") + "\n" + body.decode("utf-8", "replace")
+        fault = self._take_fault(operation, haystack)
+        with self.lock:
+            self.requests.append(
+                {
+                    "service": service,
+                    "operation": operation,
+                    "user_agent": environ.get("HTTP_USER_AGENT", ""),
+                    "time": time.time(),
+                    "faulted": fault.code if fault else None,
+                    "account": environ.get("HTTP_X_MOTO_ACCOUNT_ID"),
+                    "target": _resource_hint(service, operation, path, body),
+                }
+            )
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            return self._error_response(fault, service, start_response)
+        return self.app(environ, start_response)
+
+
+def _resource_hint(service: str, operation: str, path: str, body: bytes) -> str | None:
+    """The queue URL / function name a request is about, for the request log."""
+    if service == "sqs":
+        try:
+            doc = json.loads(body or b"{}")
+        except ValueError:
+            return None
+        return doc.get("QueueUrl") or doc.get("QueueName")
+    if service == "lambda":
+        return path
+    return None
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Stops the emulator when the process that started it is gone."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent_pid, 0)
+            except OSError:
+                os._exit(0)
+            if os.getppid() != parent_pid:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only)")
+    parser.add_argument("--port", type=int, default=5000, help="port to bind (0: pick a free one)")
+    parser.add_argument("--port-file", help="write the bound port to this file once listening")
+    parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    parser.add_argument("--exit-with-parent", type=int, metavar="PID",
+                        help="stop when the process with this PID ends")
+    args = parser.parse_args(argv)
+
+    if args.exit_with_parent:
+        _exit_with_parent(args.exit_with_parent)
+    if not args.verbose:
+        import logging
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    port = args.port
+    if port == 0:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind((args.host, 0))
+            port = sock.getsockname()[1]
+    os.environ["MOTO_PORT"] = str(port)
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as fh:
+            fh.write(str(port))
+        os.replace(args.port_file + ".tmp", args.port_file)
+
+    app = Emulator(DomainDispatcherApplication(create_backend_app))
+    print(f"sqs-trigger emulator listening on http://{args.host}:{port}", flush=True)
+    run_simple(args.host, port, app, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,483 @@
+//! Test support: the local AWS emulator (moto + our launcher) on a free loopback port, the
+//! real `sqs-trigger` binary pointed at it, and SDK helpers to build and read back
+//! resources. One emulator per test binary; each test uses unique resource names.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+
+/// How to install what the emulator needs; printed whenever it is missing.
+pub const INSTALL_HINT: &str = "run `make venv` (creates .venv with the pinned packages of tests/emulator/requirements.txt)";
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running emulator. Dropping it (or the test process ending: the launcher watches its
+/// parent) stops it.
+pub struct Emulator {
+    child: Child,
+    pub port: u16,
+    pub endpoint: String,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+static SHARED: OnceLock<Emulator> = OnceLock::new();
+
+/// The emulator shared by every test of this binary.
+pub fn emulator() -> &'static Emulator {
+    SHARED.get_or_init(Emulator::start)
+}
+
+fn venv_python() -> PathBuf {
+    if let Ok(p) = std::env::var("SQS_TRIGGER_EMULATOR_PYTHON") {
+        return PathBuf::from(p);
+    }
+    repo_root().join(".venv/bin/python")
+}
+
+impl Emulator {
+    /// Starts a private emulator (for tests that count requests or arm broad faults).
+    pub fn start() -> Emulator {
+        let python = venv_python();
+        assert!(
+            python.exists(),
+            "the local AWS emulator is not installed: {} is missing; {INSTALL_HINT}",
+            python.display()
+        );
+        let check = Command::new(&python).args(["-c", "import moto, werkzeug"]).output();
+        match check {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => panic!(
+                "moto is not importable from {}: {}; {INSTALL_HINT}",
+                python.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => panic!("cannot run {}: {e}; {INSTALL_HINT}", python.display()),
+        }
+        let dir = std::env::temp_dir().join(format!("sqs-trigger-emu-{}-{}", std::process::id(), unique_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let port_file = dir.join("port");
+        let log = std::fs::File::create(dir.join("emulator.log")).expect("log file");
+        let child = Command::new(&python)
+            .arg(repo_root().join("tests/emulator/launcher.py"))
+            .args(["--host", "127.0.0.1", "--port", "0", "--port-file"])
+            .arg(&port_file)
+            .args(["--exit-with-parent", &std::process::id().to_string()])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the emulator with {}: {e}; {INSTALL_HINT}", python.display()));
+        let mut emu = Emulator { child, port: 0, endpoint: String::new() };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file) {
+                if let Ok(port) = text.trim().parse::<u16>() {
+                    emu.port = port;
+                    emu.endpoint = format!("http://127.0.0.1:{port}");
+                    if emu.http("GET", "/moto-api/data.json", None).is_ok_and(|(status, _)| status == 200) {
+                        return emu;
+                    }
+                }
+            }
+            if let Ok(Some(status)) = emu.child.try_wait() {
+                let log = std::fs::read_to_string(dir.join("emulator.log")).unwrap_or_default();
+                panic!("the emulator exited ({status}) before it was ready:\n{log}\n{INSTALL_HINT}");
+            }
+            assert!(Instant::now() < deadline, "the emulator did not become ready within 60 s; log in {}", dir.display());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A raw HTTP/1.1 request to the emulator; returns (status, body).
+    pub fn http(&self, method: &str, path: &str, body: Option<&str>) -> std::io::Result<(u16, String)> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let body = body.unwrap_or("");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response)?;
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+        Ok((status, body))
+    }
+
+    /// Arms a fault: the next `count` requests of `operation` (whose path or body contains
+    /// `matching`, when given) fail with `error` (throttling, 500, access-denied or a code).
+    pub fn arm_fault(&self, operation: &str, error: &str, count: u32, matching: Option<&str>) {
+        let spec = serde_json::json!({"operation": operation, "error": error, "count": count, "match": matching});
+        let (status, body) = self.http("POST", "/_emulator/faults", Some(&spec.to_string())).expect("arm fault");
+        assert_eq!(status, 201, "arming a fault failed: {body}");
+    }
+
+    /// Every API request the emulator has served.
+    pub fn requests(&self) -> Vec<Value> {
+        let (_, body) = self.http("GET", "/_emulator/requests", None).expect("request log");
+        serde_json::from_str(&body).expect("request log is JSON")
+    }
+
+    /// Requests made by the sqs-trigger binary (its user agent names it).
+    pub fn tool_requests(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r["user_agent"].as_str().is_some_and(|ua| ua.contains("app/sqs-trigger")))
+            .collect()
+    }
+
+    /// The binary, configured for this emulator, with no ambient AWS configuration.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqs-trigger"));
+        for var in [
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_SESSION_TOKEN",
+            "AWS_ROLE_ARN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_MAX_ATTEMPTS",
+            "AWS_RETRY_MODE",
+            "AWS_DEFAULT_REGION",
+            "CI",
+            "RUST_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_REGION", REGION)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/sqs-trigger-test-config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/sqs-trigger-test-credentials")
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs the binary with `args` and collects what it did.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_cmd(self.cmd().args(args))
+    }
+
+    /// A tokio runtime for SDK calls made by tests.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        runtime().block_on(f)
+    }
+
+    pub fn sdk_config(&self) -> aws_config::SdkConfig {
+        let creds = aws_sdk_sqs::config::Credentials::new("testing", "testing", None, None, "tests");
+        aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(aws_sdk_sqs::config::SharedCredentialsProvider::new(creds))
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build()
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.sdk_config())
+    }
+    pub fn lambda(&self) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::new(&self.sdk_config())
+    }
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk_config())
+    }
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::new(&self.sdk_config())
+    }
+    pub fn kms(&self) -> aws_sdk_kms::Client {
+        aws_sdk_kms::Client::new(&self.sdk_config())
+    }
+
+    /// The queue's attributes (all of them), or None when it does not exist.
+    pub fn queue_attributes(&self, name: &str) -> Option<std::collections::HashMap<String, String>> {
+        self.block_on(async {
+            let sqs = self.sqs();
+            let url = sqs.get_queue_url().queue_name(name).send().await.ok()?.queue_url()?.to_owned();
+            let out = sqs
+                .get_queue_attributes()
+                .queue_url(&url)
+                .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+                .send()
+                .await
+                .ok()?;
+            Some(out.attributes()?.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect())
+        })
+    }
+
+    pub fn queue_tags(&self, name: &str) -> std::collections::HashMap<String, String> {
+        self.block_on(async {
+            let sqs = self.sqs();
+            let url = sqs.get_queue_url().queue_name(name).send().await.unwrap().queue_url().unwrap().to_owned();
+            sqs.list_queue_tags().queue_url(url).send().await.unwrap().tags().cloned().unwrap_or_default()
+        })
+    }
+
+    pub fn queue_url(&self, name: &str) -> Option<String> {
+        self.block_on(async { self.sqs().get_queue_url().queue_name(name).send().await.ok()?.queue_url().map(str::to_owned) })
+    }
+
+    /// Creates an IAM role that Lambda may assume, with `policy` (a JSON document) inline and
+    /// the given managed policy ARNs attached; returns its ARN.
+    pub fn create_role(&self, name: &str, trust_service: &str, inline: Option<&str>, managed: &[&str]) -> String {
+        self.block_on(async {
+            let iam = self.iam();
+            let trust = serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": trust_service}, "Action": "sts:AssumeRole"}]
+            });
+            let arn = iam
+                .create_role()
+                .role_name(name)
+                .assume_role_policy_document(trust.to_string())
+                .send()
+                .await
+                .expect("create role")
+                .role()
+                .expect("role")
+                .arn()
+                .to_owned();
+            if let Some(doc) = inline {
+                iam.put_role_policy().role_name(name).policy_name("inline").policy_document(doc).send().await.expect("put policy");
+            }
+            for policy in managed {
+                iam.attach_role_policy().role_name(name).policy_arn(*policy).send().await.expect("attach policy");
+            }
+            arn
+        })
+    }
+
+    /// Creates a Python function whose module `app.py` holds `source`; returns its ARN.
+    pub fn create_function(&self, name: &str, role_arn: &str, source: &str, timeout_secs: i32) -> String {
+        let zip = zip_single_file("app.py", source.as_bytes());
+        self.block_on(async {
+            self.lambda()
+                .create_function()
+                .function_name(name)
+                .runtime(aws_sdk_lambda::types::Runtime::Python312)
+                .role(role_arn)
+                .handler("app.handler")
+                .timeout(timeout_secs)
+                .code(aws_sdk_lambda::types::FunctionCode::builder().zip_file(zip.into()).build())
+                .send()
+                .await
+                .expect("create function")
+                .function_arn()
+                .expect("function arn")
+                .to_owned()
+        })
+    }
+
+    /// Every message of the function's log group, oldest first.
+    pub fn log_lines(&self, function: &str) -> Vec<String> {
+        self.block_on(async {
+            let logs = self.logs();
+            let mut lines = Vec::new();
+            let mut token = None;
+            loop {
+                let out = match logs
+                    .filter_log_events()
+                    .log_group_name(format!("/aws/lambda/{function}"))
+                    .set_next_token(token)
+                    .send()
+                    .await
+                {
+                    Ok(out) => out,
+                    Err(e) => {
+                        eprintln!("log_lines({function}): {}", aws_sdk_sqs::error::DisplayErrorContext(&e));
+                        return lines;
+                    }
+                };
+                lines.extend(out.events().iter().filter_map(|e| e.message().map(str::to_owned)));
+                token = out.next_token().map(str::to_owned);
+                if token.is_none() {
+                    return lines;
+                }
+            }
+        })
+    }
+
+    /// The SQS event source mappings of a queue (by ARN).
+    pub fn mappings_of(&self, queue_arn: &str) -> Vec<aws_sdk_lambda::types::EventSourceMappingConfiguration> {
+        self.block_on(async {
+            self.lambda()
+                .list_event_source_mappings()
+                .event_source_arn(queue_arn)
+                .send()
+                .await
+                .expect("list mappings")
+                .event_source_mappings()
+                .to_vec()
+        })
+    }
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
+}
+
+/// The outcome of one run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "exit code {} (expected {code})\nstdout:\n{}\nstderr:\n{}", self.code, self.stdout, self.stderr);
+        self
+    }
+
+    pub fn finding_codes(&self) -> Vec<String> {
+        let json = self.json();
+        collect_codes(&json)
+    }
+}
+
+fn collect_codes(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match v {
+        Value::Object(map) => {
+            if let (Some(Value::String(code)), Some(Value::String(_))) = (map.get("code"), map.get("severity")) {
+                out.push(code.clone());
+            }
+            for value in map.values() {
+                out.extend(collect_codes(value));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| out.extend(collect_codes(i))),
+        _ => {}
+    }
+    out
+}
+
+pub fn run_cmd(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run sqs-trigger");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn unique_suffix() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{}{n}{:x}", std::process::id() % 10_000, nanos % 0xffff)
+}
+
+/// A name unique to this test run: `prefix-<pid><n><time>`.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", unique_suffix())
+}
+
+/// A zip archive (stored, not compressed) holding one file: what Lambda takes as code.
+pub fn zip_single_file(name: &str, data: &[u8]) -> Vec<u8> {
+    let crc = crc32(data);
+    let mut out = Vec::new();
+    let name_bytes = name.as_bytes();
+    let local = |out: &mut Vec<u8>| {
+        out.extend(0x04034b50u32.to_le_bytes());
+        out.extend(20u16.to_le_bytes()); // version needed
+        out.extend(0u16.to_le_bytes()); // flags
+        out.extend(0u16.to_le_bytes()); // stored
+        out.extend(0u32.to_le_bytes()); // time, date
+        out.extend(crc.to_le_bytes());
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend((name_bytes.len() as u16).to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out.extend(name_bytes);
+    };
+    local(&mut out);
+    out.extend(data);
+    let central_offset = out.len() as u32;
+    out.extend(0x02014b50u32.to_le_bytes());
+    out.extend(20u16.to_le_bytes()); // made by
+    out.extend(20u16.to_le_bytes()); // needed
+    out.extend(0u16.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out.extend(0u32.to_le_bytes());
+    out.extend(crc.to_le_bytes());
+    out.extend((data.len() as u32).to_le_bytes());
+    out.extend((data.len() as u32).to_le_bytes());
+    out.extend((name_bytes.len() as u16).to_le_bytes());
+    out.extend([0u8; 2 + 2 + 2 + 2]); // extra, comment, disk, internal attrs
+    out.extend(0o100644u32.wrapping_shl(16).to_le_bytes()); // external attrs
+    out.extend(0u32.to_le_bytes()); // local header offset
+    out.extend(name_bytes);
+    let central_size = out.len() as u32 - central_offset;
+    out.extend(0x06054b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend(1u16.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(central_size.to_le_bytes());
+    out.extend(central_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// Python handlers used across tests.
+pub mod handlers {
+    /// Prints the event (so the probe id shows up in the logs).
+    pub const ECHO: &str = "import json\n\ndef handler(event, context):\n    print(json.dumps(event))\n    return {'ok': True}\n";
+    /// Raises on every message.
+    pub const FAIL: &str = "def handler(event, context):\n    raise RuntimeError('boom: cannot process')\n";
+    /// Logs nothing about its input.
+    pub const SILENT: &str = "def handler(event, context):\n    return {'ok': True}\n";
+    /// Sleeps past any short timeout.
+    pub const SLOW: &str = "import time\n\ndef handler(event, context):\n    time.sleep(30)\n";
+}
+
+/// A role policy granting exactly what the poller needs on any queue and log group.
+pub const FULL_POLLER_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"*"},{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#;
+
+pub fn path_exists(p: &Path) -> bool {
+    p.exists()
+}
