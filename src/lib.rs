@@ -4,6 +4,7 @@
 //! `commands` (gather facts concurrently -> pure `checks` -> a typed report) -> `output`.
 
 pub mod aws;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -11,9 +11,7 @@ use crate::model::{FunctionRef, HumanDuration, KeyRef, QueueName, QueueRef, name
 
 /// Parses a duration flag, naming the flag in the error.
 pub fn duration_flag(flag: &str, text: &str) -> Result<Duration, Error> {
-    text.parse::<HumanDuration>()
-        .map(HumanDuration::as_duration)
-        .map_err(|e| Error::usage(format!("--{flag}: {e}")))
+    text.parse::<HumanDuration>().map(HumanDuration::as_duration).map_err(|e| Error::usage(format!("--{flag}: {e}")))
 }
 
 pub fn queue_flag(text: &str) -> Result<QueueRef, Error> {
@@ -28,10 +26,7 @@ pub fn function_flag(text: &str) -> Result<FunctionRef, Error> {
 pub fn aws_settings(global: &GlobalArgs) -> Result<AwsSettings, Error> {
     if let Some(region) = &global.region {
         if !crate::model::arn::is_region(region) {
-            return Err(Error::usage(format!(
-                "--region: `{}` is not a region name like us-east-1",
-                shorten(region)
-            )));
+            return Err(Error::usage(format!("--region: `{}` is not a region name like us-east-1", shorten(region))));
         }
     }
     if let Some(profile) = &global.profile {

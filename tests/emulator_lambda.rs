@@ -17,14 +17,30 @@ fn a_message_on_a_mapped_queue_runs_the_function_and_logs_it() {
     let queue_arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
     let marker = unique("marker");
     emu.block_on(async {
-        emu.lambda().create_event_source_mapping().event_source_arn(&queue_arn).function_name(&function).send().await.unwrap();
-        emu.sqs().send_message().queue_url(&queue_url).message_body(format!("{{\"m\":\"{marker}\"}}")).send().await.unwrap();
+        emu.lambda()
+            .create_event_source_mapping()
+            .event_source_arn(&queue_arn)
+            .function_name(&function)
+            .send()
+            .await
+            .unwrap();
+        emu.sqs()
+            .send_message()
+            .queue_url(&queue_url)
+            .message_body(format!("{{\"m\":\"{marker}\"}}"))
+            .send()
+            .await
+            .unwrap();
     });
     let lines = emu.log_lines(&function);
     assert!(lines.iter().any(|l| l.starts_with("START RequestId: ")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains(&marker)), "the handler's output is logged: {lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("REPORT RequestId: ") && l.contains("Duration: ")), "{lines:?}");
-    assert_eq!(emu.queue_attributes(&queue).unwrap()["ApproximateNumberOfMessages"], "0", "a processed message is deleted");
+    assert_eq!(
+        emu.queue_attributes(&queue).unwrap()["ApproximateNumberOfMessages"],
+        "0",
+        "a processed message is deleted"
+    );
 }
 
 #[test]
@@ -38,7 +54,13 @@ fn a_failing_function_logs_the_error_and_the_message_goes_back() {
     let queue_url = emu.queue_url(&queue).unwrap();
     let queue_arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
     emu.block_on(async {
-        emu.lambda().create_event_source_mapping().event_source_arn(&queue_arn).function_name(&function).send().await.unwrap();
+        emu.lambda()
+            .create_event_source_mapping()
+            .event_source_arn(&queue_arn)
+            .function_name(&function)
+            .send()
+            .await
+            .unwrap();
         emu.sqs().send_message().queue_url(&queue_url).message_body("x").send().await.unwrap();
     });
     let lines = emu.log_lines(&function);

@@ -8,7 +8,8 @@ use support::{emulator, unique};
 fn creates_standard_queue_with_dlq_redrive_encryption_and_tags() {
     let emu = emulator();
     let name = unique("orders");
-    let run = emu.run(&["queue", "create", &name, "--tag", "team=payments", "--visibility-timeout", "2m", "-o", "json"]);
+    let run =
+        emu.run(&["queue", "create", &name, "--tag", "team=payments", "--visibility-timeout", "2m", "-o", "json"]);
     run.expect_code(0);
     let json = run.json();
     assert_eq!(json["queue"]["outcome"], "created");
@@ -147,7 +148,11 @@ fn throttling_is_retried_to_success() {
     let run = emu.run(&["queue", "create", &name, "--no-dlq"]);
     run.expect_code(0);
     assert!(emu.queue_url(&name).is_some());
-    let faulted = emu.requests().into_iter().filter(|r| r["operation"] == "CreateQueue" && r["faulted"] == "ThrottlingException").count();
+    let faulted = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r["operation"] == "CreateQueue" && r["faulted"] == "ThrottlingException")
+        .count();
     assert!(faulted >= 2, "the throttled attempts were made: {faulted}");
 }
 

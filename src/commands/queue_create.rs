@@ -117,7 +117,10 @@ impl Report for QueueCreateReport {
             write_findings(out, style, &self.findings)?;
         }
         if self.queue.outcome == Outcome::Refused || self.dlq.as_ref().is_some_and(|d| d.outcome == Outcome::Refused) {
-            writeln!(out, "refused: the existing queue differs; re-run with --update to change it, or pick another name")?;
+            writeln!(
+                out,
+                "refused: the existing queue differs; re-run with --update to change it, or pick another name"
+            )?;
         }
         Ok(())
     }
@@ -137,7 +140,13 @@ fn write_queue(out: &mut dyn Write, style: &Style, label: &str, q: &QueueOutcome
         Outcome::Refused => style.red(q.outcome.as_str()),
         _ => q.outcome.as_str().to_owned(),
     };
-    writeln!(out, "{label:<6} {} {outcome} ({}{})", style.bold(q.name.as_str()), if q.fifo { "FIFO, " } else { "" }, q.encryption)?;
+    writeln!(
+        out,
+        "{label:<6} {} {outcome} ({}{})",
+        style.bold(q.name.as_str()),
+        if q.fifo { "FIFO, " } else { "" },
+        q.encryption
+    )?;
     if let Some(url) = &q.url {
         writeln!(out, "       url  {url}")?;
     }
@@ -233,7 +242,10 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
                     Finding::error(
                         FindingCode::KmsKeyNotEnabled,
                         key.arn.to_string(),
-                        format!("the KMS key is {}: SQS cannot encrypt with it, so the queue would be unusable", key.state),
+                        format!(
+                            "the KMS key is {}: SQS cannot encrypt with it, so the queue would be unusable",
+                            key.state
+                        ),
                     )
                     .fix(format!("aws kms enable-key --key-id {}", key.arn)),
                 );
@@ -251,7 +263,10 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
                 Finding::error(
                     FindingCode::KmsKeyNotFound,
                     key_ref.to_string(),
-                    format!("no KMS key `{key_ref}` in {}: a queue encrypted with it could never be read", clients.region),
+                    format!(
+                        "no KMS key `{key_ref}` in {}: a queue encrypted with it could never be read",
+                        clients.region
+                    ),
                 )
                 .fix("create the key (aws kms create-key) or pass an existing one with --kms-key"),
             );
@@ -322,7 +337,13 @@ fn step(
 /// What differs between an existing queue and the request. Only what the user asked for
 /// explicitly is compared, plus the redrive target, so re-running a command converges
 /// without fighting settings changed on purpose elsewhere.
-fn differences(spec: &QueueSpec, q: &QueueFacts, desired: &Desired, redrive: Option<&Redrive>, is_dlq: bool) -> Vec<Difference> {
+fn differences(
+    spec: &QueueSpec,
+    q: &QueueFacts,
+    desired: &Desired,
+    redrive: Option<&Redrive>,
+    is_dlq: bool,
+) -> Vec<Difference> {
     let mut out = Vec::new();
     let mut differ = |attribute: &str, current: String, requested: String| {
         out.push(Difference { attribute: attribute.to_owned(), current, requested });
@@ -357,18 +378,18 @@ fn differences(spec: &QueueSpec, q: &QueueFacts, desired: &Desired, redrive: Opt
                 format!("DLQ {}", have.dead_letter_target_arn),
                 format!("DLQ {}", want.dead_letter_target_arn),
             ),
-            Some(have) if spec.max_receive_count_given && have.max_receive_count != want.max_receive_count => differ(
-                "maxReceiveCount",
-                have.max_receive_count.to_string(),
-                want.max_receive_count.to_string(),
-            ),
+            Some(have) if spec.max_receive_count_given && have.max_receive_count != want.max_receive_count => {
+                differ("maxReceiveCount", have.max_receive_count.to_string(), want.max_receive_count.to_string())
+            }
             Some(_) => {}
         }
     }
     for (key, value) in &spec.user_tags {
         match q.tags.get(key) {
             Some(v) if v == value => {}
-            current => differ(&format!("tag {key}"), current.cloned().unwrap_or_else(|| "(none)".into()), value.clone()),
+            current => {
+                differ(&format!("tag {key}"), current.cloned().unwrap_or_else(|| "(none)".into()), value.clone())
+            }
         }
     }
     out
@@ -379,7 +400,12 @@ impl QueuePlan {
     pub fn dry_run_report(&self, update: bool) -> QueueCreateReport {
         let dlq = self.dlq.as_ref().map(|d| self.outcome_of(d, d.outcome(update, true), None));
         let queue = self.outcome_of(&self.queue, self.queue.outcome(update, true), None);
-        QueueCreateReport { dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()), queue, dlq, findings: self.findings.clone() }
+        QueueCreateReport {
+            dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
+            queue,
+            dlq,
+            findings: self.findings.clone(),
+        }
     }
 
     fn outcome_of(&self, step: &QueueStepPlan, outcome: Outcome, created: Option<(String, QueueArn)>) -> QueueOutcome {
@@ -410,24 +436,41 @@ impl QueuePlan {
 
     /// Carries the plan out: DLQ first, then the queue that redrives to it.
     pub async fn apply(&self, ctx: &Ctx, update: bool) -> Result<QueueCreateReport, Error> {
-        let refused_outcome = |s: &QueueStepPlan| if s.existing.is_some() { Outcome::Refused } else { Outcome::Skipped };
+        let refused_outcome =
+            |s: &QueueStepPlan| if s.existing.is_some() { Outcome::Refused } else { Outcome::Skipped };
         let any_refused = self.dlq.iter().chain([&self.queue]).any(|s| s.outcome(update, false) == Outcome::Refused);
         if has_errors(&self.findings) || any_refused {
             // Nothing is changed when any part is refused: no half-made pair.
             let pick = |s: &QueueStepPlan| {
                 let o = s.outcome(update, false);
-                if o == Outcome::Refused || has_errors(&self.findings) { refused_outcome(s) } else if o == Outcome::Unchanged { o } else { Outcome::Skipped }
+                if o == Outcome::Refused || has_errors(&self.findings) {
+                    refused_outcome(s)
+                } else if o == Outcome::Unchanged {
+                    o
+                } else {
+                    Outcome::Skipped
+                }
             };
             let dlq = self.dlq.as_ref().map(|d| self.outcome_of(d, pick(d), None));
             let queue = self.outcome_of(&self.queue, pick(&self.queue), None);
-            return Ok(QueueCreateReport { dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()), queue, dlq, findings: self.findings.clone() });
+            return Ok(QueueCreateReport {
+                dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
+                queue,
+                dlq,
+                findings: self.findings.clone(),
+            });
         }
         let dlq = match &self.dlq {
             Some(step) => Some(self.apply_step(ctx, step, update).await?),
             None => None,
         };
         let queue = self.apply_step(ctx, &self.queue, update).await?;
-        Ok(QueueCreateReport { dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()), queue, dlq, findings: self.findings.clone() })
+        Ok(QueueCreateReport {
+            dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
+            queue,
+            dlq,
+            findings: self.findings.clone(),
+        })
     }
 
     async fn apply_step(&self, ctx: &Ctx, step: &QueueStepPlan, update: bool) -> Result<QueueOutcome, Error> {

@@ -30,9 +30,10 @@ pub async fn describe(clients: &Clients, key_id: &str) -> Result<KeyLookup, AwsE
         Some("AWS") => KeyManager::Aws,
         _ => KeyManager::Customer,
     };
-    let state = meta.key_state().map(|s| s.as_str().to_owned()).unwrap_or_else(|| {
-        if meta.enabled() { "Enabled".to_owned() } else { "Disabled".to_owned() }
-    });
+    let state = meta
+        .key_state()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_else(|| if meta.enabled() { "Enabled".to_owned() } else { "Disabled".to_owned() });
     Ok(KeyLookup::Found(KeyFacts { arn, manager, state, policy: Err(not_read()) }))
 }
 

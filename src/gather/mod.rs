@@ -1,7 +1,9 @@
 //! Reading facts from AWS. Each function reads one resource and returns a plain fact struct
 //! (or an `AwsError`); commands run them concurrently and hand the facts to `checks`.
 
+pub mod function;
 pub mod key;
+pub mod mapping;
 pub mod queue;
 
 use crate::aws::{AwsResultExt, Clients};
@@ -11,7 +13,10 @@ use crate::model::facts::{CallerFacts, Unreadable};
 /// Who is calling, from STS (needs no permission).
 pub async fn caller(clients: &Clients) -> Result<CallerFacts, AwsError> {
     let out = clients.sts.get_caller_identity().send().await.aws_err("sts:GetCallerIdentity", &"the caller")?;
-    Ok(CallerFacts { account: out.account().unwrap_or_default().to_owned(), arn: out.arn().unwrap_or_default().to_owned() })
+    Ok(CallerFacts {
+        account: out.account().unwrap_or_default().to_owned(),
+        arn: out.arn().unwrap_or_default().to_owned(),
+    })
 }
 
 /// The partition of an ARN (`aws` unless the caller is in China or GovCloud).
@@ -21,7 +26,10 @@ pub fn partition_of(arn: &str) -> &str {
 
 /// Turns "access denied" into an `Unreadable` fact (so checks are skipped, not the run),
 /// and passes every other error on.
-pub fn unreadable_if_denied<T>(fact: impl Into<String>, result: Result<T, AwsError>) -> Result<Result<T, Unreadable>, AwsError> {
+pub fn unreadable_if_denied<T>(
+    fact: impl Into<String>,
+    result: Result<T, AwsError>,
+) -> Result<Result<T, Unreadable>, AwsError> {
     match result {
         Ok(value) => Ok(Ok(value)),
         Err(err) if err.kind == AwsErrorKind::AccessDenied => {

@@ -18,13 +18,8 @@ pub async fn resolve_url(clients: &Clients, queue: &QueueRef) -> Result<Option<Q
         QueueRef::Name(name) => (name.clone(), None),
         QueueRef::Arn(arn) => (arn.name(), Some(arn.account().to_owned())),
     };
-    let result = clients
-        .sqs
-        .get_queue_url()
-        .queue_name(name.as_str())
-        .set_queue_owner_aws_account_id(owner)
-        .send()
-        .await;
+    let result =
+        clients.sqs.get_queue_url().queue_name(name.as_str()).set_queue_owner_aws_account_id(owner).send().await;
     match result {
         Ok(out) => {
             let url = out.queue_url().unwrap_or_default();
@@ -47,7 +42,8 @@ pub async fn read(clients: &Clients, url: &QueueUrl) -> Result<QueueFacts, AwsEr
             .await
             .aws_err("sqs:GetQueueAttributes", url)
     };
-    let tags = async { clients.sqs.list_queue_tags().queue_url(url.as_str()).send().await.aws_err("sqs:ListQueueTags", url) };
+    let tags =
+        async { clients.sqs.list_queue_tags().queue_url(url.as_str()).send().await.aws_err("sqs:ListQueueTags", url) };
     let (attributes, tags) = tokio::try_join!(attributes, tags)?;
     let attrs: HashMap<String, String> = attributes
         .attributes()
@@ -161,7 +157,10 @@ mod tests {
             ("QueueArn", "arn:aws:sqs:us-east-1:123456789012:orders"),
             ("VisibilityTimeout", "60"),
             ("KmsMasterKeyId", "alias/orders"),
-            ("RedrivePolicy", r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq","maxReceiveCount":"3"}"#),
+            (
+                "RedrivePolicy",
+                r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq","maxReceiveCount":"3"}"#,
+            ),
             ("ApproximateNumberOfMessages", "10000"),
         ]
         .into_iter()
@@ -186,7 +185,8 @@ mod tests {
 
     #[test]
     fn redrive_round_trip() {
-        let r = parse_redrive(r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:d","maxReceiveCount":5}"#).unwrap();
+        let r = parse_redrive(r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:d","maxReceiveCount":5}"#)
+            .unwrap();
         assert_eq!(parse_redrive(&redrive_json(&r)).unwrap(), r);
         assert!(parse_redrive("{}").is_err());
         assert!(parse_redrive("nope").is_err());

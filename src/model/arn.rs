@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use super::names::{FunctionName, QueueName};
 use super::ParseError;
+use super::names::{FunctionName, QueueName};
 
 /// A generic ARN. Fields are kept verbatim so `Display` round-trips.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -28,20 +28,18 @@ impl FromStr for Arn {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = |why: &str| ParseError::new("ARN", s, why);
         let mut parts = s.splitn(6, ':');
-        let (Some(prefix), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let (Some(prefix), Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad("expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"));
         };
         if prefix != "arn" {
             return Err(bad("an ARN starts with `arn:`"));
         }
-        if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "aws-iso-e" | "aws-iso-f" | "aws-eusc") {
+        if !matches!(
+            partition,
+            "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "aws-iso-e" | "aws-iso-f" | "aws-eusc"
+        ) {
             return Err(bad("unknown partition (expected aws, aws-cn, aws-us-gov, ...)"));
         }
         if service.is_empty() || !service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
@@ -193,7 +191,10 @@ impl FromStr for FunctionArn {
         let name = parts.next().unwrap_or_default();
         name.parse::<FunctionName>().map_err(|e| bad(&e.why))?;
         if let Some(q) = parts.next() {
-            if q.is_empty() || q.len() > 128 || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '$') {
+            if q.is_empty()
+                || q.len() > 128
+                || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '$')
+            {
                 return Err(bad("the qualifier must be a version number, an alias or $LATEST"));
             }
         }
@@ -231,7 +232,10 @@ impl FromStr for RoleArn {
             return Err(bad("the resource must be `role/NAME`"));
         };
         let name = path_and_name.rsplit('/').next().unwrap_or_default();
-        if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)) {
+        if name.is_empty()
+            || name.len() > 64
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+        {
             return Err(bad("a role name is 1-64 characters of letters, digits and +=,.@_-"));
         }
         if arn.account.is_empty() {
@@ -300,7 +304,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for s in ["", "arn", "arn:aws", "arn:aws:sqs:us-east-1:123:q", "arn:nope:sqs:us-east-1:123456789012:q", "xarn:aws:sqs:us-east-1:123456789012:q", "arn:aws:sqs:US-EAST-1:123456789012:q", "arn:aws:sqs:us-east-1:123456789012:"] {
+        for s in [
+            "",
+            "arn",
+            "arn:aws",
+            "arn:aws:sqs:us-east-1:123:q",
+            "arn:nope:sqs:us-east-1:123456789012:q",
+            "xarn:aws:sqs:us-east-1:123456789012:q",
+            "arn:aws:sqs:US-EAST-1:123456789012:q",
+            "arn:aws:sqs:us-east-1:123456789012:",
+        ] {
             assert!(s.parse::<Arn>().is_err() || s.parse::<QueueArn>().is_err(), "{s}");
         }
     }

@@ -31,7 +31,9 @@ pub enum Encryption {
     /// SSE-SQS: keys managed by SQS, nothing for the role to do.
     SseSqs,
     /// SSE-KMS with the key as the queue names it (alias, id or ARN).
-    Kms { key_id: String },
+    Kms {
+        key_id: String,
+    },
 }
 
 impl std::fmt::Display for Encryption {
@@ -174,4 +176,17 @@ impl MappingFacts {
 pub struct CallerFacts {
     pub account: String,
     pub arn: String,
+}
+
+/// The mapping settings a user asked for (`mapping create`, `setup`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MappingRequest {
+    pub batch_size: Option<i32>,
+    pub batch_window_secs: Option<i32>,
+    pub max_concurrency: Option<i32>,
+    pub report_batch_item_failures: bool,
+    /// Filter patterns, each a JSON document.
+    pub filters: Vec<String>,
+    /// False with `--disabled`.
+    pub enabled: bool,
 }

@@ -197,7 +197,10 @@ mod tests {
             Finding::error(FindingCode::MappingMissing, "c", "e"),
         ];
         sort_findings(&mut f);
-        assert_eq!(f.iter().map(|f| f.severity).collect::<Vec<_>>(), [Severity::Error, Severity::Warning, Severity::Info]);
+        assert_eq!(
+            f.iter().map(|f| f.severity).collect::<Vec<_>>(),
+            [Severity::Error, Severity::Warning, Severity::Info]
+        );
         assert!(has_errors(&f));
     }
 }

@@ -35,7 +35,11 @@ impl QueueName {
     pub fn default_dlq(&self) -> Result<QueueName, ParseError> {
         let candidate = if self.is_fifo() { format!("{}-dlq.fifo", self.base()) } else { format!("{}-dlq", self.0) };
         candidate.parse().map_err(|e: ParseError| {
-            ParseError::new("dead-letter queue name", &candidate, &format!("{} (pass --dlq NAME to choose a shorter one)", e.why))
+            ParseError::new(
+                "dead-letter queue name",
+                &candidate,
+                &format!("{} (pass --dlq NAME to choose a shorter one)", e.why),
+            )
         })
     }
 }
@@ -351,11 +355,7 @@ serialize_display!(QueueRef, FunctionRef, KeyRef);
 
 /// How a character is shown in an error: printable ones quoted, others by code point.
 fn describe_char(c: char) -> String {
-    if c.is_control() || c.is_whitespace() {
-        format!("the character U+{:04X}", c as u32)
-    } else {
-        format!("`{c}`")
-    }
+    if c.is_control() || c.is_whitespace() { format!("the character U+{:04X}", c as u32) } else { format!("`{c}`") }
 }
 
 /// Shortens long user input for error messages so a 10 000-character name does not flood
@@ -376,10 +376,28 @@ mod tests {
 
     #[test]
     fn queue_names() {
-        for ok in ["a", "orders", "orders-dlq", "Orders_1", "orders.fifo", &"q".repeat(80), &format!("{}.fifo", "q".repeat(75))] {
+        for ok in [
+            "a",
+            "orders",
+            "orders-dlq",
+            "Orders_1",
+            "orders.fifo",
+            &"q".repeat(80),
+            &format!("{}.fifo", "q".repeat(75)),
+        ] {
             assert!(ok.parse::<QueueName>().is_ok(), "{ok}");
         }
-        for bad in ["", ".fifo", "has space", "dot.name", "slash/name", &"q".repeat(81), &format!("{}.fifo", "q".repeat(76)), "tab\tname", "ünicode"] {
+        for bad in [
+            "",
+            ".fifo",
+            "has space",
+            "dot.name",
+            "slash/name",
+            &"q".repeat(81),
+            &format!("{}.fifo", "q".repeat(76)),
+            "tab\tname",
+            "ünicode",
+        ] {
             assert!(bad.parse::<QueueName>().is_err(), "{bad}");
         }
     }
@@ -404,7 +422,14 @@ mod tests {
         let local: QueueUrl = "http://127.0.0.1:4566/123456789012/orders.fifo".parse().unwrap();
         assert_eq!(local.region(), None);
         assert_eq!(local.to_string(), "http://127.0.0.1:4566/123456789012/orders.fifo");
-        for bad in ["ftp://x/123456789012/q", "https:///123456789012/q", "https://h/12/q", "https://h/123456789012", "https://h/123456789012/q/extra", "https://h/123456789012/bad name"] {
+        for bad in [
+            "ftp://x/123456789012/q",
+            "https:///123456789012/q",
+            "https://h/12/q",
+            "https://h/123456789012",
+            "https://h/123456789012/q/extra",
+            "https://h/123456789012/bad name",
+        ] {
             assert!(bad.parse::<QueueUrl>().is_err(), "{bad}");
         }
     }
@@ -412,7 +437,10 @@ mod tests {
     #[test]
     fn queue_refs() {
         assert!(matches!("orders".parse::<QueueRef>(), Ok(QueueRef::Name(_))));
-        assert!(matches!("https://sqs.us-east-1.amazonaws.com/123456789012/orders".parse::<QueueRef>(), Ok(QueueRef::Url(_))));
+        assert!(matches!(
+            "https://sqs.us-east-1.amazonaws.com/123456789012/orders".parse::<QueueRef>(),
+            Ok(QueueRef::Url(_))
+        ));
         let arn: QueueRef = "arn:aws:sqs:eu-west-1:123456789012:orders".parse().unwrap();
         assert_eq!(arn.region(), Some("eu-west-1"));
         assert_eq!(arn.name().as_str(), "orders");

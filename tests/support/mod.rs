@@ -17,7 +17,8 @@ pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
 
 /// How to install what the emulator needs; printed whenever it is missing.
-pub const INSTALL_HINT: &str = "run `make venv` (creates .venv with the pinned packages of tests/emulator/requirements.txt)";
+pub const INSTALL_HINT: &str =
+    "run `make venv` (creates .venv with the pinned packages of tests/emulator/requirements.txt)";
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -101,7 +102,11 @@ impl Emulator {
                 let log = std::fs::read_to_string(dir.join("emulator.log")).unwrap_or_default();
                 panic!("the emulator exited ({status}) before it was ready:\n{log}\n{INSTALL_HINT}");
             }
-            assert!(Instant::now() < deadline, "the emulator did not become ready within 60 s; log in {}", dir.display());
+            assert!(
+                Instant::now() < deadline,
+                "the emulator did not become ready within 60 s; log in {}",
+                dir.display()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -238,7 +243,9 @@ impl Emulator {
     }
 
     pub fn queue_url(&self, name: &str) -> Option<String> {
-        self.block_on(async { self.sqs().get_queue_url().queue_name(name).send().await.ok()?.queue_url().map(str::to_owned) })
+        self.block_on(async {
+            self.sqs().get_queue_url().queue_name(name).send().await.ok()?.queue_url().map(str::to_owned)
+        })
     }
 
     /// Creates an IAM role that Lambda may assume, with `policy` (a JSON document) inline and
@@ -262,7 +269,13 @@ impl Emulator {
                 .arn()
                 .to_owned();
             if let Some(doc) = inline {
-                iam.put_role_policy().role_name(name).policy_name("inline").policy_document(doc).send().await.expect("put policy");
+                iam.put_role_policy()
+                    .role_name(name)
+                    .policy_name("inline")
+                    .policy_document(doc)
+                    .send()
+                    .await
+                    .expect("put policy");
             }
             for policy in managed {
                 iam.attach_role_policy().role_name(name).policy_arn(*policy).send().await.expect("attach policy");
@@ -338,7 +351,9 @@ impl Emulator {
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+    })
 }
 
 /// The outcome of one run of the binary.
@@ -358,7 +373,11 @@ impl Run {
     /// Asserts the exit code, showing the output when it differs.
     #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, code, "exit code {} (expected {code})\nstdout:\n{}\nstderr:\n{}", self.code, self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code {} (expected {code})\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
         self
     }
 
@@ -397,7 +416,8 @@ pub fn run_cmd(cmd: &mut Command) -> Run {
 fn unique_suffix() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("{}{n}{:x}", std::process::id() % 10_000, nanos % 0xffff)
 }
 
@@ -466,7 +486,8 @@ fn crc32(data: &[u8]) -> u32 {
 /// Python handlers used across tests.
 pub mod handlers {
     /// Prints the event (so the probe id shows up in the logs).
-    pub const ECHO: &str = "import json\n\ndef handler(event, context):\n    print(json.dumps(event))\n    return {'ok': True}\n";
+    pub const ECHO: &str =
+        "import json\n\ndef handler(event, context):\n    print(json.dumps(event))\n    return {'ok': True}\n";
     /// Raises on every message.
     pub const FAIL: &str = "def handler(event, context):\n    raise RuntimeError('boom: cannot process')\n";
     /// Logs nothing about its input.

@@ -1,0 +1,108 @@
+//! Event source mapping facts: every SQS mapping of a queue and/or a function.
+
+use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionResponseType};
+
+use crate::aws::{AwsResultExt, Clients};
+use crate::error::AwsError;
+use crate::model::facts::MappingFacts;
+use crate::model::{FunctionArn, QueueArn};
+
+/// Lists SQS mappings, filtered by queue ARN and/or function (name or ARN), all pages.
+pub async fn list(
+    clients: &Clients,
+    queue: Option<&QueueArn>,
+    function: Option<&str>,
+) -> Result<Vec<MappingFacts>, AwsError> {
+    let resource = match (queue, function) {
+        (Some(q), _) => q.to_string(),
+        (None, Some(f)) => f.to_owned(),
+        (None, None) => "every mapping".to_owned(),
+    };
+    let mut pages = clients
+        .lambda
+        .list_event_source_mappings()
+        .set_event_source_arn(queue.map(ToString::to_string))
+        .set_function_name(function.map(str::to_owned))
+        .into_paginator()
+        .send();
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.aws_err("lambda:ListEventSourceMappings", &resource)?;
+        out.extend(page.event_source_mappings().iter().filter_map(from_sdk));
+    }
+    Ok(out)
+}
+
+/// Reads one mapping by UUID.
+pub async fn get(clients: &Clients, uuid: &str) -> Result<Option<MappingFacts>, AwsError> {
+    let out = clients.lambda.get_event_source_mapping().uuid(uuid).send().await;
+    match out {
+        Ok(m) => Ok(from_parts(
+            m.uuid(),
+            m.event_source_arn(),
+            m.function_arn(),
+            m.state(),
+            m.batch_size(),
+            m.maximum_batching_window_in_seconds(),
+            m.scaling_config().and_then(|s| s.maximum_concurrency()),
+            m.function_response_types(),
+            m.filter_criteria()
+                .map(|f| f.filters().iter().filter_map(|f| f.pattern().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            m.last_processing_result(),
+            m.state_transition_reason(),
+        )),
+        Err(err) if crate::aws::is_not_found(&err) => Ok(None),
+        Err(err) => Err(crate::aws::errors::to_aws_error("lambda:GetEventSourceMapping", &uuid, &err)),
+    }
+}
+
+/// An SQS mapping as facts; None for other event sources.
+pub fn from_sdk(m: &EventSourceMappingConfiguration) -> Option<MappingFacts> {
+    from_parts(
+        m.uuid(),
+        m.event_source_arn(),
+        m.function_arn(),
+        m.state(),
+        m.batch_size(),
+        m.maximum_batching_window_in_seconds(),
+        m.scaling_config().and_then(|s| s.maximum_concurrency()),
+        m.function_response_types(),
+        m.filter_criteria()
+            .map(|f| f.filters().iter().filter_map(|f| f.pattern().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        m.last_processing_result(),
+        m.state_transition_reason(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn from_parts(
+    uuid: Option<&str>,
+    source: Option<&str>,
+    function: Option<&str>,
+    state: Option<&str>,
+    batch_size: Option<i32>,
+    window: Option<i32>,
+    max_concurrency: Option<i32>,
+    response_types: &[FunctionResponseType],
+    filters: Vec<String>,
+    last_processing_result: Option<&str>,
+    reason: Option<&str>,
+) -> Option<MappingFacts> {
+    let queue_arn: QueueArn = source?.parse().ok()?;
+    let function_arn: FunctionArn = function?.parse().ok()?;
+    Some(MappingFacts {
+        uuid: uuid?.to_owned(),
+        queue_arn,
+        function_arn: function_arn.unqualified(),
+        state: state.unwrap_or("Unknown").to_owned(),
+        batch_size,
+        batch_window_secs: window,
+        max_concurrency,
+        report_batch_item_failures: response_types.contains(&FunctionResponseType::ReportBatchItemFailures),
+        filters,
+        last_processing_result: last_processing_result.map(str::to_owned),
+        state_transition_reason: reason.map(str::to_owned),
+    })
+}
