@@ -1,0 +1,46 @@
+# sqs-trigger — the two commands a fresh machine needs:
+#   make demo   run the whole job against the local AWS emulator (no AWS account needed)
+#   make test   run every check CI runs: fmt, clippy, unit and integration tests
+# Everything else (the emulator's pinned Python packages in .venv) is installed by these.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+REQUIREMENTS := tests/emulator/requirements.txt
+STAMP := $(VENV)/.installed
+
+export RUST_BACKTRACE ?= 0
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: demo test venv lint unit generate bench clean-venv
+
+$(STAMP): $(REQUIREMENTS)
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-input -r $(REQUIREMENTS)
+	@touch $(STAMP)
+
+## venv: the local AWS emulator's pinned Python packages, in a project-local virtualenv
+venv: $(STAMP)
+
+## demo: start the emulator, run sqs-trigger end to end against it, stop the emulator
+demo: $(STAMP)
+	cargo build --quiet
+	scripts/demo.sh target/debug/sqs-trigger
+
+## test: what CI runs (.ci/run): fmt, clippy, all tests
+test: $(STAMP)
+	cargo fmt --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo test --all-targets --no-fail-fast
+
+## generate: rewrite the committed completions/ and docs/sqs-trigger.1 from the CLI definition
+generate:
+	SQS_TRIGGER_UPDATE_GENERATED=1 cargo test --quiet --test generated
+
+## bench: the benchmarks of docs/performance.md (needs a release build)
+bench: $(STAMP)
+	cargo build --release --quiet
+	scripts/bench.sh
+
+clean-venv:
+	rm -rf $(VENV)
