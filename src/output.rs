@@ -141,6 +141,19 @@ impl Output {
         }
     }
 
+    /// Asks a yes/no question on stderr and reads the answer from stdin; anything but
+    /// y/yes is no. Only call when `interactive`; `--yes` skips the question.
+    pub fn confirm(&self, question: &str) -> bool {
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "{question} [y/N] ");
+        let _ = err.flush();
+        let mut answer = String::new();
+        if io::stdin().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    }
+
     /// A spinner on stderr, or nothing when spinners are not allowed.
     pub fn spinner(&self, message: impl Into<String>) -> Progress {
         if !self.progress {

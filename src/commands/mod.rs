@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod queue_create;
+pub mod teardown;
 
 use std::sync::{Arc, Mutex};
 
@@ -62,22 +63,25 @@ async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, E
     }
     let aws_settings = settings::aws_settings(&cli.global)?;
     // Validate the command's own input before loading any configuration.
-    let command = prepare(&cli.command)?;
+    let command = prepare(&cli.command, &output)?;
     let config = aws::load_config(&aws_settings).await?;
     let ctx = Ctx { clients: Clients::new(&config), output: output.clone(), journal };
     match command {
         Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
+        Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
     }
 }
 
 /// A command whose input has been validated.
 enum Prepared {
     QueueCreate(queue_create::Settings),
+    Teardown(teardown::Settings),
 }
 
-fn prepare(command: &Command) -> Result<Prepared, Error> {
+fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
     Ok(match command {
         Command::Queue(QueueCommand::Create(args)) => Prepared::QueueCreate(queue_create::Settings::from_args(args)?),
+        Command::Teardown(args) => Prepared::Teardown(teardown::Settings::from_args(args, output.interactive)?),
         Command::Completions(_) => unreachable!("handled before"),
         _ => return Err(Error::usage("this command is not implemented yet")),
     })

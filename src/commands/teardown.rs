@@ -1,0 +1,387 @@
+//! `teardown --queue Q [--function F]`: removes the mapping(s) and the queues sqs-trigger
+//! created, and nothing else.
+//!
+//! A queue is deleted only when it carries `managed-by=sqs-trigger`, holds no messages (unless
+//! `--force`), and no other function is still mapped to it; a DLQ only when no other queue
+//! redrives to it. Everything else is kept and reported with the reason.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::aws::{AwsResultExt, is_not_found};
+use crate::cli::TeardownArgs;
+use crate::commands::Ctx;
+use crate::error::{Error, ExitStatus};
+use crate::gather;
+use crate::model::facts::{MappingFacts, QueueFacts};
+use crate::model::{FunctionRef, QueueRef};
+use crate::output::{Report, Style};
+use crate::settings;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub queue: QueueRef,
+    pub function: Option<FunctionRef>,
+    pub yes: bool,
+    pub force: bool,
+    pub dry_run: bool,
+}
+
+impl Settings {
+    pub fn from_args(args: &TeardownArgs, interactive: bool) -> Result<Self, Error> {
+        let settings = Settings {
+            queue: settings::queue_flag(&args.queue)?,
+            function: args.function.as_deref().map(settings::function_flag).transpose()?,
+            yes: args.yes,
+            force: args.force,
+            dry_run: args.dry_run,
+        };
+        if !settings.yes && !settings.dry_run && !interactive {
+            return Err(Error::usage(
+                "teardown deletes resources: pass --yes to confirm when not on a terminal (or --dry-run to see what it would delete)",
+            ));
+        }
+        Ok(settings)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Deleted,
+    WouldDelete,
+    /// Left alone on purpose (see `reason`).
+    Kept,
+    /// Would be deleted, but a safety rule stops it (see `reason`); exit 1.
+    Refused,
+    /// Not there (already deleted): nothing to do.
+    Absent,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// `mapping`, `queue` or `dlq`.
+    pub kind: &'static str,
+    /// Mapping UUID or queue name.
+    pub id: String,
+    /// The ARN (queue) or `queue -> function` (mapping).
+    pub detail: String,
+    pub action: Action,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TeardownReport {
+    pub dry_run: bool,
+    pub items: Vec<Item>,
+    /// Set when the user declined the confirmation.
+    pub cancelled: bool,
+}
+
+impl Report for TeardownReport {
+    fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+        if self.items.is_empty() {
+            writeln!(out, "nothing to tear down")?;
+        }
+        for item in &self.items {
+            let action = match item.action {
+                Action::Deleted => style.green("deleted"),
+                Action::WouldDelete => style.yellow("would delete"),
+                Action::Kept => "kept".to_owned(),
+                Action::Refused => style.red("refused"),
+                Action::Absent => "absent".to_owned(),
+            };
+            writeln!(out, "{:<8} {} {action}  {}", item.kind, style.bold(&item.id), style.dim(&item.detail))?;
+            if let Some(reason) = &item.reason {
+                writeln!(out, "         {reason}")?;
+            }
+        }
+        if self.cancelled {
+            writeln!(out, "cancelled: nothing was deleted")?;
+        }
+        Ok(())
+    }
+
+    fn exit_status(&self) -> ExitStatus {
+        if self.cancelled || self.items.iter().any(|i| i.action == Action::Refused) {
+            ExitStatus::CheckFailed
+        } else {
+            ExitStatus::Success
+        }
+    }
+}
+
+/// What exists, read concurrently where the reads are independent.
+struct Facts {
+    queue: Option<QueueFacts>,
+    dlq: Option<QueueFacts>,
+    /// Mappings of the queue that this teardown targets (all, or the function's).
+    targeted: Vec<MappingFacts>,
+    /// Mappings of the queue to other functions: the queue stays while they exist.
+    others: Vec<MappingFacts>,
+    /// Other queues that redrive to the DLQ.
+    dlq_other_sources: Vec<String>,
+}
+
+async fn gather_facts(ctx: &Ctx, s: &Settings) -> Result<Facts, Error> {
+    let clients = &ctx.clients;
+    let Some(queue) = gather::queue::find(clients, &s.queue).await? else {
+        return Ok(Facts { queue: None, dlq: None, targeted: vec![], others: vec![], dlq_other_sources: vec![] });
+    };
+    let dlq_ref = queue.redrive.as_ref().map(|r| QueueRef::Arn(r.dead_letter_target_arn.clone()));
+    let (dlq, mappings) = tokio::try_join!(
+        async {
+            match &dlq_ref {
+                Some(r) => gather::queue::find(clients, r).await,
+                None => Ok(None),
+            }
+        },
+        gather::mapping::list(clients, Some(&queue.arn), None),
+    )?;
+    let dlq_other_sources = match &dlq {
+        Some(d) => other_dlq_sources(ctx, d, &queue).await?,
+        None => vec![],
+    };
+    let wanted = s.function.as_ref().map(FunctionRef::name);
+    let (targeted, others) =
+        mappings.into_iter().partition(|m| wanted.as_ref().is_none_or(|name| &m.function_arn.name() == name));
+    Ok(Facts { queue: Some(queue), dlq, targeted, others, dlq_other_sources })
+}
+
+async fn other_dlq_sources(ctx: &Ctx, dlq: &QueueFacts, ours: &QueueFacts) -> Result<Vec<String>, Error> {
+    let mut pages =
+        ctx.clients.sqs.list_dead_letter_source_queues().queue_url(dlq.url.as_str()).into_paginator().send();
+    let mut others = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.aws("sqs:ListDeadLetterSourceQueues", &dlq.url)?;
+        others.extend(page.queue_urls().iter().filter(|u| u.as_str() != ours.url.as_str()).cloned());
+    }
+    Ok(others)
+}
+
+fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
+    let delete = if s.dry_run { Action::WouldDelete } else { Action::Deleted };
+    let mut items: Vec<Item> = facts
+        .targeted
+        .iter()
+        .map(|m| Item {
+            kind: "mapping",
+            id: m.uuid.clone(),
+            detail: format!("{} -> {}", m.queue_arn.name(), m.function_arn.name()),
+            action: delete,
+            reason: None,
+        })
+        .collect();
+    let Some(queue) = &facts.queue else {
+        items.push(Item {
+            kind: "queue",
+            id: s.queue.name().to_string(),
+            detail: s.queue.to_string(),
+            action: Action::Absent,
+            reason: Some("no such queue (already deleted?)".into()),
+        });
+        return items;
+    };
+    let mut main_item = queue_item(s, "queue", queue, delete);
+    if main_item.action == delete && !facts.others.is_empty() {
+        let names: Vec<String> = facts.others.iter().map(|m| m.function_arn.name().to_string()).collect();
+        main_item.action = Action::Kept;
+        main_item.reason = Some(format!("still mapped to {} (tear those down first)", names.join(", ")));
+    }
+    let queue_kept = main_item.action != delete;
+    items.push(main_item);
+    if let Some(dlq) = &facts.dlq {
+        let mut item = queue_item(s, "dlq", dlq, delete);
+        if item.action == delete && queue_kept {
+            item.action = Action::Kept;
+            item.reason = Some(format!("{} still redrives to it", queue.name));
+        } else if item.action == delete && !facts.dlq_other_sources.is_empty() {
+            item.action = Action::Kept;
+            item.reason = Some(format!("other queues redrive to it: {}", facts.dlq_other_sources.join(", ")));
+        }
+        items.push(item);
+    }
+    items
+}
+
+fn queue_item(s: &Settings, kind: &'static str, q: &QueueFacts, delete: Action) -> Item {
+    let (action, reason) = if !q.is_managed() {
+        (Action::Kept, Some("not created by sqs-trigger (no managed-by=sqs-trigger tag): never deleted".to_owned()))
+    } else if q.depth.total() > 0 && !s.force {
+        (
+            Action::Refused,
+            Some(format!(
+                "holds {} message(s) ({} visible, {} in flight, {} delayed): pass --force to delete them with the queue",
+                q.depth.total(),
+                q.depth.visible,
+                q.depth.in_flight,
+                q.depth.delayed
+            )),
+        )
+    } else {
+        (delete, None)
+    };
+    Item { kind, id: q.name.to_string(), detail: q.arn.to_string(), action, reason }
+}
+
+pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
+    let spinner = ctx.output.spinner(format!("reading {}", s.queue));
+    let facts = gather_facts(ctx, &s).await?;
+    spinner.finish();
+    let mut items = plan(&s, &facts);
+    let refused = items.iter().any(|i| i.action == Action::Refused);
+    let to_delete = items.iter().filter(|i| i.action == Action::Deleted).count();
+    if s.dry_run || to_delete == 0 {
+        return Ok(TeardownReport { dry_run: s.dry_run, items, cancelled: false });
+    }
+    if refused {
+        // Delete nothing when any part is refused: a half-torn-down trigger helps nobody.
+        for item in items.iter_mut().filter(|i| i.action == Action::Deleted) {
+            item.action = Action::Kept;
+            item.reason = Some("not deleted: another part of the teardown was refused".into());
+        }
+        return Ok(TeardownReport { dry_run: false, items, cancelled: false });
+    }
+    if !s.yes {
+        let list: Vec<String> =
+            items.iter().filter(|i| i.action == Action::Deleted).map(|i| format!("{} {}", i.kind, i.id)).collect();
+        if !ctx.output.confirm(&format!("Delete {}?", list.join(", "))) {
+            return Ok(TeardownReport { dry_run: false, items: vec![], cancelled: true });
+        }
+    }
+    let spinner = ctx.output.spinner("deleting");
+    for item in items.iter().filter(|i| i.action == Action::Deleted && i.kind == "mapping") {
+        delete_mapping(ctx, &item.id).await?;
+    }
+    // The queues go only after their mappings: Lambda stops polling first.
+    for (item, queue) in items.iter().filter(|i| i.action == Action::Deleted && i.kind != "mapping").filter_map(|i| {
+        let q = if i.kind == "queue" { facts.queue.as_ref() } else { facts.dlq.as_ref() };
+        q.map(|q| (i, q))
+    }) {
+        spinner.set_message(format!("deleting {} {}", item.kind, item.id));
+        match ctx.clients.sqs.delete_queue().queue_url(queue.url.as_str()).send().await {
+            Ok(_) => ctx.journal.record(format!("deleted {} {}", item.kind, item.id)),
+            Err(err) if is_not_found(&err) => {}
+            Err(err) => return Err(Error::Aws(crate::aws::errors::to_aws_error("sqs:DeleteQueue", &queue.url, &err))),
+        }
+    }
+    spinner.finish();
+    Ok(TeardownReport { dry_run: false, items, cancelled: false })
+}
+
+/// Deletes a mapping; one that is already gone counts as deleted.
+pub async fn delete_mapping(ctx: &Ctx, uuid: &str) -> Result<(), Error> {
+    match ctx.clients.lambda.delete_event_source_mapping().uuid(uuid).send().await {
+        Ok(_) => {
+            ctx.journal.record(format!("deleted mapping {uuid}"));
+            Ok(())
+        }
+        Err(err) if is_not_found(&err) => Ok(()),
+        Err(err) => Err(Error::Aws(crate::aws::errors::to_aws_error("lambda:DeleteEventSourceMapping", &uuid, &err))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::facts::{Encryption, QueueDepth};
+
+    fn queue(name: &str, managed: bool, depth: u64) -> QueueFacts {
+        let mut tags = BTreeMap::new();
+        if managed {
+            tags.insert("managed-by".to_owned(), "sqs-trigger".to_owned());
+        }
+        QueueFacts {
+            name: name.parse().unwrap(),
+            url: format!("https://sqs.us-east-1.amazonaws.com/123456789012/{name}").parse().unwrap(),
+            arn: format!("arn:aws:sqs:us-east-1:123456789012:{name}").parse().unwrap(),
+            fifo: false,
+            visibility_timeout_secs: 30,
+            encryption: Encryption::SseSqs,
+            redrive: None,
+            policy: None,
+            depth: QueueDepth { visible: depth, in_flight: 0, delayed: 0 },
+            tags,
+        }
+    }
+
+    fn mapping(function: &str) -> MappingFacts {
+        MappingFacts {
+            uuid: format!("uuid-{function}"),
+            queue_arn: "arn:aws:sqs:us-east-1:123456789012:q".parse().unwrap(),
+            function_arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{function}").parse().unwrap(),
+            state: "Enabled".into(),
+            batch_size: Some(10),
+            batch_window_secs: None,
+            max_concurrency: None,
+            report_batch_item_failures: false,
+            filters: vec![],
+            last_processing_result: None,
+            state_transition_reason: None,
+        }
+    }
+
+    fn settings(force: bool) -> Settings {
+        Settings { queue: "q".parse().unwrap(), function: None, yes: true, force, dry_run: false }
+    }
+
+    fn facts(queue: QueueFacts, dlq: Option<QueueFacts>) -> Facts {
+        Facts { queue: Some(queue), dlq, targeted: vec![mapping("f")], others: vec![], dlq_other_sources: vec![] }
+    }
+
+    fn actions(items: &[Item]) -> Vec<(&str, Action)> {
+        items.iter().map(|i| (i.kind, i.action)).collect()
+    }
+
+    #[test]
+    fn deletes_what_it_made() {
+        let items = plan(&settings(false), &facts(queue("q", true, 0), Some(queue("q-dlq", true, 0))));
+        assert_eq!(
+            actions(&items),
+            [("mapping", Action::Deleted), ("queue", Action::Deleted), ("dlq", Action::Deleted)]
+        );
+    }
+
+    #[test]
+    fn never_deletes_untagged_queues() {
+        let items = plan(&settings(true), &facts(queue("q", false, 0), Some(queue("q-dlq", false, 0))));
+        assert_eq!(actions(&items), [("mapping", Action::Deleted), ("queue", Action::Kept), ("dlq", Action::Kept)]);
+    }
+
+    #[test]
+    fn refuses_a_queue_with_messages_unless_forced() {
+        let items = plan(&settings(false), &facts(queue("q", true, 3), None));
+        assert_eq!(items[1].action, Action::Refused);
+        assert!(items[1].reason.as_ref().unwrap().contains("3 message"));
+        let items = plan(&settings(true), &facts(queue("q", true, 3), None));
+        assert_eq!(items[1].action, Action::Deleted);
+    }
+
+    #[test]
+    fn keeps_a_queue_other_functions_still_use_and_its_dlq() {
+        let mut f = facts(queue("q", true, 0), Some(queue("q-dlq", true, 0)));
+        f.others = vec![mapping("other")];
+        let items = plan(&settings(false), &f);
+        assert_eq!(actions(&items), [("mapping", Action::Deleted), ("queue", Action::Kept), ("dlq", Action::Kept)]);
+        assert!(items[1].reason.as_ref().unwrap().contains("other"));
+    }
+
+    #[test]
+    fn keeps_a_shared_dlq() {
+        let mut f = facts(queue("q", true, 0), Some(queue("q-dlq", true, 0)));
+        f.dlq_other_sources = vec!["https://sqs.us-east-1.amazonaws.com/123456789012/another".into()];
+        assert_eq!(plan(&settings(false), &f)[2].action, Action::Kept);
+    }
+
+    #[test]
+    fn dry_run_deletes_nothing() {
+        let mut s = settings(false);
+        s.dry_run = true;
+        let items = plan(&s, &facts(queue("q", true, 0), None));
+        assert!(items.iter().all(|i| i.action == Action::WouldDelete));
+    }
+}
