@@ -31,7 +31,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
+	rm -rf target/tmp/emulator-requests
 	cargo test --all-targets --no-fail-fast
+	$(VENV)/bin/python scripts/check_request_log.py target/tmp/emulator-requests
 
 ## generate: rewrite the committed completions/ and docs/sqs-trigger.1 from the CLI definition
 generate:

@@ -12,6 +12,7 @@ pub mod gather;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod redact;
 pub mod settings;
 
 /// The tag that marks resources this tool created; `teardown` deletes nothing without it.

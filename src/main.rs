@@ -29,7 +29,8 @@ fn init_tracing(verbose: u8) {
     };
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
+        .with_writer(sqs_trigger::redact::RedactingStderr)
         .with_target(verbose >= 2)
+        .with_ansi(false)
         .init();
 }

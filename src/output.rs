@@ -108,7 +108,7 @@ impl Output {
         let status = error.exit_status();
         if self.is_json() {
             let mut doc = serde_json::json!({
-                "error": { "kind": error.kind(), "message": error.to_string(), "exit_code": status.code() }
+                "error": { "kind": error.kind(), "message": crate::redact::redact(&error.to_string()), "exit_code": status.code() }
             });
             if let Error::Aws(aws) = error {
                 doc["error"]["aws"] = serde_json::to_value(aws).unwrap_or_default();
@@ -126,7 +126,7 @@ impl Output {
                 crate::APP_NAME,
                 done.join("\n  ")
             ),
-            _ => writeln!(err, "{}: {}", self.style_stderr().red("error"), error),
+            _ => writeln!(err, "{}: {}", self.style_stderr().red("error"), crate::redact::redact(&error.to_string())),
         };
     }
 

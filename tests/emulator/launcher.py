@@ -276,8 +276,9 @@ class Fault:
 
 
 class Emulator:
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], request_log: str | None = None) -> None:
         self.app = app
+        self.request_log = open(request_log, "a", encoding="utf-8") if request_log else None
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []
@@ -369,18 +370,20 @@ class Emulator:
         operation = _operation_of(environ, service, body)
         haystack = path + "?" + environ.get("QUERY_STRING", "") + "\n" + body.decode("utf-8", "replace")
         fault = self._take_fault(operation, haystack)
+        entry = {
+            "service": service,
+            "operation": operation,
+            "user_agent": environ.get("HTTP_USER_AGENT", ""),
+            "time": time.time(),
+            "faulted": fault.code if fault else None,
+            "account": environ.get("HTTP_X_MOTO_ACCOUNT_ID"),
+            "target": _resource_hint(service, operation, path, body),
+        }
         with self.lock:
-            self.requests.append(
-                {
-                    "service": service,
-                    "operation": operation,
-                    "user_agent": environ.get("HTTP_USER_AGENT", ""),
-                    "time": time.time(),
-                    "faulted": fault.code if fault else None,
-                    "account": environ.get("HTTP_X_MOTO_ACCOUNT_ID"),
-                    "target": _resource_hint(service, operation, path, body),
-                }
-            )
+            self.requests.append(entry)
+            if self.request_log:
+                self.request_log.write(json.dumps(entry) + "\n")
+                self.request_log.flush()
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -422,6 +425,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only)")
     parser.add_argument("--port", type=int, default=5000, help="port to bind (0: pick a free one)")
     parser.add_argument("--port-file", help="write the bound port to this file once listening")
+    parser.add_argument("--request-log", metavar="PATH", help="also append every request, as JSON lines, to PATH")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     parser.add_argument("--exit-with-parent", type=int, metavar="PID",
                         help="stop when the process with this PID ends")
@@ -447,7 +451,7 @@ def main(argv: list[str] | None = None) -> None:
             fh.write(str(port))
         os.replace(args.port_file + ".tmp", args.port_file)
 
-    app = Emulator(DomainDispatcherApplication(create_backend_app))
+    app = Emulator(DomainDispatcherApplication(create_backend_app), args.request_log)
     print(f"sqs-trigger emulator listening on http://{args.host}:{port}", flush=True)
     run_simple(args.host, port, app, threaded=True, use_reloader=False)
 

@@ -76,8 +76,15 @@ impl Emulator {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let port_file = dir.join("port");
         let log = std::fs::File::create(dir.join("emulator.log")).expect("log file");
+        // Every request is also logged to a file, so the suite can prove afterwards that the
+        // tool never received, deleted or purged messages (scripts/check_request_log.py).
+        let log_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emulator-requests");
+        std::fs::create_dir_all(&log_dir).expect("request log dir");
+        let request_log = log_dir.join(format!("{}-{}.jsonl", std::process::id(), unique_suffix()));
         let child = Command::new(&python)
             .arg(repo_root().join("tests/emulator/launcher.py"))
+            .arg("--request-log")
+            .arg(&request_log)
             .args(["--host", "127.0.0.1", "--port", "0", "--port-file"])
             .arg(&port_file)
             .args(["--exit-with-parent", &std::process::id().to_string()])
