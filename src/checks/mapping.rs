@@ -1,8 +1,391 @@
-//! mapping checks. (Placeholder: filled in by the issue that builds them.)
+//! Mapping checks: the settings asked for (batch size, window, concurrency, filters) against
+//! the limits Lambda enforces, and the state of the mappings that exist.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 use super::TriggerFacts;
-use crate::model::Finding;
+use crate::model::facts::{MappingFacts, MappingRequest, QueueFacts};
+use crate::model::{Finding, FindingCode, Severity};
 
-pub fn check(_facts: &TriggerFacts) -> Vec<Finding> {
-    Vec::new()
+/// Lambda's default batch size for SQS.
+pub const DEFAULT_BATCH_SIZE: i32 = 10;
+/// Standard queues: 1-10000 records per batch.
+pub const STANDARD_BATCH_SIZE: RangeInclusive<i32> = 1..=10_000;
+/// FIFO queues: 1-10 records per batch.
+pub const FIFO_BATCH_SIZE: RangeInclusive<i32> = 1..=10;
+/// Above this batch size Lambda requires a batching window of at least 1 s.
+pub const BATCH_SIZE_WITHOUT_WINDOW: i32 = 10;
+/// MaximumBatchingWindowInSeconds: 0-300.
+pub const BATCH_WINDOW_SECS: RangeInclusive<i32> = 0..=300;
+/// ScalingConfig.MaximumConcurrency: 2-1000.
+pub const MAX_CONCURRENCY: RangeInclusive<i32> = 2..=1000;
+
+pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let (Some(request), Some(queue)) = (&facts.request, &facts.queue) {
+        findings.extend(request_rules(queue, request));
+    }
+    if let Some(Ok(mappings)) = &facts.mappings {
+        let resource = match (&facts.queue, &facts.function) {
+            (Some(q), _) => q.arn.to_string(),
+            (None, Some(f)) => f.arn.to_string(),
+            (None, None) => "the mapping".to_owned(),
+        };
+        findings.extend(existing(mappings, facts.request.is_some(), &resource));
+    }
+    findings
+}
+
+/// The limits Lambda applies to `CreateEventSourceMapping`/`UpdateEventSourceMapping` for SQS,
+/// checked before the call so the user gets every problem at once, with the fix.
+pub fn request_rules(queue: &QueueFacts, request: &MappingRequest) -> Vec<Finding> {
+    let resource = queue.arn.to_string();
+    let mut findings = Vec::new();
+    let batch = request.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
+    let window = request.batch_window_secs.unwrap_or(0);
+    let (kind, batch_range) = if queue.fifo { ("FIFO", FIFO_BATCH_SIZE) } else { ("standard", STANDARD_BATCH_SIZE) };
+    if !batch_range.contains(&batch) {
+        findings.push(
+            Finding::error(
+                FindingCode::BatchSizeOutOfRange,
+                resource.clone(),
+                format!(
+                    "batch size {batch} is out of range: a {kind} queue takes {}-{} records per batch",
+                    batch_range.start(),
+                    batch_range.end()
+                ),
+            )
+            .fix(format!("pass --batch-size between {} and {}", batch_range.start(), batch_range.end())),
+        );
+    }
+    if queue.fifo && window > 0 {
+        findings.push(
+            Finding::error(
+                FindingCode::BatchWindowOutOfRange,
+                resource.clone(),
+                format!("a batching window ({window}s) is not supported for FIFO queues"),
+            )
+            .fix("drop --batch-window"),
+        );
+    } else if !BATCH_WINDOW_SECS.contains(&window) {
+        findings.push(
+            Finding::error(
+                FindingCode::BatchWindowOutOfRange,
+                resource.clone(),
+                format!(
+                    "batching window {window}s is out of range: Lambda waits {}-{} seconds at most",
+                    BATCH_WINDOW_SECS.start(),
+                    BATCH_WINDOW_SECS.end()
+                ),
+            )
+            .fix("pass --batch-window between 0s and 5m"),
+        );
+    }
+    if !queue.fifo && batch > BATCH_SIZE_WITHOUT_WINDOW && batch_range.contains(&batch) && window < 1 {
+        findings.push(
+            Finding::error(
+                FindingCode::BatchWindowRequired,
+                resource.clone(),
+                format!(
+                    "batch size {batch} needs a batching window: above {BATCH_SIZE_WITHOUT_WINDOW} records Lambda \
+                     requires MaximumBatchingWindowInSeconds of at least 1 s"
+                ),
+            )
+            .fix("add --batch-window 1s or more (e.g. --batch-window 5s)"),
+        );
+    }
+    if let Some(n) = request.max_concurrency {
+        if !MAX_CONCURRENCY.contains(&n) {
+            findings.push(
+                Finding::error(
+                    FindingCode::MaxConcurrencyOutOfRange,
+                    resource.clone(),
+                    format!(
+                        "maximum concurrency {n} is out of range: Lambda accepts {}-{} concurrent invocations per \
+                         SQS mapping",
+                        MAX_CONCURRENCY.start(),
+                        MAX_CONCURRENCY.end()
+                    ),
+                )
+                .fix(format!(
+                    "pass --max-concurrency between {} and {} (or leave it out: no limit but the function's)",
+                    MAX_CONCURRENCY.start(),
+                    MAX_CONCURRENCY.end()
+                )),
+            );
+        }
+    }
+    if !request.filters.is_empty() {
+        let n = request.filters.len();
+        findings.push(
+            Finding::info(
+                FindingCode::FilterDeletesUnmatched,
+                resource,
+                format!(
+                    "{} filter pattern{}: Lambda DELETES every message that matches no pattern, without invoking \
+                     the function",
+                    n,
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .fix("make sure other consumers do not need those messages, or drop --filter"),
+        );
+    }
+    findings
+}
+
+/// The mappings that exist: none (`mapping-missing`, only when not about to create one),
+/// more than one for the same pair (`mapping-duplicate`), disabled (`mapping-disabled`, only
+/// when not about to update it), or reporting a problem (`mapping-problem`).
+pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if mappings.is_empty() && !creating {
+        findings.push(
+            Finding::error(
+                FindingCode::MappingMissing,
+                resource,
+                "no event source mapping: Lambda does not poll this queue for this function",
+            )
+            .fix("sqs-trigger mapping create --function F --queue Q"),
+        );
+    }
+    let mut pairs: BTreeMap<(String, String), Vec<&MappingFacts>> = BTreeMap::new();
+    for m in mappings {
+        pairs.entry((m.queue_arn.to_string(), m.function_arn.to_string())).or_default().push(m);
+    }
+    for ((queue, function), group) in &pairs {
+        if group.len() > 1 {
+            let uuids: Vec<&str> = group.iter().map(|m| m.uuid.as_str()).collect();
+            findings.push(
+                Finding::error(
+                    FindingCode::MappingDuplicate,
+                    queue.clone(),
+                    format!(
+                        "{} mappings connect this queue to {function} ({}): each polls on its own, so the settings \
+                         that apply to a message depend on which one received it",
+                        group.len(),
+                        uuids.join(", ")
+                    ),
+                )
+                .fix(format!(
+                    "keep one: aws lambda delete-event-source-mapping --uuid {} (for each extra one)",
+                    uuids.last().copied().unwrap_or_default()
+                )),
+            );
+        }
+    }
+    for m in mappings {
+        if !creating && matches!(m.state.as_str(), "Disabled" | "Disabling") {
+            findings.push(
+                Finding::error(
+                    FindingCode::MappingDisabled,
+                    m.queue_arn.to_string(),
+                    format!(
+                        "mapping {} to {} is {}: Lambda does not poll the queue{}",
+                        m.uuid,
+                        m.function_arn.name(),
+                        m.state,
+                        m.state_transition_reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default()
+                    ),
+                )
+                .fix(format!("aws lambda update-event-source-mapping --uuid {} --enabled", m.uuid)),
+            );
+        }
+        if let Some(problem) = problem(m) {
+            let severity = if creating { Severity::Warning } else { Severity::Error };
+            findings.push(
+                Finding::new(
+                    FindingCode::MappingProblem,
+                    severity,
+                    m.queue_arn.to_string(),
+                    format!("mapping {} to {} reports a problem: {problem}", m.uuid, m.function_arn.name()),
+                )
+                .fix("fix what it names (often the role's permissions or the KMS key), then check with `sqs-trigger doctor`"),
+            );
+        }
+    }
+    findings
+}
+
+/// What `LastProcessingResult` or `StateTransitionReason` says is wrong, if anything.
+/// Lambda writes `PROBLEM: ...` into the first, and a sentence into the second when it
+/// disables a mapping by itself (a missing permission, a deleted queue, a KMS failure).
+pub fn problem(m: &MappingFacts) -> Option<String> {
+    if let Some(result) = m.last_processing_result.as_deref() {
+        if result.trim_start().to_ascii_uppercase().starts_with("PROBLEM") {
+            return Some(format!("LastProcessingResult: {result}"));
+        }
+    }
+    let reason = m.state_transition_reason.as_deref()?;
+    is_problem_reason(reason).then(|| format!("StateTransitionReason: {reason}"))
+}
+
+fn is_problem_reason(reason: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "problem",
+        "permission",
+        "not authorized",
+        "accessdenied",
+        "access denied",
+        "does not exist",
+        "not exist",
+        "kms",
+        "unable",
+        "failed",
+        "error",
+        "throttl",
+    ];
+    let lower = reason.to_ascii_lowercase();
+    SIGNS.iter().any(|s| lower.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::queue::fixtures::{facts, function, mapping, queue, request};
+    use crate::model::facts::Fact;
+
+    fn codes(findings: &[Finding]) -> Vec<FindingCode> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    fn req(batch: Option<i32>, window: Option<i32>, concurrency: Option<i32>) -> MappingRequest {
+        MappingRequest { batch_size: batch, batch_window_secs: window, max_concurrency: concurrency, ..request() }
+    }
+
+    #[test]
+    fn batch_size_limits() {
+        use FindingCode::*;
+        let standard = queue("orders");
+        let fifo = queue("orders.fifo");
+        // (fifo?, batch, window, expected)
+        let cases: &[(bool, Option<i32>, Option<i32>, &[FindingCode])] = &[
+            (false, None, None, &[]),
+            (false, Some(0), None, &[BatchSizeOutOfRange]),
+            (false, Some(1), None, &[]),
+            (false, Some(10), None, &[]),
+            (false, Some(11), None, &[BatchWindowRequired]),
+            (false, Some(11), Some(1), &[]),
+            (false, Some(100), Some(0), &[BatchWindowRequired]),
+            (false, Some(10_000), Some(5), &[]),
+            (false, Some(10_001), Some(5), &[BatchSizeOutOfRange]),
+            (false, Some(-1), None, &[BatchSizeOutOfRange]),
+            (true, None, None, &[]),
+            (true, Some(1), None, &[]),
+            (true, Some(10), None, &[]),
+            (true, Some(11), None, &[BatchSizeOutOfRange]),
+            (true, Some(20), None, &[BatchSizeOutOfRange]),
+        ];
+        for (is_fifo, batch, window, expected) in cases {
+            let q = if *is_fifo { &fifo } else { &standard };
+            let found = request_rules(q, &req(*batch, *window, None));
+            assert_eq!(codes(&found), *expected, "fifo {is_fifo}, batch {batch:?}, window {window:?}");
+            assert!(found.iter().all(|f| f.is_error() && f.remediation.is_some()));
+        }
+    }
+
+    #[test]
+    fn batch_window_limits() {
+        use FindingCode::*;
+        let standard = queue("orders");
+        let fifo = queue("orders.fifo");
+        let cases: &[(bool, i32, &[FindingCode])] = &[
+            (false, 0, &[]),
+            (false, 1, &[]),
+            (false, 300, &[]),
+            (false, 301, &[BatchWindowOutOfRange]),
+            (false, -1, &[BatchWindowOutOfRange]),
+            (true, 0, &[]),
+            (true, 1, &[BatchWindowOutOfRange]),
+            (true, 300, &[BatchWindowOutOfRange]),
+        ];
+        for (is_fifo, window, expected) in cases {
+            let q = if *is_fifo { &fifo } else { &standard };
+            assert_eq!(codes(&request_rules(q, &req(None, Some(*window), None))), *expected, "fifo {is_fifo} {window}");
+        }
+        let fifo_window = request_rules(&fifo, &req(None, Some(5), None));
+        assert!(fifo_window[0].message.contains("FIFO"), "{}", fifo_window[0].message);
+    }
+
+    #[test]
+    fn max_concurrency_limits() {
+        let q = queue("orders");
+        for (n, bad) in [(1, true), (2, false), (1000, false), (1001, true), (0, true), (-5, true)] {
+            let found = codes(&request_rules(&q, &req(None, None, Some(n))));
+            assert_eq!(found.contains(&FindingCode::MaxConcurrencyOutOfRange), bad, "{n}");
+        }
+        assert!(request_rules(&q, &req(None, None, None)).is_empty(), "no limit asked, nothing to say");
+    }
+
+    #[test]
+    fn filters_are_an_info() {
+        let q = queue("orders");
+        let mut r = request();
+        r.filters = vec![r#"{"body":{"type":["order"]}}"#.into()];
+        let found = request_rules(&q, &r);
+        assert_eq!(codes(&found), [FindingCode::FilterDeletesUnmatched]);
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(found[0].message.contains("DELETES"));
+    }
+
+    #[test]
+    fn existing_mappings_when_diagnosing() {
+        use FindingCode::*;
+        let q = queue("orders");
+        let arn = q.arn.to_string();
+        assert_eq!(codes(&existing(&[], false, &arn)), [MappingMissing]);
+        assert!(existing(&[], true, &arn).is_empty(), "about to create one: nothing missing");
+        assert!(existing(&[mapping(&q, "Enabled")], false, &arn).is_empty());
+
+        let disabled = mapping(&q, "Disabled");
+        assert_eq!(codes(&existing(std::slice::from_ref(&disabled), false, &arn)), [MappingDisabled]);
+        assert!(existing(&[disabled], true, &arn).is_empty(), "create re-enables it");
+
+        let mut a = mapping(&q, "Enabled");
+        let mut b = mapping(&q, "Enabled");
+        a.uuid = "a".into();
+        b.uuid = "b".into();
+        let dup = existing(&[a.clone(), b], true, &arn);
+        assert_eq!(codes(&dup), [MappingDuplicate]);
+        assert!(dup[0].message.contains("a, b"));
+        // Two mappings of one queue to different functions are not duplicates.
+        let mut other = a.clone();
+        other.function_arn = "arn:aws:lambda:us-east-1:123456789012:function:other".parse().unwrap();
+        assert!(existing(&[a, other], true, &arn).is_empty());
+    }
+
+    #[test]
+    fn problems_reported_by_lambda() {
+        let q = queue("orders");
+        let cases = [
+            (Some("PROBLEM: Function call failed"), Some("USER_INITIATED"), true),
+            (Some("OK"), Some("User action"), false),
+            (Some("No records processed"), Some("User initiated"), false),
+            (None, Some("The function execution role does not have permissions to call ReceiveMessage on SQS"), true),
+            (None, Some("Lambda was unable to decrypt with the KMS key"), true),
+            (None, None, false),
+        ];
+        for (result, reason, expected) in cases {
+            let mut m = mapping(&q, "Enabled");
+            m.last_processing_result = result.map(str::to_owned);
+            m.state_transition_reason = reason.map(str::to_owned);
+            assert_eq!(problem(&m).is_some(), expected, "{result:?} {reason:?}");
+            let found = existing(std::slice::from_ref(&m), false, "q");
+            assert_eq!(found.iter().any(|f| f.code == FindingCode::MappingProblem && f.is_error()), expected);
+            let creating = existing(&[m], true, "q");
+            assert!(creating.iter().all(|f| !f.is_error()), "a problem is a warning while updating");
+        }
+    }
+
+    #[test]
+    fn check_uses_request_and_mappings() {
+        let mut f = facts(queue("orders.fifo"), function(30));
+        f.request = Some(req(Some(20), None, None));
+        let mappings: Fact<Vec<MappingFacts>> = Ok(vec![]);
+        f.mappings = Some(mappings);
+        assert_eq!(codes(&check(&f)), [FindingCode::BatchSizeOutOfRange]);
+        f.request = None;
+        assert_eq!(codes(&check(&f)), [FindingCode::MappingMissing]);
+    }
 }

@@ -1,8 +1,324 @@
-//! queue checks. (Placeholder: filled in by the issue that builds them.)
+//! Queue checks: the visibility timeout against the function timeout, and the dead-letter
+//! queue (present, of the same type, and not reached too early).
 
 use super::TriggerFacts;
-use crate::model::Finding;
+use crate::model::facts::{FunctionFacts, QueueFacts, Redrive};
+use crate::model::{Finding, FindingCode};
 
-pub fn check(_facts: &TriggerFacts) -> Vec<Finding> {
-    Vec::new()
+/// AWS recommends a visibility timeout of at least six times the function timeout (plus the
+/// batching window), so a batch retried after throttling is not received twice.
+pub const RECOMMENDED_VISIBILITY_FACTOR: u32 = 6;
+
+/// AWS recommends a maxReceiveCount of at least 5, so messages survive a few throttled
+/// receives before they are moved to the DLQ.
+pub const MIN_MAX_RECEIVE_COUNT: u32 = crate::DEFAULT_MAX_RECEIVE_COUNT;
+
+pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
+    let Some(queue) = &facts.queue else { return Vec::new() };
+    let mut findings = Vec::new();
+    if let Some(function) = &facts.function {
+        let window = facts.request.as_ref().and_then(|r| r.batch_window_secs).unwrap_or(0).max(0) as u32;
+        findings.extend(visibility(queue, function, window));
+    }
+    let dlq = facts.dlq.as_ref().and_then(|d| d.as_ref().ok());
+    findings.extend(dead_letter_queue(queue, dlq));
+    findings
+}
+
+/// `visibility-timeout-below-function-timeout` (AWS refuses the mapping) or
+/// `visibility-timeout-below-recommended` (below 6× the timeout plus the batching window).
+pub fn visibility(queue: &QueueFacts, function: &FunctionFacts, batch_window_secs: u32) -> Option<Finding> {
+    let visibility = queue.visibility_timeout_secs;
+    let timeout = function.timeout_secs;
+    let recommended = timeout.saturating_mul(RECOMMENDED_VISIBILITY_FACTOR).saturating_add(batch_window_secs);
+    let set_visibility = |secs: u32| {
+        format!("aws sqs set-queue-attributes --queue-url {} --attributes VisibilityTimeout={secs}", queue.url)
+    };
+    if visibility < timeout {
+        return Some(
+            Finding::error(
+                FindingCode::VisibilityTimeoutBelowFunctionTimeout,
+                queue.arn.to_string(),
+                format!(
+                    "the queue's visibility timeout ({visibility}s) is shorter than the timeout of {} ({timeout}s): \
+                     Lambda refuses the mapping (\"Queue visibility timeout: {visibility} seconds is less than \
+                     Function timeout: {timeout} seconds\"), because a message could reappear while it is still \
+                     being processed",
+                    function.arn.name()
+                ),
+            )
+            .fix(set_visibility(recommended)),
+        );
+    }
+    if visibility < recommended {
+        let window = if batch_window_secs > 0 {
+            format!(" plus the {batch_window_secs}s batching window")
+        } else {
+            String::new()
+        };
+        return Some(
+            Finding::warning(
+                FindingCode::VisibilityTimeoutBelowRecommended,
+                queue.arn.to_string(),
+                format!(
+                    "the queue's visibility timeout ({visibility}s) is below the {recommended}s AWS recommends \
+                     ({RECOMMENDED_VISIBILITY_FACTOR}× the function timeout of {timeout}s{window}): when invocations \
+                     are throttled, messages can be received again and processed twice"
+                ),
+            )
+            .fix(set_visibility(recommended)),
+        );
+    }
+    None
+}
+
+/// `dlq-missing`, `dlq-type-mismatch`, `max-receive-count-low`. The DLQ's type comes from its
+/// facts when they were read, else from its name (FIFO names end in `.fifo`).
+pub fn dead_letter_queue(queue: &QueueFacts, dlq: Option<&QueueFacts>) -> Vec<Finding> {
+    let Some(redrive) = &queue.redrive else {
+        return vec![
+            Finding::warning(
+                FindingCode::DlqMissing,
+                queue.arn.to_string(),
+                "the queue has no dead-letter queue: a message the function keeps failing on is retried until it \
+                 expires, blocking a FIFO group or wasting invocations, and is then lost",
+            )
+            .fix(format!(
+                "give it a DLQ: sqs-trigger queue create {} --update (creates {}), or set a RedrivePolicy",
+                queue.name,
+                queue.name.default_dlq().map(|d| d.to_string()).unwrap_or_else(|_| "NAME-dlq".into())
+            )),
+        ];
+    };
+    let mut findings = Vec::new();
+    let dlq_fifo = dlq.map(|d| d.fifo).unwrap_or_else(|| redrive.dead_letter_target_arn.name().is_fifo());
+    if dlq_fifo != queue.fifo {
+        findings.push(type_mismatch(queue, redrive, dlq_fifo));
+    }
+    if redrive.max_receive_count < MIN_MAX_RECEIVE_COUNT {
+        findings.push(
+            Finding::warning(
+                FindingCode::MaxReceiveCountLow,
+                queue.arn.to_string(),
+                format!(
+                    "maxReceiveCount is {}: a message moves to the DLQ after {} receive(s), and a receive that ends \
+                     in throttling counts too, so good messages can land in the DLQ; AWS recommends at least \
+                     {MIN_MAX_RECEIVE_COUNT}",
+                    redrive.max_receive_count, redrive.max_receive_count
+                ),
+            )
+            .fix(format!(
+                "aws sqs set-queue-attributes --queue-url {} --attributes '{{\"RedrivePolicy\":\"{{\\\"deadLetterTargetArn\\\":\\\"{}\\\",\\\"maxReceiveCount\\\":\\\"{MIN_MAX_RECEIVE_COUNT}\\\"}}\"}}'",
+                queue.url, redrive.dead_letter_target_arn
+            )),
+        );
+    }
+    findings
+}
+
+fn type_mismatch(queue: &QueueFacts, redrive: &Redrive, dlq_fifo: bool) -> Finding {
+    let kind = |fifo: bool| if fifo { "FIFO" } else { "standard" };
+    Finding::error(
+        FindingCode::DlqTypeMismatch,
+        queue.arn.to_string(),
+        format!(
+            "the {} queue's dead-letter queue {} is a {} queue: SQS only moves messages to a DLQ of the same type, \
+             so failed messages are never moved",
+            kind(queue.fifo),
+            redrive.dead_letter_target_arn,
+            kind(dlq_fifo)
+        ),
+    )
+    .fix(format!(
+        "point the RedrivePolicy at a {} queue (e.g. {})",
+        kind(queue.fifo),
+        queue.name.default_dlq().map(|d| d.to_string()).unwrap_or_else(|_| "NAME-dlq".into())
+    ))
+}
+
+/// Hand-built facts shared by the unit tests of every check module.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use std::collections::BTreeMap;
+
+    use crate::checks::TriggerFacts;
+    use crate::model::facts::{
+        CallerFacts, Encryption, FunctionFacts, MappingFacts, MappingRequest, QueueDepth, QueueFacts, Redrive,
+    };
+
+    pub const ACCOUNT: &str = "123456789012";
+    pub const REGION: &str = "us-east-1";
+
+    /// A queue in us-east-1 with a DLQ of the same type (maxReceiveCount 5), visibility 180s.
+    pub fn queue(name: &str) -> QueueFacts {
+        queue_in(name, REGION, ACCOUNT)
+    }
+
+    pub fn queue_in(name: &str, region: &str, account: &str) -> QueueFacts {
+        let dlq_name = if let Some(base) = name.strip_suffix(".fifo") {
+            format!("{base}-dlq.fifo")
+        } else {
+            format!("{name}-dlq")
+        };
+        QueueFacts {
+            name: name.parse().unwrap(),
+            url: format!("https://sqs.{region}.amazonaws.com/{account}/{name}").parse().unwrap(),
+            arn: format!("arn:aws:sqs:{region}:{account}:{name}").parse().unwrap(),
+            fifo: name.ends_with(".fifo"),
+            visibility_timeout_secs: 180,
+            encryption: Encryption::SseSqs,
+            redrive: Some(Redrive {
+                dead_letter_target_arn: format!("arn:aws:sqs:{region}:{account}:{dlq_name}").parse().unwrap(),
+                max_receive_count: 5,
+            }),
+            policy: None,
+            depth: QueueDepth::default(),
+            tags: BTreeMap::new(),
+        }
+    }
+
+    /// An Active function `worker` in us-east-1 with a 30 s timeout.
+    pub fn function(timeout_secs: u32) -> FunctionFacts {
+        function_in(REGION, ACCOUNT, timeout_secs)
+    }
+
+    pub fn function_in(region: &str, account: &str, timeout_secs: u32) -> FunctionFacts {
+        FunctionFacts {
+            arn: format!("arn:aws:lambda:{region}:{account}:function:worker").parse().unwrap(),
+            timeout_secs,
+            state: Some("Active".into()),
+            state_reason: None,
+            last_update_status: Some("Successful".into()),
+            role: format!("arn:aws:iam::{account}:role/worker-role").parse().unwrap(),
+            runtime: Some("python3.12".into()),
+            reserved_concurrency: None,
+            log_group: "/aws/lambda/worker".into(),
+        }
+    }
+
+    pub fn mapping(queue: &QueueFacts, state: &str) -> MappingFacts {
+        MappingFacts {
+            uuid: "11111111-2222-3333-4444-555555555555".into(),
+            queue_arn: queue.arn.clone(),
+            function_arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:worker").parse().unwrap(),
+            state: state.into(),
+            batch_size: Some(10),
+            batch_window_secs: Some(0),
+            max_concurrency: None,
+            report_batch_item_failures: false,
+            filters: vec![],
+            last_processing_result: Some("No records processed".into()),
+            state_transition_reason: Some("USER_INITIATED".into()),
+        }
+    }
+
+    pub fn request() -> MappingRequest {
+        MappingRequest { enabled: true, ..MappingRequest::default() }
+    }
+
+    /// A healthy queue `orders` → function `worker` (timeout 30 s), nothing to report.
+    pub fn facts(queue: QueueFacts, function: FunctionFacts) -> TriggerFacts {
+        TriggerFacts {
+            region: REGION.into(),
+            caller: Some(CallerFacts { account: ACCOUNT.into(), arn: format!("arn:aws:iam::{ACCOUNT}:user/me") }),
+            queue: Some(queue),
+            function: Some(function),
+            ..TriggerFacts::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+
+    fn codes(findings: &[Finding]) -> Vec<FindingCode> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn visibility_against_function_timeout() {
+        use FindingCode::*;
+        // (visibility, timeout, window, expected)
+        let cases = [
+            (29, 30, 0, Some(VisibilityTimeoutBelowFunctionTimeout)),
+            (10, 30, 0, Some(VisibilityTimeoutBelowFunctionTimeout)),
+            (30, 30, 0, Some(VisibilityTimeoutBelowRecommended)),
+            (179, 30, 0, Some(VisibilityTimeoutBelowRecommended)),
+            (180, 30, 0, None),
+            (180, 30, 5, Some(VisibilityTimeoutBelowRecommended)),
+            (185, 30, 5, None),
+            (0, 0, 0, None),
+            (900, 900, 0, Some(VisibilityTimeoutBelowRecommended)),
+            (43_200, 900, 0, None),
+        ];
+        for (secs, timeout, window, expected) in cases {
+            let mut q = queue("orders");
+            q.visibility_timeout_secs = secs;
+            let found = visibility(&q, &function(timeout), window);
+            assert_eq!(found.as_ref().map(|f| f.code), expected, "visibility {secs}, timeout {timeout}");
+            if let Some(f) = found {
+                assert!(f.remediation.unwrap().contains("VisibilityTimeout="), "a fix names the attribute");
+            }
+        }
+    }
+
+    #[test]
+    fn below_function_timeout_is_an_error_quoting_aws() {
+        let mut q = queue("orders");
+        q.visibility_timeout_secs = 10;
+        let f = visibility(&q, &function(30), 0).unwrap();
+        assert!(f.is_error());
+        assert!(f.message.contains("Queue visibility timeout: 10 seconds is less than Function timeout: 30 seconds"));
+        assert!(f.remediation.unwrap().contains("VisibilityTimeout=180"));
+    }
+
+    #[test]
+    fn dead_letter_queues() {
+        use FindingCode::*;
+        let q = queue("orders");
+        assert!(dead_letter_queue(&q, None).is_empty(), "healthy");
+
+        let mut none = queue("orders");
+        none.redrive = None;
+        assert_eq!(codes(&dead_letter_queue(&none, None)), [DlqMissing]);
+        assert_eq!(dead_letter_queue(&none, None)[0].severity, crate::model::Severity::Warning);
+
+        let mut low = queue("orders");
+        low.redrive.as_mut().unwrap().max_receive_count = 4;
+        assert_eq!(codes(&dead_letter_queue(&low, None)), [MaxReceiveCountLow]);
+        low.redrive.as_mut().unwrap().max_receive_count = 5;
+        assert!(dead_letter_queue(&low, None).is_empty(), "5 is enough");
+        low.redrive.as_mut().unwrap().max_receive_count = 1;
+        assert_eq!(codes(&dead_letter_queue(&low, None)), [MaxReceiveCountLow]);
+    }
+
+    #[test]
+    fn dlq_type_mismatch_from_facts_or_name() {
+        use FindingCode::*;
+        // A standard queue whose DLQ is FIFO, known from the DLQ's name.
+        let mut q = queue("orders");
+        q.redrive.as_mut().unwrap().dead_letter_target_arn =
+            "arn:aws:sqs:us-east-1:123456789012:dead.fifo".parse().unwrap();
+        assert_eq!(codes(&dead_letter_queue(&q, None)), [DlqTypeMismatch]);
+        // A FIFO queue whose DLQ facts say standard.
+        let fifo = queue("orders.fifo");
+        let dlq = queue("orders-dlq");
+        assert_eq!(codes(&dead_letter_queue(&fifo, Some(&dlq))), [DlqTypeMismatch]);
+        assert!(dead_letter_queue(&fifo, Some(&queue("orders-dlq.fifo"))).is_empty());
+        assert!(dead_letter_queue(&fifo, None).is_empty(), "the default FIFO DLQ name matches");
+    }
+
+    #[test]
+    fn check_reads_the_gathered_facts() {
+        let mut q = queue("orders");
+        q.visibility_timeout_secs = 10;
+        q.redrive = None;
+        let facts = facts(q, function(30));
+        let found = codes(&check(&facts));
+        assert!(found.contains(&FindingCode::VisibilityTimeoutBelowFunctionTimeout));
+        assert!(found.contains(&FindingCode::DlqMissing));
+        assert!(check(&TriggerFacts::default()).is_empty(), "nothing gathered, nothing to say");
+    }
 }
