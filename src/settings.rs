@@ -55,6 +55,7 @@ pub fn aws_settings(global: &GlobalArgs) -> Result<AwsSettings, Error> {
         max_attempts: global.max_attempts,
         connect_timeout,
         operation_timeout,
+        adaptive_retry: false,
     })
 }
 

@@ -22,6 +22,19 @@ pub struct AwsSettings {
     pub max_attempts: Option<u32>,
     pub connect_timeout: Duration,
     pub operation_timeout: Duration,
+    /// Adaptive retry (client-side rate limiting) with more attempts, for many-call audits.
+    pub adaptive_retry: bool,
+}
+
+impl AwsSettings {
+    /// Where requests go, for error messages: the endpoint URL, or AWS in the region.
+    pub fn describe_endpoint(&self, region: &str) -> String {
+        let env = std::env::var("AWS_ENDPOINT_URL").ok().filter(|v| !v.is_empty());
+        match self.endpoint_url.clone().or(env) {
+            Some(url) => format!("endpoint {url}"),
+            None => format!("AWS in {region}"),
+        }
+    }
 }
 
 /// Loads the one `SdkConfig` of this run. Fails with a usage error when no region is
@@ -40,7 +53,10 @@ pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Error> {
     if let Some(url) = &settings.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    if let Some(attempts) = settings.max_attempts {
+    if settings.adaptive_retry {
+        let attempts = settings.max_attempts.unwrap_or(8);
+        loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+    } else if let Some(attempts) = settings.max_attempts {
         loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
     }
     // The per-attempt bound makes a hung endpoint fail; the whole-operation bound covers

@@ -61,11 +61,35 @@ async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, E
         completions::run(args)?;
         return Ok(ExitStatus::Success);
     }
-    let aws_settings = settings::aws_settings(&cli.global)?;
+    let mut aws_settings = settings::aws_settings(&cli.global)?;
+    // An audit of every mapping makes many calls: adaptive retry slows down under
+    // throttling instead of failing.
+    aws_settings.adaptive_retry = matches!(&cli.command, Command::Doctor(d) if d.all);
     // Validate the command's own input before loading any configuration.
     let command = prepare(&cli.command, &output)?;
     let config = aws::load_config(&aws_settings).await?;
     let ctx = Ctx { clients: Clients::new(&config), output: output.clone(), journal };
+    let endpoint = aws_settings.describe_endpoint(&ctx.clients.region);
+    execute(&ctx, command).await.map_err(|e| name_endpoint(e, &endpoint))
+}
+
+/// A timeout or an unreachable endpoint names the endpoint, so the user sees where the
+/// requests went.
+fn name_endpoint(error: Error, endpoint: &str) -> Error {
+    match error {
+        Error::Aws(mut e)
+            if matches!(e.kind, crate::error::AwsErrorKind::Timeout | crate::error::AwsErrorKind::Unreachable) =>
+        {
+            e.message = format!("{} ({endpoint})", e.message);
+            Error::Aws(e)
+        }
+        other => other,
+    }
+}
+
+async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
+    let output = &ctx.output;
+    let ctx = ctx.clone();
     match command {
         Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
         Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
