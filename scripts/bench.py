@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Benchmarks of docs/performance.md, measured side by side in one run on the local emulator.
+
+1. `sqs-trigger setup` (queue + DLQ, role check, mapping, probe) versus the same job done with
+   the AWS CLI (create DLQ, read its ARN, create the queue with a redrive policy, read its ARN,
+   read the function, attach the role policy, create the mapping, send a message, look for
+   the log line).
+2. The AWS requests each command makes (from the emulator's request log) and the depth of the
+   longest chain of dependent requests (requests that started after another ended).
+3. `doctor --all` over N queue/function/mapping triples.
+4. Start-up time (`--help`) and the release binary's size.
+
+Usage: scripts/bench.py --binary target/release/sqs-trigger [--runs 10] [--triples 300]
+Prints a Markdown report on stdout. Needs .venv (make venv); the AWS CLI comparison installs
+awscli into target/bench-venv on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV_PY = os.path.join(ROOT, ".venv", "bin", "python")
+BENCH_VENV = os.path.join(ROOT, "target", "bench-venv")
+ECHO = "import json\n\ndef handler(event, context):\n    print(json.dumps(event))\n    return {'ok': True}\n"
+POLICY = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+    ],
+})
+TRUST = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+})
+
+
+class Emulator:
+    def __init__(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="sqs-trigger-bench-")
+        port_file = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen(
+            [VENV_PY, os.path.join(ROOT, "tests/emulator/launcher.py"), "--port", "0", "--port-file", port_file,
+             "--exit-with-parent", str(os.getpid())],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(400):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.05)
+        self.port = int(open(port_file).read())
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(400):
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.05)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for k in ["AWS_PROFILE", "AWS_SESSION_TOKEN", "CI"]:
+            env.pop(k, None)
+        env.update({
+            "AWS_ENDPOINT_URL": self.url, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_EC2_METADATA_DISABLED": "true",
+            "NO_COLOR": "1", "RUST_BACKTRACE": "0",
+        })
+        return env
+
+    def requests(self) -> list[dict]:
+        with urllib.request.urlopen(self.url + "/_emulator/requests") as r:
+            return json.load(r)
+
+    def clear(self) -> None:
+        req = urllib.request.Request(self.url + "/_emulator/requests", method="DELETE")
+        urllib.request.urlopen(req).read()
+
+    def stop(self) -> None:
+        self.proc.kill()
+
+
+def boto(emu: Emulator, service: str):
+    import boto3  # from .venv (moto depends on it)
+
+    return boto3.client(service, endpoint_url=emu.url, region_name="us-east-1",
+                        aws_access_key_id="bench", aws_secret_access_key="bench")
+
+
+def make_function(emu: Emulator, name: str, full: bool = False) -> str:
+    iam, lam = boto(emu, "iam"), boto(emu, "lambda")
+    policy = POLICY
+    if full:
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                            "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": "*"}]})
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    iam.put_role_policy(RoleName=f"{name}-role", PolicyName="logs", PolicyDocument=policy)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", ECHO)
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler", Timeout=10,
+                        Code={"ZipFile": buf.getvalue()})
+    return role
+
+
+def timed(cmd: list[str], env: dict[str, str], check: bool = True) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if check and proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return elapsed, proc
+
+
+def chain_depth(requests: list[dict]) -> int:
+    """Longest chain of requests each starting after the previous one ended."""
+    reqs = sorted((r["time"], r.get("end", r["time"])) for r in requests)
+    best: list[int] = []
+    for i, (start, _) in enumerate(reqs):
+        prev = [best[j] for j in range(i) if reqs[j][1] <= start]
+        best.append(1 + max(prev, default=0))
+    return max(best, default=0)
+
+
+def tool_requests(emu: Emulator) -> list[dict]:
+    return [r for r in emu.requests() if "app/sqs-trigger" in r.get("user_agent", "")]
+
+
+def aws_cli() -> str:
+    aws = os.path.join(BENCH_VENV, "bin", "aws")
+    if not os.path.exists(aws):
+        subprocess.run([sys.executable, "-m", "venv", BENCH_VENV], check=True)
+        subprocess.run([os.path.join(BENCH_VENV, "bin", "pip"), "install", "-q", "awscli"], check=True)
+    return aws
+
+
+def cli_flow(aws: str, env: dict[str, str], queue: str, function: str, role: str) -> float:
+    """The same job as `setup`, with the AWS CLI: ten invocations."""
+    start = time.perf_counter()
+
+    def call(*args: str) -> dict:
+        out = subprocess.run([aws, *args, "--output", "json"], env=env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout) if out.stdout.strip() else {}
+
+    dlq_url = call("sqs", "create-queue", "--queue-name", f"{queue}-dlq")["QueueUrl"]
+    dlq_arn = call("sqs", "get-queue-attributes", "--queue-url", dlq_url, "--attribute-names", "QueueArn")["Attributes"]["QueueArn"]
+    attrs = json.dumps({"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})})
+    url = call("sqs", "create-queue", "--queue-name", queue, "--attributes", attrs)["QueueUrl"]
+    arn = call("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "QueueArn")["Attributes"]["QueueArn"]
+    call("lambda", "get-function", "--function-name", function)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": arn}]})
+    call("iam", "put-role-policy", "--role-name", role.rsplit("/", 1)[-1], "--policy-name", "sqs", "--policy-document", policy)
+    call("lambda", "create-event-source-mapping", "--function-name", function, "--event-source-arn", arn)
+    marker = uuid.uuid4().hex
+    call("sqs", "send-message", "--queue-url", url, "--message-body", json.dumps({"probe": marker}))
+    for _ in range(100):
+        events = call("logs", "filter-log-events", "--log-group-name", f"/aws/lambda/{function}")["events"]
+        if any(marker in e["message"] for e in events):
+            break
+    else:
+        raise SystemExit("the AWS CLI flow never saw its log line")
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/sqs-trigger"))
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--triples", type=int, default=300)
+    parser.add_argument("--skip-cli", action="store_true", help="skip the AWS CLI comparison")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    out: list[str] = []
+    emu = Emulator()
+    env = emu.env()
+    try:
+        # 1. setup + probe versus the AWS CLI.
+        tool_times, cli_times = [], []
+        aws = None if args.skip_cli else aws_cli()
+        for i in range(args.runs):
+            fn = f"bench-fn-{i}-{uuid.uuid4().hex[:6]}"
+            make_function(emu, fn)
+            t, _ = timed([binary, "setup", "--function", fn, "--queue", f"bench-q-{i}-{uuid.uuid4().hex[:6]}",
+                          "--fix", "--yes", "--probe-timeout", "30s"], env)
+            tool_times.append(t)
+            if aws:
+                fn2 = f"bench-cli-{i}-{uuid.uuid4().hex[:6]}"
+                role = make_function(emu, fn2)
+                cli_times.append(cli_flow(aws, env, f"bench-cq-{i}-{uuid.uuid4().hex[:6]}", fn2, role))
+        tool_median = statistics.median(tool_times)
+        out.append("## setup + probe versus the AWS CLI\n")
+        out.append(f"{args.runs} runs each, on the local emulator, same machine, same run.\n")
+        out.append("| flow | median | min | max |\n|---|---|---|---|")
+        out.append(f"| `sqs-trigger setup --fix --yes` (queue+DLQ, role check+fix, mapping, probe) | "
+                   f"{tool_median*1000:.0f} ms | {min(tool_times)*1000:.0f} ms | {max(tool_times)*1000:.0f} ms |")
+        if cli_times:
+            cli_median = statistics.median(cli_times)
+            out.append(f"| AWS CLI, 10 invocations (same job, no checks) | {cli_median*1000:.0f} ms | "
+                       f"{min(cli_times)*1000:.0f} ms | {max(cli_times)*1000:.0f} ms |")
+            out.append(f"\n**sqs-trigger is {cli_median / tool_median:.1f}× faster** than the AWS CLI flow.\n")
+
+        # 2. Requests and chain depth per command.
+        fn = f"bench-req-{uuid.uuid4().hex[:6]}"
+        make_function(emu, fn, full=True)
+        q = f"bench-req-q-{uuid.uuid4().hex[:6]}"
+        commands = [
+            ("queue create", ["queue", "create", q]),
+            ("queue create (again, unchanged)", ["queue", "create", q]),
+            ("role check", ["role", "check", "--function", fn, "--queue", q]),
+            ("mapping create", ["mapping", "create", "--function", fn, "--queue", q]),
+            ("probe", ["probe", "--function", fn, "--queue", q, "--timeout", "30s"]),
+            ("doctor --queue", ["doctor", "--queue", q]),
+            ("setup (converged: every step unchanged)", ["setup", "--function", fn, "--queue", q, "--probe-timeout", "30s"]),
+            ("teardown", ["teardown", "--queue", q, "--function", fn, "--yes"]),
+        ]
+        out.append("## AWS requests per command\n")
+        out.append("| command | requests | longest dependent chain | wall time |\n|---|---|---|---|")
+        for label, cmd in commands:
+            emu.clear()
+            t, proc = timed([binary, *cmd], env, check=False)
+            reqs = tool_requests(emu)
+            out.append(f"| `{label}` (exit {proc.returncode}) | {len(reqs)} | {chain_depth(reqs)} | {t*1000:.0f} ms |")
+
+        # 3. doctor --all over many triples.
+        sqs, lam = boto(emu, "sqs"), boto(emu, "lambda")
+        start = time.perf_counter()
+        role = make_function(emu, "bench-all-seed", full=True)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("app.py", ECHO)
+        for i in range(args.triples):
+            name = f"bench-all-{i}"
+            lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                                Timeout=10, Code={"ZipFile": buf.getvalue()})
+            url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            lam.create_event_source_mapping(FunctionName=name, EventSourceArn=arn)
+        seeded = time.perf_counter() - start
+        out.append(f"\n## doctor --all over {args.triples} triples\n")
+        out.append(f"(seeding {args.triples} queue/function/mapping triples took {seeded:.1f} s)\n")
+        out.append("| concurrency | wall time | requests | triggers reported |\n|---|---|---|---|")
+        for concurrency in [1, 8, 16]:
+            emu.clear()
+            t, proc = timed([binary, "doctor", "--all", "--concurrency", str(concurrency), "--output", "json"], env,
+                            check=False)
+            report = json.loads(proc.stdout)
+            out.append(f"| {concurrency} | {t:.2f} s | {len(tool_requests(emu))} | {report['summary']['triggers']} |")
+
+        # 4. Start-up and size.
+        starts = [timed([binary, "--help"], env)[0] for _ in range(30)]
+        size = os.path.getsize(binary)
+        out.append("\n## start-up and size\n")
+        out.append(f"- `sqs-trigger --help`: median {statistics.median(starts)*1000:.1f} ms over 30 runs")
+        out.append(f"- binary: {size / 1e6:.1f} MB ({os.path.relpath(binary, ROOT)})")
+    finally:
+        emu.stop()
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
