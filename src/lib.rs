@@ -12,6 +12,7 @@ pub mod gather;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod policy_gen;
 pub mod redact;
 pub mod settings;
 

@@ -5,6 +5,7 @@ pub mod function;
 pub mod key;
 pub mod mapping;
 pub mod queue;
+pub mod role;
 
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};
