@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod queue_create;
+pub mod role_check;
 pub mod teardown;
 
 use std::sync::{Arc, Mutex};
@@ -92,6 +93,7 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
     let ctx = ctx.clone();
     match command {
         Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
+        Prepared::RoleCheck(s) => emit(&output, role_check::run(&ctx, s).await?),
         Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
     }
 }
@@ -99,12 +101,16 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
 /// A command whose input has been validated.
 enum Prepared {
     QueueCreate(queue_create::Settings),
+    RoleCheck(role_check::Settings),
     Teardown(teardown::Settings),
 }
 
 fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
     Ok(match command {
         Command::Queue(QueueCommand::Create(args)) => Prepared::QueueCreate(queue_create::Settings::from_args(args)?),
+        Command::Role(crate::cli::RoleCommand::Check(args)) => {
+            Prepared::RoleCheck(role_check::Settings::from_args(args, output.interactive)?)
+        }
         Command::Teardown(args) => Prepared::Teardown(teardown::Settings::from_args(args, output.interactive)?),
         Command::Completions(_) => unreachable!("handled before"),
         _ => return Err(Error::usage("this command is not implemented yet")),
