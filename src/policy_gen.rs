@@ -200,7 +200,7 @@ mod tests {
                         let q: QueueArn = format!("arn:{partition}:sqs:{region}:123456789012:{queue}").parse().unwrap();
                         let key: KeyArn =
                             format!("arn:{partition}:kms:{region}:123456789012:key/0123-abcd").parse().unwrap();
-                        let key = with_key.then(|| KeyTarget::Arn(key));
+                        let key = with_key.then_some(KeyTarget::Arn(key));
                         let logs = log_group_arn(partition, region, "123456789012", group);
                         let required = required_permissions(Some(&q), key.as_ref(), Some(&logs));
                         for mask in 1u32..(1 << required.len()) {

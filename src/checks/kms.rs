@@ -152,7 +152,8 @@ mod tests {
             Unreadable { fact: "the key policy".into(), permission: "kms:GetKeyPolicy".into(), detail: "no".into() };
         let mut unreadable_policy = key("Enabled", DELEGATING_KEY_POLICY);
         unreadable_policy.policy = Err(denied.clone());
-        let cases: Vec<(Option<Result<KeyLookup, Unreadable>>, Vec<FindingCode>)> = vec![
+        type Case = (Option<Result<KeyLookup, Unreadable>>, Vec<FindingCode>);
+        let cases: Vec<Case> = vec![
             (Some(Ok(KeyLookup::Found(key("Enabled", DELEGATING_KEY_POLICY)))), vec![]),
             (Some(Ok(KeyLookup::Found(key("Enabled", direct)))), vec![]),
             (Some(Ok(KeyLookup::Found(key("Disabled", DELEGATING_KEY_POLICY)))), vec![FindingCode::KmsKeyNotEnabled]),

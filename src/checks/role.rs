@@ -302,10 +302,10 @@ pub fn evaluate(facts: &TriggerFacts, target: &Target) -> RoleEvaluation {
     let permissions = required
         .iter()
         .map(|req| {
-            if let Some(KeyTarget::Unresolved(key_id)) = &key {
-                if req.action == KMS_DECRYPT {
-                    return skipped(req, &format!("the ARN of key {key_id} is unknown: DescribeKey could not be read"));
-                }
+            if let Some(KeyTarget::Unresolved(key_id)) = &key
+                && req.action == KMS_DECRYPT
+            {
+                return skipped(req, &format!("the ARN of key {key_id} is unknown: DescribeKey could not be read"));
             }
             let identity = simulation
                 .and_then(|s| s.lookup(req.action, &req.resource).map(|a| (a.clone(), Decider::Simulator)))
@@ -784,7 +784,8 @@ pub(crate) mod tests {
         let boundary_sqs_only = allow(&["sqs:*"], "*");
         use crate::model::Severity::{Error, Warning};
         // (policies, boundary, expected DeleteMessage verdict, expected findings)
-        let cases: Vec<(Vec<(&str, &str)>, Option<&str>, Verdict, Vec<(FindingCode, crate::model::Severity)>)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, Option<&'a str>, Verdict, Vec<(FindingCode, crate::model::Severity)>);
+        let cases: Vec<Case> = vec![
             (vec![("inline policy full", full.as_str())], None, Verdict::Allowed, vec![]),
             (
                 vec![("inline policy p", no_delete.as_str())],
