@@ -175,6 +175,20 @@ where
     }
 }
 
+/// Lambda is still creating, updating or deleting the resource (an event source mapping in
+/// `Creating`/`Updating`): the call can be made again once it settles.
+pub fn is_resource_in_use(err: &AwsError) -> bool {
+    err.code.as_deref() == Some("ResourceInUseException")
+}
+
+/// Lambda's answer while a freshly granted execution role has not reached it yet ("The
+/// function execution role does not have permissions to call ReceiveMessage on SQS"): IAM is
+/// eventually consistent, so the same call succeeds a little later.
+pub fn is_role_not_ready(err: &AwsError) -> bool {
+    err.code.as_deref() == Some("InvalidParameterValueException")
+        && err.message.to_ascii_lowercase().contains("execution role does not have permissions")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +203,24 @@ mod tests {
         assert!(is_access_denied_code(Some("AccessDeniedException")));
         assert!(is_throttling_code(Some("ThrottlingException")));
         assert!(!is_throttling_code(Some("InternalFailure")));
+    }
+
+    #[test]
+    fn retryable_lambda_answers() {
+        let err = |code: &str, message: &str| AwsError {
+            action: "lambda:CreateEventSourceMapping",
+            resource: "q".into(),
+            kind: AwsErrorKind::InvalidRequest,
+            code: Some(code.into()),
+            message: message.into(),
+            hint: None,
+        };
+        let role = "The function execution role does not have permissions to call ReceiveMessage on SQS";
+        assert!(is_role_not_ready(&err("InvalidParameterValueException", role)));
+        assert!(!is_role_not_ready(&err("InvalidParameterValueException", "BatchSize too large")));
+        assert!(!is_role_not_ready(&err("AccessDeniedException", role)));
+        assert!(is_resource_in_use(&err("ResourceInUseException", "busy")));
+        assert!(!is_resource_in_use(&err("ResourceConflictException", "exists")));
     }
 
     #[test]

@@ -95,26 +95,26 @@ pub fn request_rules(queue: &QueueFacts, request: &MappingRequest) -> Vec<Findin
             .fix("add --batch-window 1s or more (e.g. --batch-window 5s)"),
         );
     }
-    if let Some(n) = request.max_concurrency {
-        if !MAX_CONCURRENCY.contains(&n) {
-            findings.push(
-                Finding::error(
-                    FindingCode::MaxConcurrencyOutOfRange,
-                    resource.clone(),
-                    format!(
-                        "maximum concurrency {n} is out of range: Lambda accepts {}-{} concurrent invocations per \
-                         SQS mapping",
-                        MAX_CONCURRENCY.start(),
-                        MAX_CONCURRENCY.end()
-                    ),
-                )
-                .fix(format!(
-                    "pass --max-concurrency between {} and {} (or leave it out: no limit but the function's)",
+    if let Some(n) = request.max_concurrency
+        && !MAX_CONCURRENCY.contains(&n)
+    {
+        findings.push(
+            Finding::error(
+                FindingCode::MaxConcurrencyOutOfRange,
+                resource.clone(),
+                format!(
+                    "maximum concurrency {n} is out of range: Lambda accepts {}-{} concurrent invocations per \
+                     SQS mapping",
                     MAX_CONCURRENCY.start(),
                     MAX_CONCURRENCY.end()
-                )),
-            );
-        }
+                ),
+            )
+            .fix(format!(
+                "pass --max-concurrency between {} and {} (or leave it out: no limit but the function's)",
+                MAX_CONCURRENCY.start(),
+                MAX_CONCURRENCY.end()
+            )),
+        );
     }
     if !request.filters.is_empty() {
         let n = request.filters.len();
@@ -212,10 +212,10 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
 /// Lambda writes `PROBLEM: ...` into the first, and a sentence into the second when it
 /// disables a mapping by itself (a missing permission, a deleted queue, a KMS failure).
 pub fn problem(m: &MappingFacts) -> Option<String> {
-    if let Some(result) = m.last_processing_result.as_deref() {
-        if result.trim_start().to_ascii_uppercase().starts_with("PROBLEM") {
-            return Some(format!("LastProcessingResult: {result}"));
-        }
+    if let Some(result) = m.last_processing_result.as_deref()
+        && result.trim_start().to_ascii_uppercase().starts_with("PROBLEM")
+    {
+        return Some(format!("LastProcessingResult: {result}"));
     }
     let reason = m.state_transition_reason.as_deref()?;
     is_problem_reason(reason).then(|| format!("StateTransitionReason: {reason}"))
@@ -260,7 +260,8 @@ mod tests {
         let standard = queue("orders");
         let fifo = queue("orders.fifo");
         // (fifo?, batch, window, expected)
-        let cases: &[(bool, Option<i32>, Option<i32>, &[FindingCode])] = &[
+        type Case = (bool, Option<i32>, Option<i32>, &'static [FindingCode]);
+        let cases: &[Case] = &[
             (false, None, None, &[]),
             (false, Some(0), None, &[BatchSizeOutOfRange]),
             (false, Some(1), None, &[]),

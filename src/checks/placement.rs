@@ -3,14 +3,17 @@
 //! the function's role in, and an AWS managed key cannot be used at all.
 
 use super::TriggerFacts;
+use crate::checks::role::QUEUE_ACTIONS;
 use crate::model::facts::{Encryption, KeyLookup, KeyManager};
 use crate::model::{Finding, FindingCode};
+use crate::policy::{ResourceGrant, evaluate_resource_policy};
 
 pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
     let queue = facts.queue.as_ref().map(|q| Placed { resource: q.arn.to_string(), region: q.arn.region() });
     let function = facts.function.as_ref().map(|f| Placed { resource: f.arn.to_string(), region: f.arn.region() });
     findings.extend(region_mismatch(&facts.region, queue.as_ref(), function.as_ref()));
+    findings.extend(cross_account_queue_policy(facts));
     findings.extend(cross_account_aws_managed_key(facts));
     findings
 }
@@ -59,6 +62,66 @@ pub fn region_mismatch(client_region: &str, queue: Option<&Placed>, function: Op
         );
     }
     None
+}
+
+/// `cross-account-queue-policy`: a queue in another account than the function's execution role
+/// is only readable when its queue policy allows the role (or the role's account) the
+/// poller's actions; the role's own policy cannot grant access to another account's queue.
+pub fn cross_account_queue_policy(facts: &TriggerFacts) -> Option<Finding> {
+    let queue = facts.queue.as_ref()?;
+    let role = &facts.function.as_ref()?.role;
+    if queue.arn.account() == role.account() {
+        return None;
+    }
+    let queue_arn = queue.arn.to_string();
+    let (mut missing, mut denied) = (Vec::new(), Vec::new());
+    for action in QUEUE_ACTIONS {
+        let grant = match &queue.policy {
+            Some(doc) => evaluate_resource_policy(doc, &role.to_string(), role.account(), action, &queue_arn),
+            None => ResourceGrant::NotGranted,
+        };
+        match grant {
+            ResourceGrant::Direct { .. } | ResourceGrant::DelegatedToAccount { .. } => {}
+            ResourceGrant::ExplicitDeny { .. } => denied.push(action),
+            ResourceGrant::NotGranted => missing.push(action),
+        }
+    }
+    if missing.is_empty() && denied.is_empty() {
+        return None;
+    }
+    let mut why = Vec::new();
+    if queue.policy.is_none() {
+        why.push("the queue has no queue policy".to_owned());
+    } else if !missing.is_empty() {
+        why.push(format!("its queue policy does not allow {}", missing.join(", ")));
+    }
+    if !denied.is_empty() {
+        why.push(format!("its queue policy denies {}", denied.join(", ")));
+    }
+    let statement = serde_json::json!({
+        "Effect": "Allow",
+        "Principal": {"AWS": role.to_string()},
+        "Action": QUEUE_ACTIONS,
+        "Resource": queue_arn,
+    });
+    Some(
+        Finding::error(
+            FindingCode::CrossAccountQueuePolicy,
+            queue.arn.to_string(),
+            format!(
+                "the queue is in account {} and the function's role {role} in account {}: {}, so Lambda cannot \
+                 poll it with that role",
+                queue.arn.account(),
+                role.account(),
+                why.join("; ")
+            ),
+        )
+        .fix(format!(
+            "add this statement to the queue policy (in account {}){}:\n{statement}",
+            queue.arn.account(),
+            if denied.is_empty() { "" } else { " and remove the Deny" }
+        )),
+    )
 }
 
 /// `cross-account-aws-managed-key`: the AWS managed key `alias/aws/sqs` has a key policy no one
@@ -138,6 +201,47 @@ mod tests {
         let f = facts(queue_in("orders", "eu-west-1", "123456789012"), function(30));
         assert_eq!(check(&f).iter().map(|f| f.code).collect::<Vec<_>>(), [FindingCode::RegionMismatch]);
         assert!(check(&facts(queue("orders"), function(30))).is_empty());
+    }
+
+    fn policy(text: &str) -> crate::policy::PolicyDocument {
+        crate::policy::PolicyDocument::parse("queue policy", text).unwrap()
+    }
+
+    #[test]
+    fn queue_policy_across_accounts() {
+        let other = "210987654321";
+        let role = "arn:aws:iam::123456789012:role/worker-role";
+        let queue_arn = format!("arn:aws:sqs:us-east-1:{other}:orders");
+        let allow = |principal: &str, actions: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":{actions},"Resource":"{queue_arn}"}}]}}"#
+            )
+        };
+        let deny_delete = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{role}"}},"Action":"sqs:*","Resource":"{queue_arn}"}},{{"Effect":"Deny","Principal":"*","Action":"sqs:DeleteMessage","Resource":"{queue_arn}"}}]}}"#
+        );
+        // (queue account, policy, expected finding, text in the message)
+        let cases: Vec<(&str, Option<String>, bool, &str)> = vec![
+            ("123456789012", None, false, ""),
+            (other, None, true, "no queue policy"),
+            (other, Some(allow(role, r#""sqs:*""#)), false, ""),
+            (other, Some(allow("arn:aws:iam::123456789012:root", r#""sqs:*""#)), false, ""),
+            (other, Some(allow(role, r#"["sqs:ReceiveMessage"]"#)), true, "sqs:DeleteMessage, sqs:GetQueueAttributes"),
+            (other, Some(allow("arn:aws:iam::999999999999:role/x", r#""sqs:*""#)), true, "does not allow"),
+            (other, Some(deny_delete), true, "denies sqs:DeleteMessage"),
+        ];
+        for (account, doc, expected, text) in cases {
+            let mut q = queue_in("orders", "us-east-1", account);
+            q.policy = doc.as_deref().map(policy);
+            let f = facts(q, function(30));
+            let found = cross_account_queue_policy(&f);
+            assert_eq!(found.is_some(), expected, "{account} {doc:?}");
+            if let Some(found) = found {
+                assert!(found.is_error());
+                assert!(found.message.contains(text), "{}", found.message);
+                assert!(found.remediation.unwrap().contains(role), "the fix names the role");
+            }
+        }
     }
 
     fn key(manager: KeyManager) -> KeyLookup {

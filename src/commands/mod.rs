@@ -2,6 +2,7 @@
 //! single dispatch `match` below.
 
 pub mod completions;
+pub mod mapping;
 pub mod queue_create;
 pub mod role_check;
 pub mod teardown;
@@ -9,7 +10,7 @@ pub mod teardown;
 use std::sync::{Arc, Mutex};
 
 use crate::aws::{self, Clients};
-use crate::cli::{Cli, Command, QueueCommand};
+use crate::cli::{Cli, Command, MappingCommand, QueueCommand};
 use crate::error::{Error, ExitStatus};
 use crate::output::{Output, Report};
 use crate::settings;
@@ -95,11 +96,17 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
         Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
         Prepared::RoleCheck(s) => emit(&output, role_check::run(&ctx, s).await?),
         Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
+        Prepared::MappingCreate(s) => emit(output, mapping::run_create(&ctx, s).await?),
+        Prepared::MappingList(s) => emit(output, mapping::run_list(&ctx, s).await?),
+        Prepared::MappingDelete(s) => emit(output, mapping::run_delete(&ctx, s).await?),
     }
 }
 
 /// A command whose input has been validated.
 enum Prepared {
+    MappingCreate(mapping::CreateSettings),
+    MappingList(mapping::ListSettings),
+    MappingDelete(mapping::DeleteSettings),
     QueueCreate(queue_create::Settings),
     RoleCheck(role_check::Settings),
     Teardown(teardown::Settings),
@@ -112,6 +119,11 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
             Prepared::RoleCheck(role_check::Settings::from_args(args, output.interactive)?)
         }
         Command::Teardown(args) => Prepared::Teardown(teardown::Settings::from_args(args, output.interactive)?),
+        Command::Mapping(MappingCommand::Create(args)) => Prepared::MappingCreate(mapping::CreateSettings::from_args(args)?),
+        Command::Mapping(MappingCommand::List(args)) => Prepared::MappingList(mapping::ListSettings::from_args(args)?),
+        Command::Mapping(MappingCommand::Delete(args)) => {
+            Prepared::MappingDelete(mapping::DeleteSettings::from_args(args, output.interactive)?)
+        }
         Command::Completions(_) => unreachable!("handled before"),
         _ => return Err(Error::usage("this command is not implemented yet")),
     })

@@ -509,3 +509,22 @@ pub const FULL_POLLER_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"E
 pub fn path_exists(p: &Path) -> bool {
     p.exists()
 }
+
+impl Emulator {
+    /// Like `arm_fault` with an error code, but with the message AWS would send (for errors
+    /// recognised by their message, such as Lambda's "execution role does not have permissions").
+    pub fn arm_fault_with_message(
+        &self,
+        operation: &str,
+        code: &str,
+        message: &str,
+        count: u32,
+        matching: Option<&str>,
+    ) {
+        let spec = serde_json::json!({
+            "operation": operation, "error": code, "message": message, "count": count, "match": matching,
+        });
+        let (status, body) = self.http("POST", "/_emulator/faults", Some(&spec.to_string())).expect("arm fault");
+        assert_eq!(status, 201, "arming a fault failed: {body}");
+    }
+}
