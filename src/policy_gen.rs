@@ -75,11 +75,6 @@ pub fn statement_json(action: &str, resource: &str) -> String {
     json!({"Effect": "Allow", "Action": action, "Resource": resource}).to_string()
 }
 
-/// One statement for a queue policy granting `role` an action on `queue`.
-pub fn resource_statement_json(role: &str, action: &str, queue: &str) -> String {
-    json!({"Effect": "Allow", "Principal": {"AWS": role}, "Action": action, "Resource": queue}).to_string()
-}
-
 /// The key-policy statement that lets the role decrypt. In a key policy `"Resource": "*"`
 /// means "this key" (the key policy is attached to exactly one key).
 pub fn key_policy_statement_json(role: &RoleArn) -> String {

@@ -520,7 +520,8 @@ pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
 }
 
 /// One finding per permission that is not plainly allowed, except those a key policy withholds
-/// (`kms-key-policy-missing-grant` says it, from `checks::kms`) and skipped ones
+/// (`kms-key-policy-missing-grant` says it, from `checks::kms`), those a cross-account queue
+/// policy withholds (`cross-account-queue-policy`, from `checks::placement`) and skipped ones
 /// (`check-skipped` says it).
 pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
     let role = evaluation.role.as_ref().map(ToString::to_string).unwrap_or_else(|| "the execution role".into());
@@ -535,20 +536,8 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         match p.decision {
             Verdict::Allowed | Verdict::Skipped => {}
             Verdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
-            Verdict::Missing if p.decided_by == Some(Decider::QueuePolicy) => {
-                let queue = p.resource.clone();
-                findings.push(
-                    Finding::error(
-                        FindingCode::RoleMissingPermission,
-                        role.clone(),
-                        format!("the role is not allowed {what}: {}; a queue in another account must grant the role in its queue policy", p.reason),
-                    )
-                    .fix(format!(
-                        "add this statement to the queue policy of {queue} (in the queue's account):\n{}",
-                        policy_gen::resource_statement_json(&role, &p.action, &queue)
-                    )),
-                );
-            }
+            // `cross-account-queue-policy` (checks::placement) says it, once for the queue.
+            Verdict::Missing | Verdict::Denied if p.decided_by == Some(Decider::QueuePolicy) => {}
             Verdict::Missing => {
                 let fix = if p.fixable {
                     format!(
@@ -947,8 +936,8 @@ pub(crate) mod tests {
                 assert_eq!(p.decision, verdict, "{policy:?}");
                 assert!(!p.fixable);
             }
-            let findings = check(&f);
-            assert_eq!(findings.len(), if verdict == Verdict::Missing { 3 } else { 0 });
+            // checks::placement says it (cross-account-queue-policy), once: not repeated here.
+            assert!(check(&f).is_empty());
         }
         // The same queue policy in the same account is not consulted.
         let mut f = facts(role_facts(&[("inline policy full", &full)], None, LAMBDA_SERVICE));

@@ -26,7 +26,7 @@ use crate::gather::{self, unreadable_if_denied};
 use crate::model::arn::log_group_arn;
 use crate::model::facts::{Encryption, KeyLookup};
 use crate::model::finding::{has_errors, sort_findings};
-use crate::model::{Finding, FunctionArn, FunctionRef, QueueArn, QueueName, QueueRef, RoleArn};
+use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, QueueArn, QueueName, QueueRef, RoleArn};
 use crate::output::{Report, Style, count_summary, write_findings};
 use crate::policy_gen::{self, Merged};
 use crate::settings;
@@ -266,7 +266,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
             }
             None => ctx.output.note("the role is unknown: nothing to fix"),
         }
-        if checked.findings.iter().any(|f| f.code == crate::model::FindingCode::KmsKeyPolicyMissingGrant) {
+        if checked.findings.iter().any(|f| f.code == FindingCode::KmsKeyPolicyMissingGrant) {
             ctx.output.note("the key policy was not changed (sqs-trigger never edits key policies): add the statement shown under kms-key-policy-missing-grant");
         }
     }
@@ -276,9 +276,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
             ctx.output.note("nothing an inline policy can grant is missing: no policy to print");
         }
         for finding in checked.findings.iter().filter(|f| f.is_error()) {
-            if !matches!(finding.code, crate::model::FindingCode::RoleMissingPermission)
-                || finding.message.contains("queue policy")
-            {
+            if !matches!(finding.code, FindingCode::RoleMissingPermission) || finding.message.contains("queue policy") {
                 ctx.output.note(format!("also: {} {}: {}", finding.code, finding.resource, finding.message));
             }
         }
@@ -411,11 +409,37 @@ pub fn findings(facts: &TriggerFacts, target: &Target, evaluation: &RoleEvaluati
     findings.extend(role::trust_findings(facts));
     findings.extend(checks::kms::check_for(facts, target));
     findings.extend(checks::placement::check(facts));
+    if !findings.iter().any(|f| f.code == FindingCode::CrossAccountQueuePolicy) {
+        // placement reads the role from the function; with `--role` and no readable function
+        // it cannot, so what the queue policy withholds is said here.
+        findings.extend(queue_policy_findings(evaluation));
+    }
     findings.extend(checks::skipped(facts));
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert((f.code, f.resource.clone(), f.message.clone())));
     sort_findings(&mut findings);
     findings
+}
+
+fn queue_policy_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
+    let role = evaluation.role.as_ref().map(ToString::to_string).unwrap_or_default();
+    evaluation
+        .permissions
+        .iter()
+        .filter(|p| p.decided_by == Some(Decider::QueuePolicy))
+        .filter(|p| matches!(p.decision, Verdict::Missing | Verdict::Denied))
+        .map(|p| {
+            let statement = serde_json::json!({
+                "Effect": "Allow", "Principal": {"AWS": role}, "Action": p.action, "Resource": p.resource
+            });
+            Finding::error(
+                FindingCode::CrossAccountQueuePolicy,
+                p.resource.clone(),
+                format!("the role {role} may not {} on this queue of another account: {}", p.action, p.reason),
+            )
+            .fix(format!("add this statement to the queue policy (in the queue's account):\n{statement}"))
+        })
+        .collect()
 }
 
 /// Reads the function (and its role, or `role`), the queue (and its key) concurrently.
@@ -575,6 +599,37 @@ mod tests {
         }
         assert!(Settings::from_args(&args(&["--fix"]), true).is_ok());
         assert!(Settings::from_args(&args(&["--fix", "--yes"]), false).is_ok());
+    }
+
+    #[test]
+    fn queue_policy_rows_become_cross_account_findings() {
+        let row = |decision, decided_by| PermissionCheck {
+            action: "sqs:DeleteMessage".into(),
+            resource: "arn:aws:sqs:us-east-1:210987654321:orders".into(),
+            decision,
+            policy: Some("queue policy of arn:aws:sqs:us-east-1:210987654321:orders".into()),
+            sid: None,
+            condition_keys: vec![],
+            decided_by: Some(decided_by),
+            reason: "queue policy does not grant the role or its account".into(),
+            fixable: false,
+        };
+        let evaluation = RoleEvaluation {
+            role: Some("arn:aws:iam::123456789012:role/worker".parse().unwrap()),
+            decided_by: Some(Decider::Evaluator),
+            permissions: vec![
+                row(Verdict::Missing, Decider::QueuePolicy),
+                row(Verdict::Denied, Decider::QueuePolicy),
+                row(Verdict::Allowed, Decider::QueuePolicy),
+                row(Verdict::Missing, Decider::Evaluator),
+            ],
+        };
+        let findings = queue_policy_findings(&evaluation);
+        assert_eq!(findings.len(), 2);
+        for f in &findings {
+            assert_eq!(f.code, FindingCode::CrossAccountQueuePolicy);
+            assert!(f.remediation.as_deref().unwrap().contains("arn:aws:iam::123456789012:role/worker"));
+        }
     }
 
     #[test]
