@@ -2,7 +2,9 @@
 //! single dispatch `match` below.
 
 pub mod completions;
+pub mod logs;
 pub mod mapping;
+pub mod probe;
 pub mod queue_create;
 pub mod role_check;
 pub mod teardown;
@@ -95,6 +97,9 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
     match command {
         Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
         Prepared::RoleCheck(s) => emit(&output, role_check::run(&ctx, s).await?),
+        Prepared::Probe(s) => emit(output, probe::run(&ctx, s).await?),
+        // The lines were the output (JSON Lines under --output json); only the status is left.
+        Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
         Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
         Prepared::MappingCreate(s) => emit(output, mapping::run_create(&ctx, s).await?),
         Prepared::MappingList(s) => emit(output, mapping::run_list(&ctx, s).await?),
@@ -109,6 +114,8 @@ enum Prepared {
     MappingDelete(mapping::DeleteSettings),
     QueueCreate(queue_create::Settings),
     RoleCheck(role_check::Settings),
+    Probe(probe::Settings),
+    Logs(logs::Settings),
     Teardown(teardown::Settings),
 }
 
@@ -124,6 +131,8 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
         Command::Mapping(MappingCommand::Delete(args)) => {
             Prepared::MappingDelete(mapping::DeleteSettings::from_args(args, output.interactive)?)
         }
+        Command::Probe(args) => Prepared::Probe(probe::Settings::from_args(args)?),
+        Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
         Command::Completions(_) => unreachable!("handled before"),
         _ => return Err(Error::usage("this command is not implemented yet")),
     })

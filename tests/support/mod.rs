@@ -528,3 +528,30 @@ impl Emulator {
         assert_eq!(status, 201, "arming a fault failed: {body}");
     }
 }
+
+impl Emulator {
+    /// Creates an SQS event source mapping directly with the SDK (not through `mapping
+    /// create`), enabled or not; returns its UUID.
+    pub fn create_sqs_mapping(&self, queue_arn: &str, function: &str, enabled: bool) -> String {
+        self.block_on(async {
+            self.lambda()
+                .create_event_source_mapping()
+                .event_source_arn(queue_arn)
+                .function_name(function)
+                .enabled(enabled)
+                .send()
+                .await
+                .expect("create mapping")
+                .uuid()
+                .expect("mapping uuid")
+                .to_owned()
+        })
+    }
+
+    /// `ApproximateNumberOfMessages` (+ not visible) of a queue, as numbers.
+    pub fn queue_depth(&self, name: &str) -> (u64, u64) {
+        let attrs = self.queue_attributes(name).unwrap_or_else(|| panic!("queue {name} exists"));
+        let n = |k: &str| attrs.get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
+        (n("ApproximateNumberOfMessages"), n("ApproximateNumberOfMessagesNotVisible"))
+    }
+}
