@@ -456,3 +456,32 @@ fn list_and_delete() {
     empty.expect_code(0);
     assert!(parse::<Vec<Listed>>(&empty).is_empty());
 }
+
+#[test]
+fn busy_mapping_is_waited_for_on_update_and_delete() {
+    let emu = emulator();
+    let p = pair(emu, "busy", false, &["--visibility-timeout", "3m"], 30);
+    let created: CreateReport = parse(create(emu, &p, &[]).expect_code(0));
+    let uuid = created.uuid.expect("uuid");
+    emu.arm_fault("UpdateEventSourceMapping", "ResourceInUseException", 1, Some(&uuid));
+    let run = emu
+        .cmd()
+        .args(["mapping", "create", "-f", &p.function, "-Q", &p.queue, "--batch-size", "5", "-o", "json"])
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("ResourceInUseException"), "a note says it waits: {stderr}");
+    assert_eq!(emu.mappings_of(&p.queue_arn)[0].batch_size(), Some(5));
+
+    emu.arm_fault("DeleteEventSourceMapping", "ResourceInUseException", 1, Some(&uuid));
+    let run = emu
+        .cmd()
+        .args(["mapping", "delete", "-f", &p.function, "-Q", &p.queue, "--yes"])
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(emu.mappings_of(&p.queue_arn).is_empty());
+}

@@ -1279,6 +1279,142 @@ mod tests {
         assert_eq!(qualify_key("arn:aws:kms:eu-west-1:1:key/x", &q), "arn:aws:kms:eu-west-1:1:key/x");
     }
 
+    /// A context whose Lambda client answers from `rules` (others are never called).
+    fn mocked_ctx(lambda: aws_sdk_lambda::Client) -> Ctx {
+        let config = aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new("us-east-1"))
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        let mut clients = crate::aws::Clients::new(&config);
+        clients.lambda = lambda;
+        Ctx {
+            clients,
+            output: crate::output::Output::new(crate::cli::OutputFormat::Json, true, true),
+            journal: crate::commands::Journal::default(),
+        }
+    }
+
+    fn esm(
+        state: &str,
+        reason: Option<&str>,
+        result: Option<&str>,
+    ) -> aws_sdk_lambda::operation::get_event_source_mapping::GetEventSourceMappingOutput {
+        aws_sdk_lambda::operation::get_event_source_mapping::GetEventSourceMappingOutput::builder()
+            .uuid("u-1")
+            .event_source_arn("arn:aws:sqs:us-east-1:123456789012:orders")
+            .function_arn("arn:aws:lambda:us-east-1:123456789012:function:worker")
+            .state(state)
+            .set_state_transition_reason(reason.map(str::to_owned))
+            .set_last_processing_result(result.map(str::to_owned))
+            .build()
+    }
+
+    #[tokio::test]
+    async fn waits_through_transitional_states() {
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        let rule = mock!(aws_sdk_lambda::Client::get_event_source_mapping)
+            .sequence()
+            .output(|| esm("Creating", None, None))
+            .output(|| esm("Enabling", None, None))
+            .output(|| esm("Enabled", Some("USER_INITIATED"), None))
+            .build();
+        let ctx = mocked_ctx(mock_client!(aws_sdk_lambda, RuleMode::Sequential, [&rule]));
+        let w = wait_until_settled(&ctx, "u-1", "Enabled", Duration::from_secs(30), &Progress::none()).await.unwrap();
+        assert!(w.settled, "{w:?}");
+        assert_eq!(w.state, "Enabled");
+        assert_eq!(rule.num_calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn settling_elsewhere_reports_why() {
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        let reason = "The function execution role does not have permissions to call ReceiveMessage on SQS";
+        let rule = mock!(aws_sdk_lambda::Client::get_event_source_mapping)
+            .then_output(move || esm("Disabled", Some(reason), Some("PROBLEM: Lambda could not poll")));
+        let ctx = mocked_ctx(mock_client!(aws_sdk_lambda, RuleMode::Sequential, [&rule]));
+        let w = wait_until_settled(&ctx, "u-1", "Enabled", Duration::from_secs(30), &Progress::none()).await.unwrap();
+        assert!(!w.settled);
+        assert_eq!(w.state_transition_reason.as_deref(), Some(reason));
+        let f = not_settled_finding("q", "u-1", &w, Duration::from_secs(30));
+        assert_eq!(f.code, FindingCode::MappingProblem);
+        assert!(
+            f.message.contains("settled as Disabled, not Enabled") && f.message.contains("PROBLEM"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[tokio::test]
+    async fn a_mapping_stuck_in_creating_times_out() {
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        let rule = mock!(aws_sdk_lambda::Client::get_event_source_mapping).then_output(|| esm("Creating", None, None));
+        let ctx = mocked_ctx(mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&rule]));
+        let w =
+            wait_until_settled(&ctx, "u-1", "Enabled", Duration::from_millis(600), &Progress::none()).await.unwrap();
+        assert!(!w.settled);
+        assert_eq!(w.state, "Creating");
+        let f = not_settled_finding("q", "u-1", &w, Duration::from_millis(600));
+        assert!(f.message.contains("still Creating"), "{}", f.message);
+    }
+
+    #[tokio::test]
+    async fn a_mapping_that_disappears_is_missing() {
+        use aws_smithy_mocks::{RuleMode, mock, mock_client};
+        let rule = mock!(aws_sdk_lambda::Client::get_event_source_mapping).then_error(|| {
+            aws_sdk_lambda::operation::get_event_source_mapping::GetEventSourceMappingError::ResourceNotFoundException(
+                aws_sdk_lambda::types::error::ResourceNotFoundException::builder()
+                    .message("gone")
+                    .meta(aws_sdk_lambda::error::ErrorMetadata::builder().code("ResourceNotFoundException").build())
+                    .build(),
+            )
+        });
+        let ctx = mocked_ctx(mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&rule]));
+        let w = wait_until_settled(&ctx, "u-1", "Enabled", Duration::from_secs(5), &Progress::none()).await.unwrap();
+        assert_eq!((w.settled, w.state.as_str()), (false, "gone"));
+        assert_eq!(not_settled_finding("q", "u-1", &w, Duration::from_secs(5)).code, FindingCode::MappingMissing);
+    }
+
+    fn aws_error(code: &str, message: &str) -> AwsError {
+        AwsError {
+            action: "lambda:UpdateEventSourceMapping",
+            resource: "u-1".into(),
+            kind: AwsErrorKind::InvalidRequest,
+            code: Some(code.into()),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_busy_mappings_and_fresh_roles_but_nothing_else() {
+        let ctx = mocked_ctx(aws_sdk_lambda::Client::new(
+            &aws_config::SdkConfig::builder().behavior_version(aws_config::BehaviorVersion::latest()).build(),
+        ));
+        let answers = std::sync::Mutex::new(vec![
+            Err(aws_error(
+                "InvalidParameterValueException",
+                "The function execution role does not have permissions to call ReceiveMessage on SQS",
+            )),
+            Err(aws_error("ResourceInUseException", "busy")),
+            Ok(7),
+        ]);
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let call = || {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let next = answers.lock().unwrap().remove(0);
+            async move { next }
+        };
+        assert_eq!(retrying(&ctx, &Progress::none(), IN_USE_BOUND, call).await.unwrap(), 7);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+
+        let other = || async { Err::<(), _>(aws_error("InvalidParameterValueException", "BatchSize too large")) };
+        let err = retrying(&ctx, &Progress::none(), IN_USE_BOUND, other).await.unwrap_err();
+        assert_eq!(err.exit_status(), ExitStatus::Aws);
+        // A busy mapping is waited for only as long as the bound allows.
+        let busy = || async { Err::<(), _>(aws_error("ResourceInUseException", "busy")) };
+        assert!(retrying(&ctx, &Progress::none(), Duration::ZERO, busy).await.is_err());
+    }
+
     #[test]
     fn report_text_is_one_line_per_fact() {
         let q = queue("orders");
