@@ -66,6 +66,8 @@ struct World {
     deny_get_role: bool,
     deny_describe_key: bool,
     deny_get_function: bool,
+    /// The inline policy's document does not parse.
+    malformed_inline: bool,
 }
 
 impl Default for World {
@@ -77,6 +79,7 @@ impl Default for World {
             deny_get_role: false,
             deny_describe_key: false,
             deny_get_function: false,
+            malformed_inline: false,
         }
     }
 }
@@ -99,7 +102,7 @@ fn decision(sim: &Sim) -> PolicyEvaluationDecisionType {
 
 impl World {
     fn iam_rules(&self) -> Vec<Rule> {
-        let deny_get_role = self.deny_get_role;
+        let (deny_get_role, malformed) = (self.deny_get_role, self.malformed_inline);
         let mut rules = vec![
             mock!(aws_sdk_iam::Client::get_role).then_compute_response(move |_| {
                 if deny_get_role {
@@ -119,11 +122,12 @@ impl World {
             mock!(aws_sdk_iam::Client::list_role_policies).then_output(|| {
                 ListRolePoliciesOutput::builder().policy_names("everything").is_truncated(false).build().unwrap()
             }),
-            mock!(aws_sdk_iam::Client::get_role_policy).then_output(|| {
+            mock!(aws_sdk_iam::Client::get_role_policy).then_output(move || {
+                let document = if malformed { r#"{"Statement":[{"Effect":"Alow","Action":"*"}]}"# } else { EVERYTHING };
                 GetRolePolicyOutput::builder()
                     .role_name("worker-role")
                     .policy_name("everything")
-                    .policy_document(encode(EVERYTHING))
+                    .policy_document(encode(document))
                     .build()
                     .unwrap()
             }),
@@ -409,4 +413,14 @@ fn access_denied_on_the_function_with_role_flag() {
     assert_eq!(checked.evaluation.count(Verdict::Allowed), 6);
     assert_eq!(codes(&checked), [(FindingCode::CheckSkipped, Severity::Warning)]);
     assert!(checked.findings[0].remediation.as_deref().unwrap().contains("lambda:GetFunction"));
+}
+
+#[test]
+fn a_malformed_policy_document_is_skipped_with_its_name() {
+    let world = World { malformed_inline: true, ..World::default() };
+    let (checked, _) = world.check(None);
+    assert_eq!(checked.evaluation.decided_by, None);
+    assert_eq!(codes(&checked), [(FindingCode::CheckSkipped, Severity::Warning)]);
+    let message = &checked.findings[0].message;
+    assert!(message.contains("inline policy everything") && message.contains("Alow"), "{message}");
 }

@@ -15,14 +15,24 @@ use crate::aws::{AwsResultExt, Clients};
 use crate::checks::role::{Access, Required, SimulatedAccess, Simulation};
 use crate::error::{AwsError, AwsErrorKind};
 use crate::model::RoleArn;
-use crate::model::facts::{Fact, RoleFacts};
+use crate::model::facts::{Fact, RoleFacts, Unreadable};
 use crate::policy::{NamedPolicy, PolicyDocument};
 
+/// The code our own "this document does not parse" errors carry, so `read` can tell them apart.
+const MALFORMED: &str = "MalformedPolicyDocument";
+
 /// Reads the role and its policies. Access denied on any of the calls makes the whole fact
-/// `Unreadable` (naming the call), so the role checks are skipped and the rest goes on; a
-/// role that does not exist is an error.
+/// `Unreadable` (naming the call), so the role checks are skipped and the rest goes on; so does
+/// a policy document we cannot parse (naming the policy and the place). A role that does not
+/// exist is an error.
 pub async fn read(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, AwsError> {
-    super::unreadable_if_denied(format!("the execution role {role}"), read_all(clients, role).await)
+    let fact = format!("the execution role {role}");
+    match read_all(clients, role).await {
+        Err(err) if err.code.as_deref() == Some(MALFORMED) => {
+            Ok(Err(Unreadable { fact, permission: "a valid policy document".into(), detail: err.message }))
+        }
+        result => super::unreadable_if_denied(fact, result),
+    }
 }
 
 async fn read_all(clients: &Clients, role: &RoleArn) -> Result<RoleFacts, AwsError> {
@@ -140,15 +150,16 @@ async fn managed_policy(clients: &Clients, arn: &str, kind: &str) -> Result<Name
     Ok(NamedPolicy { name, document })
 }
 
-/// A document we cannot understand stops the evaluation with a message naming the policy;
-/// it is reported as a service error, not as a missing permission.
+/// A document we cannot understand stops the reading of the role with a message naming the
+/// policy and the place; `read` turns it into an `Unreadable` (never a missing permission).
 fn parse(
     name: &str,
     text: &str,
     action: &'static str,
     resource: &dyn std::fmt::Display,
 ) -> Result<PolicyDocument, AwsError> {
-    PolicyDocument::parse(name, text).map_err(|e| unexpected(action, resource, &e.to_string()))
+    PolicyDocument::parse(name, text)
+        .map_err(|e| AwsError { code: Some(MALFORMED.to_owned()), ..unexpected(action, resource, &e.to_string()) })
 }
 
 fn unexpected(action: &'static str, resource: &dyn std::fmt::Display, why: &str) -> AwsError {
