@@ -305,7 +305,13 @@ pub struct MappingDeleteArgs {
 #[command(after_help = "\
 The probe only sends: it never receives or deletes messages. Confirmation comes from
 the function's CloudWatch Logs. Verdicts: confirmed (exit 0), invoked (exit 0, or 1 with
---require-marker), invoked-with-error (exit 1), not-invoked (exit 1, with a diagnosis).")]
+--require-marker), invoked-with-error (exit 1), not-invoked (exit 1, with a diagnosis),
+not-sent (exit 1: the queue has no enabled mapping to the function, so nothing was sent).
+
+Examples:
+  sqs-trigger probe --function worker --queue orders
+  sqs-trigger probe -f worker -Q orders --body-file order.json   # {probe_id} is replaced
+  sqs-trigger probe -f worker -Q orders --require-marker -o json # CI")]
 pub struct ProbeArgs {
     #[command(flatten)]
     pub target: TargetArgs,
@@ -333,6 +339,13 @@ pub struct ProbeArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
+Each line is `<RFC 3339 time> <log stream> <message>`. With --output json, each event is one
+JSON object per line ({\"timestamp\", \"stream\", \"message\"}: JSON Lines), the one exception to
+\"one JSON document on stdout\", since a follower prints as lines arrive.
+
+Exit codes: 0 lines printed, --until matched, or --follow reached --timeout; 1 --until did not
+match within --timeout, or the log group does not exist (without --follow, which waits for it).
+
 Examples:
   sqs-trigger logs --function worker --since 1h
   sqs-trigger logs --function worker --follow --filter ERROR
