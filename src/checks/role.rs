@@ -568,9 +568,10 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
                     format!("{what} is {}{}: the poller's requests may not meet them", p.reason, decider(p)),
                 )
                 .fix(format!(
-                    "check that the conditions on {} hold for Lambda's poller, or grant it without conditions:\n{}",
-                    p.condition_keys.join(", "),
-                    policy_gen::statement_json(&p.action, &p.resource)
+                    "check that the conditions on {} hold for the requests of Lambda's poller (it calls from the \
+                     Lambda service, with the role's credentials); if they cannot, allow the action without them \
+                     or exclude the poller from the conditional Deny",
+                    p.condition_keys.join(", ")
                 )),
             ),
             Verdict::Denied => findings.push(
