@@ -352,6 +352,8 @@ pub fn evaluate_resource_policy(
     }
     let with_denies = |(sid, mut keys): (Option<&str>, Vec<String>)| {
         extend_unique(&mut keys, &deny_keys);
+        // Sorted, so the report does not depend on the order of keys in the JSON object.
+        keys.sort();
         (sid.map(str::to_owned), keys)
     };
     if let Some((sid, condition_keys)) = direct.map(with_denies) {
