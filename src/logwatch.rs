@@ -152,6 +152,9 @@ pub struct Poll {
     pub events: Vec<LogEvent>,
     /// The log group does not exist (yet).
     pub group_missing: bool,
+    /// CloudWatch Logs throttled the reads even after the SDK's retries: the poll is cut
+    /// short, and the caller slows down instead of failing (the quota is per account).
+    pub throttled: bool,
 }
 
 /// Reads a log group with FilterLogEvents, again and again, returning only new events.
@@ -208,6 +211,7 @@ impl Watcher {
         let start = self.window_start();
         let mut token: Option<String> = None;
         let mut fresh = Vec::new();
+        let mut throttled = false;
         loop {
             let result = self
                 .logs
@@ -220,8 +224,18 @@ impl Watcher {
                 .await;
             let page = match result {
                 Ok(page) => page,
-                Err(err) if is_not_found(&err) => return Ok(Poll { events: Vec::new(), group_missing: true }),
-                Err(err) => return Err(to_aws_error("logs:FilterLogEvents", &self.group, &err)),
+                Err(err) if is_not_found(&err) => {
+                    return Ok(Poll { events: Vec::new(), group_missing: true, throttled: false });
+                }
+                Err(err) => {
+                    let err = to_aws_error("logs:FilterLogEvents", &self.group, &err);
+                    if err.kind != AwsErrorKind::Throttling {
+                        return Err(err);
+                    }
+                    tracing::debug!(group = %self.group, "FilterLogEvents throttled; slowing down");
+                    throttled = true;
+                    break;
+                }
             };
             for event in page.events() {
                 let timestamp_ms = event.timestamp().unwrap_or_default();
@@ -247,7 +261,7 @@ impl Watcher {
         }
         let floor = self.window_start();
         self.seen.retain(|_, ts| *ts >= floor);
-        Ok(Poll { events: fresh, group_missing: false })
+        Ok(Poll { events: fresh, group_missing: false, throttled })
     }
 }
 

@@ -336,3 +336,32 @@ fn a_missing_queue_is_a_not_found_error() {
     assert_eq!(json["error"]["aws"]["kind"], "not-found", "{json:#}");
     assert!(json["error"]["message"].as_str().unwrap().contains(&missing));
 }
+
+#[test]
+fn throttled_log_reads_slow_down_instead_of_failing() {
+    let emu = emulator();
+    let t = trigger("throt", handlers::ECHO, 3, &["--no-dlq"], true);
+    // The first four reads of this function's log group are throttled (no SDK retries).
+    emu.arm_fault("FilterLogEvents", "throttling", 4, Some(&t.function));
+    let mut cmd = emu.cmd();
+    cmd.env("AWS_MAX_ATTEMPTS", "1").args([
+        "probe",
+        "-f",
+        &t.function,
+        "-Q",
+        &t.queue,
+        "--timeout",
+        "10s",
+        "-o",
+        "json",
+    ]);
+    let run = support::run_cmd(&mut cmd);
+    run.expect_code(0);
+    assert_eq!(run.json()["verdict"], "confirmed");
+    let throttled = emu
+        .requests()
+        .iter()
+        .filter(|r| r["operation"] == "FilterLogEvents" && r["faulted"] == "ThrottlingException")
+        .count();
+    assert!(throttled >= 4, "{throttled}");
+}

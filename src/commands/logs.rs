@@ -154,7 +154,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<LogsSummary, Error> {
             }
             return Ok(summary);
         }
-        let delay = schedule.next_delay(!poll.events.is_empty());
+        let delay = schedule.next_delay(!poll.events.is_empty() && !poll.throttled);
         let wake = deadline.map_or(now + delay, |d| d.min(now + delay));
         tokio::time::sleep_until(wake.into()).await;
     }

@@ -451,7 +451,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
                 if Instant::now() >= next_poll {
                     let poll = watcher.poll().await.map_err(sent_error)?;
                     group_missing = poll.group_missing;
-                    next_poll = Instant::now() + schedule.next_delay(!poll.events.is_empty());
+                    next_poll = Instant::now() + schedule.next_delay(!poll.events.is_empty() && !poll.throttled);
                     poll.events
                 } else {
                     Vec::new()
