@@ -584,13 +584,13 @@ async fn send(ctx: &Ctx, queue: &QueueFacts, body: &str, probe_id: &str) -> Resu
 /// The spinner's text: what the probe is waiting for.
 fn waiting_for(seen: &Classification, group_missing: bool, group: &str, function: &str) -> String {
     if group_missing {
-        format!("waiting for log group {group} to appear ({function} has not logged yet)")
+        format!("waiting for log group {group} (nothing logged yet)")
     } else if seen.marker_seen {
-        "found the probe id; waiting for the REPORT line of that invocation".to_owned()
+        "probe id found; waiting for the REPORT line".to_owned()
     } else if seen.after_send > 0 {
-        format!("{function} ran {} time(s) since the send; waiting for the probe id in {group}", seen.after_send)
+        format!("{function} ran {}× since the send; looking for the probe id", seen.after_send)
     } else {
-        format!("waiting for {function}'s logs in {group}")
+        format!("waiting for {function}'s logs")
     }
 }
 
