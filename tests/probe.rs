@@ -85,8 +85,14 @@ fn a_function_that_logs_its_event_confirms_the_probe() {
     let lines = emu.log_lines(&t.function);
     assert!(lines.contains(&format!("START RequestId: {request_id} Version: $LATEST")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains(probe_id)), "{lines:?}");
-    // One message, handled and deleted: nothing left on the queue.
+    // One message, handled and deleted by the poller: nothing left on the queue, and the
+    // probe itself never received or deleted anything.
     assert_eq!(sends_to(&t.queue), 1);
+    let consumed = emu.tool_requests().into_iter().filter(|r| {
+        matches!(r["operation"].as_str(), Some("ReceiveMessage" | "DeleteMessage" | "DeleteMessageBatch"))
+            && r["target"].as_str().is_some_and(|q| q.ends_with(&format!("/{}", t.queue)))
+    });
+    assert_eq!(consumed.count(), 0);
     assert_eq!(emu.queue_depth(&t.queue), (0, 0));
     assert!(started.elapsed() < Duration::from_secs(5), "confirmation does not wait for the timeout");
 }
