@@ -2,6 +2,7 @@
 //! single dispatch `match` below.
 
 pub mod completions;
+pub mod doctor;
 pub mod logs;
 pub mod mapping;
 pub mod probe;
@@ -101,6 +102,7 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
         // The lines were the output (JSON Lines under --output json); only the status is left.
         Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
         Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
+        Prepared::Doctor(s) => emit(output, doctor::run(&ctx, s).await?),
         Prepared::MappingCreate(s) => emit(output, mapping::run_create(&ctx, s).await?),
         Prepared::MappingList(s) => emit(output, mapping::run_list(&ctx, s).await?),
         Prepared::MappingDelete(s) => emit(output, mapping::run_delete(&ctx, s).await?),
@@ -117,6 +119,7 @@ enum Prepared {
     Probe(probe::Settings),
     Logs(logs::Settings),
     Teardown(teardown::Settings),
+    Doctor(doctor::Settings),
 }
 
 fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
@@ -132,6 +135,7 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
             Prepared::MappingDelete(mapping::DeleteSettings::from_args(args, output.interactive)?)
         }
         Command::Probe(args) => Prepared::Probe(probe::Settings::from_args(args)?),
+        Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args)?),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
         Command::Completions(_) => unreachable!("handled before"),
         _ => return Err(Error::usage("this command is not implemented yet")),

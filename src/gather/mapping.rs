@@ -22,7 +22,7 @@ pub async fn list(
         .lambda
         .list_event_source_mappings()
         .set_event_source_arn(queue.map(ToString::to_string))
-        .set_function_name(function.map(str::to_owned))
+        .set_function_name(function.map(function_filter))
         .into_paginator()
         .send();
     let mut out = Vec::new();
@@ -31,6 +31,15 @@ pub async fn list(
         out.extend(page.event_source_mappings().iter().filter_map(from_sdk));
     }
     Ok(out)
+}
+
+/// The function filter of ListEventSourceMappings: a function's mappings live in its own
+/// account and region, so the plain name selects them (some endpoints match names only).
+fn function_filter(function: &str) -> String {
+    match function.parse::<FunctionArn>() {
+        Ok(arn) if arn.qualifier().is_none() => arn.name().to_string(),
+        _ => function.to_owned(),
+    }
 }
 
 /// Reads one mapping by UUID.

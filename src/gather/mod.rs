@@ -6,6 +6,7 @@ pub mod key;
 pub mod mapping;
 pub mod queue;
 pub mod role;
+pub mod trigger;
 
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};

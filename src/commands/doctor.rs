@@ -1,0 +1,529 @@
+//! `doctor`: why is this queue not polled? Gathers every fact of each trigger concurrently,
+//! runs every check, and shows the chain queue → mapping → function → log group with the
+//! broken link marked, then the findings with their remediation, then a one-line verdict.
+
+use std::io::{self, Write};
+
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::checks::{self, TriggerFacts};
+use crate::cli::DoctorArgs;
+use crate::commands::Ctx;
+use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
+use crate::gather::{self, trigger::Known};
+use crate::model::facts::{Encryption, MappingFacts, QueueDepth, QueueFacts};
+use crate::model::finding::has_errors;
+use crate::model::{Finding, FindingCode, FunctionRef, QueueRef, Severity};
+use crate::output::{Report, Style, count_summary, write_findings};
+use crate::settings;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub queue: Option<QueueRef>,
+    pub function: Option<FunctionRef>,
+    pub all: bool,
+    pub concurrency: usize,
+}
+
+impl Settings {
+    pub fn from_args(args: &DoctorArgs) -> Result<Self, Error> {
+        if !args.all && args.queue.is_none() && args.function.is_none() {
+            return Err(Error::usage("doctor needs --queue Q, --function F (or both), or --all"));
+        }
+        if !(1..=64).contains(&args.concurrency) {
+            return Err(Error::usage("--concurrency: between 1 and 64"));
+        }
+        Ok(Settings {
+            queue: args.queue.as_deref().map(settings::queue_flag).transpose()?,
+            function: args.function.as_deref().map(settings::function_flag).transpose()?,
+            all: args.all,
+            concurrency: args.concurrency,
+        })
+    }
+}
+
+/// The links of a trigger, in the order messages travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    Queue,
+    Mapping,
+    Function,
+    LogGroup,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueView {
+    pub name: String,
+    pub arn: String,
+    pub encryption: String,
+    pub depth: QueueDepth,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MappingView {
+    pub uuid: String,
+    pub state: String,
+    pub batch_size: Option<i32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionView {
+    pub name: String,
+    pub arn: String,
+    pub state: Option<String>,
+    pub reserved_concurrency: Option<i32>,
+    pub timeout_secs: u32,
+    pub role: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Healthy,
+    Warnings,
+    Broken,
+}
+
+/// The diagnosis of one queue → function trigger.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnosis {
+    pub queue: Option<QueueView>,
+    pub dlq: Option<QueueView>,
+    pub mappings: Vec<MappingView>,
+    pub function: Option<FunctionView>,
+    pub log_group: Option<String>,
+    /// The first link an error-level finding breaks.
+    pub broken_link: Option<Link>,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub triggers: usize,
+    pub broken: usize,
+    pub with_warnings: usize,
+    pub healthy: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DoctorReport {
+    pub summary: Summary,
+    pub triggers: Vec<Diagnosis>,
+    #[serde(skip)]
+    pub table: bool,
+}
+
+impl Report for DoctorReport {
+    fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+        if self.table {
+            write_table(out, style, &self.triggers)?;
+        } else {
+            for (i, d) in self.triggers.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write_diagnosis(out, style, d)?;
+            }
+        }
+        let s = &self.summary;
+        writeln!(out)?;
+        let line = if s.triggers == 0 {
+            "no SQS triggers found".to_owned()
+        } else if s.broken > 0 {
+            style.red(&format!(
+                "✗ {} of {} trigger(s) broken: Lambda will not process those queues",
+                s.broken, s.triggers
+            ))
+        } else if s.with_warnings > 0 {
+            style.yellow(&format!("! {} trigger(s) work, {} with warnings", s.triggers, s.with_warnings))
+        } else {
+            style.green(&format!("✓ {} trigger(s) healthy", s.triggers))
+        };
+        writeln!(out, "{line}")
+    }
+
+    fn exit_status(&self) -> ExitStatus {
+        if self.triggers.iter().any(|d| has_errors(&d.findings)) {
+            ExitStatus::CheckFailed
+        } else {
+            ExitStatus::Success
+        }
+    }
+}
+
+fn mark(style: &Style, text: String, broken: bool) -> String {
+    if broken { style.red(&format!("✗ {text}")) } else { text }
+}
+
+fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Result<()> {
+    let broken = |link| d.broken_link == Some(link);
+    let queue = match &d.queue {
+        Some(q) => format!("{} [{}, {} waiting]", q.name, q.encryption, q.depth.visible),
+        None => "queue ?".to_owned(),
+    };
+    let mapping = match d.mappings.as_slice() {
+        [] => "no mapping".to_owned(),
+        [m] => format!("mapping {} [{}, batch {}]", short_uuid(&m.uuid), m.state, m.batch_size.unwrap_or(10)),
+        many => format!("{} mappings", many.len()),
+    };
+    let function = match &d.function {
+        Some(f) => {
+            let concurrency = match f.reserved_concurrency {
+                Some(n) => format!("reserved {n}"),
+                None => "unreserved".to_owned(),
+            };
+            format!("{} [{}, {concurrency}]", f.name, f.state.as_deref().unwrap_or("?"))
+        }
+        None => "function ?".to_owned(),
+    };
+    let logs = d.log_group.clone().unwrap_or_else(|| "log group ?".to_owned());
+    writeln!(
+        out,
+        "{} → {} → {} → {}",
+        mark(style, queue, broken(Link::Queue)),
+        mark(style, mapping, broken(Link::Mapping)),
+        mark(style, function, broken(Link::Function)),
+        mark(style, logs, broken(Link::LogGroup))
+    )?;
+    if let Some(dlq) = &d.dlq {
+        writeln!(out, "  └ DLQ {} [{} message(s)]", dlq.name, dlq.depth.total())?;
+    } else if d.queue.is_some() {
+        writeln!(out, "  └ no DLQ")?;
+    }
+    if let Some(q) = &d.queue {
+        if q.depth.total() > 0 {
+            writeln!(
+                out,
+                "  queue depth: {} visible, {} in flight, {} delayed",
+                q.depth.visible, q.depth.in_flight, q.depth.delayed
+            )?;
+        }
+    }
+    if !d.findings.is_empty() {
+        // Grouped by resource, errors first within each group (findings are sorted so).
+        let mut resources: Vec<&str> = Vec::new();
+        for f in &d.findings {
+            if !resources.contains(&f.resource.as_str()) {
+                resources.push(&f.resource);
+            }
+        }
+        for resource in resources {
+            writeln!(out, "{}", style.bold(resource))?;
+            let group: Vec<Finding> = d.findings.iter().filter(|f| f.resource == resource).cloned().collect();
+            write_findings(out, style, &group)?;
+        }
+    }
+    let verdict = match d.verdict {
+        Verdict::Healthy => style.green("✓ healthy"),
+        Verdict::Warnings => style.yellow(&format!("! works, with {}", count_summary(&d.findings))),
+        Verdict::Broken => {
+            style.red(&format!("✗ broken at the {}: {}", link_name(d.broken_link), count_summary(&d.findings)))
+        }
+    };
+    writeln!(out, "{verdict}")
+}
+
+fn link_name(link: Option<Link>) -> &'static str {
+    match link {
+        Some(Link::Queue) => "queue",
+        Some(Link::Mapping) => "mapping",
+        Some(Link::Function) => "function",
+        Some(Link::LogGroup) => "log group",
+        None => "trigger",
+    }
+}
+
+fn write_table(out: &mut dyn Write, style: &Style, triggers: &[Diagnosis]) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<40} {:<32} {:<9} {:>6} {:>8}  FIRST PROBLEM",
+        "QUEUE", "FUNCTION", "STATE", "ERRORS", "WARNINGS"
+    )?;
+    for d in triggers {
+        let errors = d.findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let warnings = d.findings.iter().filter(|f| f.severity == Severity::Warning).count();
+        let first = d.findings.first().map(|f| f.code.as_str()).unwrap_or("-");
+        let state = d.mappings.first().map(|m| m.state.as_str()).unwrap_or("-");
+        let queue = d.queue.as_ref().map(|q| q.name.as_str()).unwrap_or("?");
+        let function = d.function.as_ref().map(|f| f.name.as_str()).unwrap_or("?");
+        let row = format!("{queue:<40} {function:<32} {state:<9} {errors:>6} {warnings:>8}  {first}");
+        writeln!(out, "{}", if errors > 0 { style.red(&row) } else { row })?;
+    }
+    Ok(())
+}
+
+fn short_uuid(uuid: &str) -> &str {
+    uuid.get(..8).unwrap_or(uuid)
+}
+
+/// Which link a finding breaks.
+pub fn link_of(finding: &Finding) -> Link {
+    use FindingCode::*;
+    match finding.code {
+        RegionMismatch
+        | CrossAccountQueuePolicy
+        | CrossAccountAwsManagedKey
+        | KmsKeyNotEnabled
+        | KmsKeyPolicyMissingGrant
+        | KmsKeyNotFound
+        | VisibilityTimeoutBelowFunctionTimeout
+        | VisibilityTimeoutBelowRecommended
+        | DlqMissing
+        | DlqTypeMismatch
+        | MaxReceiveCountLow => Link::Queue,
+        BatchSizeOutOfRange
+        | BatchWindowRequired
+        | BatchWindowOutOfRange
+        | MaxConcurrencyOutOfRange
+        | MappingMissing
+        | MappingDisabled
+        | MappingDuplicate
+        | MappingProblem
+        | FilterDeletesUnmatched => Link::Mapping,
+        RoleMissingPermission if finding.message.contains("logs:") => Link::LogGroup,
+        RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda | FunctionNotActive | FunctionThrottled => {
+            Link::Function
+        }
+        CheckSkipped => Link::Function,
+    }
+}
+
+/// Runs the checks over gathered facts and shapes the diagnosis.
+pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
+    let mut findings = checks::run_all(facts);
+    findings.extend(extra);
+    crate::model::finding::sort_findings(&mut findings);
+    let broken_link = findings.iter().filter(|f| f.is_error()).map(link_of).min_by_key(|l| *l as u8);
+    let verdict = if has_errors(&findings) {
+        Verdict::Broken
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        Verdict::Warnings
+    } else {
+        Verdict::Healthy
+    };
+    let mappings = match &facts.mappings {
+        Some(Ok(m)) => m.iter().map(mapping_view).collect(),
+        _ => vec![],
+    };
+    Diagnosis {
+        queue: facts.queue.as_ref().map(queue_view),
+        dlq: facts.dlq.as_ref().and_then(|d| d.as_ref().ok()).map(queue_view),
+        mappings,
+        function: facts.function.as_ref().map(|f| FunctionView {
+            name: f.arn.name().to_string(),
+            arn: f.arn.to_string(),
+            state: f.state.clone(),
+            reserved_concurrency: f.reserved_concurrency,
+            timeout_secs: f.timeout_secs,
+            role: f.role.to_string(),
+        }),
+        log_group: facts.function.as_ref().map(|f| f.log_group.clone()),
+        broken_link,
+        verdict,
+        findings,
+    }
+}
+
+fn queue_view(q: &QueueFacts) -> QueueView {
+    let encryption = match &q.encryption {
+        Encryption::Kms { key_id } => format!("SSE-KMS {key_id}"),
+        other => other.to_string(),
+    };
+    QueueView { name: q.name.to_string(), arn: q.arn.to_string(), encryption, depth: q.depth }
+}
+
+fn mapping_view(m: &MappingFacts) -> MappingView {
+    MappingView { uuid: m.uuid.clone(), state: m.state.clone(), batch_size: m.batch_size }
+}
+
+fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {
+    Error::Aws(AwsError {
+        action,
+        resource: resource.to_string(),
+        kind: AwsErrorKind::NotFound,
+        code: None,
+        message: format!("no such {what} in this account and region"),
+        hint: Some("check the name, --region and --profile".into()),
+    })
+}
+
+/// A trigger with no function mapped to the queue: nothing polls it.
+fn unpolled_queue(queue: &QueueFacts) -> Finding {
+    Finding::error(
+        FindingCode::MappingMissing,
+        queue.arn.to_string(),
+        format!("no Lambda function is mapped to {}: nothing polls it, messages wait until they expire", queue.name),
+    )
+    .fix(format!("sqs-trigger mapping create --function FUNCTION --queue {}", queue.arn))
+}
+
+fn function_without_sqs(function: &crate::model::facts::FunctionFacts) -> Finding {
+    Finding::error(
+        FindingCode::MappingMissing,
+        function.arn.to_string(),
+        format!("{} has no SQS event source mapping: no queue triggers it", function.arn.name()),
+    )
+    .fix(format!("sqs-trigger mapping create --function {} --queue QUEUE", function.arn.name()))
+}
+
+pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
+    let clients = &ctx.clients;
+    let diagnoses = if s.all {
+        let all = gather::mapping::list(clients, None, None).await?;
+        diagnose_mappings(ctx, all, s.concurrency).await?
+    } else {
+        let spinner = ctx.output.spinner("gathering facts");
+        let result = match (&s.queue, &s.function) {
+            (Some(q), f) => diagnose_queue(ctx, q, f.as_ref()).await?,
+            (None, Some(f)) => diagnose_function(ctx, f, s.concurrency).await?,
+            (None, None) => vec![],
+        };
+        spinner.finish();
+        result
+    };
+    let broken = diagnoses.iter().filter(|d| d.verdict == Verdict::Broken).count();
+    let with_warnings = diagnoses.iter().filter(|d| d.verdict == Verdict::Warnings).count();
+    Ok(DoctorReport {
+        summary: Summary {
+            triggers: diagnoses.len(),
+            broken,
+            with_warnings,
+            healthy: diagnoses.len() - broken - with_warnings,
+        },
+        triggers: diagnoses,
+        table: s.all,
+    })
+}
+
+async fn diagnose_queue(
+    ctx: &Ctx,
+    queue_ref: &QueueRef,
+    function: Option<&FunctionRef>,
+) -> Result<Vec<Diagnosis>, Error> {
+    let clients = &ctx.clients;
+    let queue = gather::queue::find(clients, queue_ref)
+        .await?
+        .ok_or_else(|| not_found("queue", queue_ref, "sqs:GetQueueUrl"))?;
+    if let Some(f) = function {
+        let facts =
+            gather::trigger::gather(clients, None, Some(f), Known { queue: Some(queue), ..Known::default() }).await?;
+        if facts.function.is_none() && facts.skipped.is_empty() {
+            return Err(not_found("function", f, "lambda:GetFunction"));
+        }
+        return Ok(vec![diagnose(&facts, vec![])]);
+    }
+    let mappings = gather::mapping::list(clients, Some(&queue.arn), None).await?;
+    if mappings.is_empty() {
+        let facts =
+            gather::trigger::gather(clients, None, None, Known { queue: Some(queue.clone()), ..Known::default() })
+                .await?;
+        return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
+    }
+    let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
+    for m in mappings {
+        let f = FunctionRef::Arn(m.function_arn.clone());
+        match by_function.iter_mut().find(|(existing, _)| existing == &f) {
+            Some((_, list)) => list.push(m),
+            None => by_function.push((f, vec![m])),
+        }
+    }
+    let futures = by_function.into_iter().map(|(f, maps)| {
+        let queue = queue.clone();
+        async move {
+            let known = Known { queue: Some(queue), mappings: Some(maps), ..Known::default() };
+            gather::trigger::gather(clients, None, Some(&f), known).await.map(|facts| diagnose(&facts, vec![]))
+        }
+    });
+    Ok(futures::future::try_join_all(futures).await?)
+}
+
+async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: usize) -> Result<Vec<Diagnosis>, Error> {
+    let clients = &ctx.clients;
+    let function = gather::function::read(clients, function_ref)
+        .await?
+        .ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
+    let mappings = gather::mapping::list(clients, None, Some(&function.arn.to_string())).await?;
+    if mappings.is_empty() {
+        let facts = gather::trigger::gather(
+            clients,
+            None,
+            None,
+            Known { function: Some(function.clone()), ..Known::default() },
+        )
+        .await?;
+        return Ok(vec![diagnose(&facts, vec![function_without_sqs(&function)])]);
+    }
+    diagnose_mappings(ctx, mappings, concurrency).await
+}
+
+/// Diagnoses each queue/function pair of `mappings`, `concurrency` at a time, with a
+/// progress bar on a terminal. Results keep the input order.
+async fn diagnose_mappings(
+    ctx: &Ctx,
+    mappings: Vec<MappingFacts>,
+    concurrency: usize,
+) -> Result<Vec<Diagnosis>, Error> {
+    let mut pairs: Vec<Vec<MappingFacts>> = Vec::new();
+    for m in mappings {
+        match pairs.iter_mut().find(|p| p[0].queue_arn == m.queue_arn && p[0].function_arn == m.function_arn) {
+            Some(pair) => pair.push(m),
+            None => pairs.push(vec![m]),
+        }
+    }
+    let bar = ctx.output.bar(pairs.len() as u64, "diagnosing triggers");
+    let clients = &ctx.clients;
+    let mut results: Vec<(usize, Diagnosis)> = futures::stream::iter(pairs.into_iter().enumerate())
+        .map(|(i, pair)| {
+            let bar = &bar;
+            async move {
+                let queue = QueueRef::Arn(pair[0].queue_arn.clone());
+                let function = FunctionRef::Arn(pair[0].function_arn.clone());
+                let known = Known { mappings: Some(pair), ..Known::default() };
+                let facts = gather::trigger::gather(clients, Some(&queue), Some(&function), known).await?;
+                bar.inc(1);
+                Ok::<_, Error>((i, diagnose(&facts, vec![])))
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    bar.finish();
+    results.sort_by_key(|(i, _)| *i);
+    Ok(results.into_iter().map(|(_, d)| d).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_map_to_links() {
+        let f = |code, msg: &str| Finding::error(code, "r", msg);
+        assert_eq!(link_of(&f(FindingCode::KmsKeyNotEnabled, "")), Link::Queue);
+        assert_eq!(link_of(&f(FindingCode::MappingDisabled, "")), Link::Mapping);
+        assert_eq!(link_of(&f(FindingCode::FunctionThrottled, "")), Link::Function);
+        assert_eq!(link_of(&f(FindingCode::RoleMissingPermission, "sqs:DeleteMessage")), Link::Function);
+        assert_eq!(link_of(&f(FindingCode::RoleMissingPermission, "logs:PutLogEvents")), Link::LogGroup);
+    }
+
+    #[test]
+    fn the_first_broken_link_is_marked() {
+        let facts = TriggerFacts::default();
+        let d = diagnose(
+            &facts,
+            vec![
+                Finding::error(FindingCode::FunctionThrottled, "f", "x"),
+                Finding::error(FindingCode::MappingDisabled, "m", "y"),
+            ],
+        );
+        assert_eq!(d.broken_link, Some(Link::Mapping));
+        assert_eq!(d.verdict, Verdict::Broken);
+        let healthy = diagnose(&facts, vec![Finding::info(FindingCode::FilterDeletesUnmatched, "m", "z")]);
+        assert_eq!(healthy.verdict, Verdict::Healthy);
+    }
+}

@@ -1,0 +1,146 @@
+//! Every fact about one queue → function trigger, gathered concurrently, for the checks.
+//!
+//! Used by `doctor`, `setup`, `mapping create` and `probe` so they all see the same facts.
+//! What cannot be read for lack of permission becomes an `Unreadable` (→ `check-skipped`)
+//! and the rest goes on; other failures (throttled past retries, unreachable) abort.
+
+use crate::aws::Clients;
+use crate::checks::TriggerFacts;
+use crate::error::AwsError;
+use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueFacts};
+use crate::model::{FunctionRef, QueueRef};
+
+use super::unreadable_if_denied;
+
+/// What the caller already knows: each part that is `Some` is not read again.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    pub queue: Option<QueueFacts>,
+    pub function: Option<FunctionFacts>,
+    /// The mappings of this queue/function pair.
+    pub mappings: Option<Vec<MappingFacts>>,
+}
+
+/// Reads the queue and function (when not known), then everything that depends on them —
+/// DLQ, KMS key and key policy, the execution role and its policies, the mappings of the
+/// pair, the caller — all at once.
+pub async fn gather(
+    clients: &Clients,
+    queue_ref: Option<&QueueRef>,
+    function_ref: Option<&FunctionRef>,
+    known: Known,
+) -> Result<TriggerFacts, AwsError> {
+    let mut facts = TriggerFacts { region: clients.region.clone(), ..TriggerFacts::default() };
+
+    // First hop: the queue and the function themselves, and the caller.
+    let queue_read = async {
+        match (known.queue, queue_ref) {
+            (Some(q), _) => Ok(Ok(Some(q))),
+            (None, Some(r)) => unreadable_if_denied(format!("queue {r}"), super::queue::find(clients, r).await),
+            (None, None) => Ok(Ok(None)),
+        }
+    };
+    let function_read = async {
+        match (known.function, function_ref) {
+            (Some(f), _) => Ok(Ok(Some(f))),
+            (None, Some(r)) => unreadable_if_denied(format!("function {r}"), super::function::read(clients, r).await),
+            (None, None) => Ok(Ok(None)),
+        }
+    };
+    let (queue, function, caller) = tokio::join!(queue_read, function_read, super::caller(clients));
+    match queue? {
+        Ok(q) => facts.queue = q,
+        Err(u) => facts.skipped.push(u),
+    }
+    match function? {
+        Ok(f) => facts.function = f,
+        Err(u) => facts.skipped.push(u),
+    }
+    facts.caller = caller.ok();
+
+    // Second hop: what the queue and function point at.
+    let queue = facts.queue.clone();
+    let function = facts.function.clone();
+    let dlq = async {
+        let Some(redrive) = queue.as_ref().and_then(|q| q.redrive.clone()) else { return Ok(None) };
+        let target = QueueRef::Arn(redrive.dead_letter_target_arn.clone());
+        let read = super::queue::find(clients, &target).await;
+        let fact = format!("dead-letter queue {}", redrive.dead_letter_target_arn);
+        Ok::<_, AwsError>(Some(match unreadable_if_denied(fact.clone(), read)? {
+            Ok(Some(q)) => Ok(q),
+            Ok(None) => Err(crate::model::facts::Unreadable {
+                fact,
+                permission: "the queue to exist".into(),
+                detail: "the redrive policy names a queue that does not exist".into(),
+            }),
+            Err(u) => Err(u),
+        }))
+    };
+    let key = async {
+        let Some(Encryption::Kms { key_id }) = queue.as_ref().map(|q| q.encryption.clone()) else { return Ok(None) };
+        // A queue naming its key by alias or id: KMS resolves it in the queue's account.
+        let id = qualify_key(&key_id, queue.as_ref());
+        let read = super::key::describe_with_policy(clients, &id).await;
+        Ok::<_, AwsError>(Some(unreadable_if_denied(format!("KMS key {key_id}"), read)?))
+    };
+    let mappings = async {
+        if let Some(m) = known.mappings {
+            return Ok(Some(Ok(m)));
+        }
+        let (Some(q), Some(f)) = (queue.as_ref(), function.as_ref()) else { return Ok(None) };
+        let read = super::mapping::list(clients, Some(&q.arn), None)
+            .await
+            .map(|all| all.into_iter().filter(|m| m.function_arn.name() == f.arn.name()).collect::<Vec<_>>());
+        Ok::<_, AwsError>(Some(unreadable_if_denied(format!("the mappings of {}", q.arn), read)?))
+    };
+    let role = async {
+        let Some(f) = function.as_ref() else { return Ok(None) };
+        super::role::read(clients, &f.role).await.map(Some)
+    };
+    let (dlq, key, mappings, role) = tokio::try_join!(dlq, key, mappings, role)?;
+    facts.dlq = dlq;
+    facts.key = key;
+    facts.mappings = mappings;
+    facts.role = role;
+    // Third hop: what iam:SimulatePrincipalPolicy decides for the required permissions.
+    // An endpoint without it (or a caller denied it) leaves the decision to our evaluator.
+    if let Some(role) = crate::checks::role::Target::from_facts(&facts).role {
+        let target = crate::checks::role::Target::from_facts(&facts);
+        let key = crate::checks::role::key_target(&facts);
+        let required = crate::checks::role::required_permissions(
+            target.queue.as_ref(),
+            key.as_ref(),
+            target.log_group_arn.as_deref(),
+        );
+        if !required.is_empty() && facts.function.is_some() {
+            facts.simulation = super::role::simulate(clients, &role, &required).await.ok();
+        }
+    }
+    Ok(facts)
+}
+
+/// Turns a key id or alias into an ARN in the queue's account, so DescribeKey finds a key
+/// that lives in another account than the caller.
+fn qualify_key(key_id: &str, queue: Option<&QueueFacts>) -> String {
+    match queue {
+        Some(q) if !key_id.starts_with("arn:") => {
+            let arn = q.arn.arn();
+            if key_id.starts_with("alias/") {
+                format!("arn:{}:kms:{}:{}:{key_id}", arn.partition, arn.region, arn.account)
+            } else {
+                format!("arn:{}:kms:{}:{}:key/{key_id}", arn.partition, arn.region, arn.account)
+            }
+        }
+        _ => key_id.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualifies_key_ids_in_the_queue_account() {
+        assert_eq!(qualify_key("arn:aws:kms:us-east-1:1:key/x", None), "arn:aws:kms:us-east-1:1:key/x");
+    }
+}
