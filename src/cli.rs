@@ -417,6 +417,10 @@ pub struct SetupArgs {
     #[arg(long, short)]
     pub yes: bool,
 
+    /// Change an existing queue whose attributes differ from the queue flags, instead of refusing.
+    #[arg(long)]
+    pub update: bool,
+
     /// Skip the probe.
     #[arg(long)]
     pub no_probe: bool,

@@ -12,11 +12,7 @@ fn check_or_update(path: PathBuf, fresh: &[u8]) {
         return;
     }
     let committed = std::fs::read(&path).unwrap_or_default();
-    assert!(
-        committed == fresh,
-        "{} is stale or missing: run `make generate` and commit the result",
-        path.display()
-    );
+    assert!(committed == fresh, "{} is stale or missing: run `make generate` and commit the result", path.display());
 }
 
 #[test]
@@ -35,9 +31,11 @@ fn man_page_is_fresh() {
 
 #[test]
 fn completions_command_prints_the_committed_script() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sqs-trigger")).args(["completions", "bash"]).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_sqs-trigger")).args(["completions", "bash"]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(out.stdout, completion(clap_complete::Shell::Bash));
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_sqs-trigger")).args(["completions", "tcsh"]).output().unwrap();
+    let bad =
+        std::process::Command::new(env!("CARGO_BIN_EXE_sqs-trigger")).args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -556,7 +556,7 @@ pub struct MappingReport {
 }
 
 impl MappingReport {
-    fn from_plan(plan: &MappingPlan, outcome: Outcome) -> Self {
+    pub fn from_plan(plan: &MappingPlan, outcome: Outcome) -> Self {
         let mut report = MappingReport {
             outcome,
             uuid: plan.existing.as_ref().map(|m| m.uuid.clone()),

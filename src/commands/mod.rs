@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod probe;
 pub mod queue_create;
 pub mod role_check;
+pub mod setup;
 pub mod teardown;
 
 use std::sync::{Arc, Mutex};
@@ -103,6 +104,7 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
         Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
         Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
         Prepared::Doctor(s) => emit(output, doctor::run(&ctx, s).await?),
+        Prepared::Setup(s) => emit(output, setup::run(&ctx, s).await?),
         Prepared::MappingCreate(s) => emit(output, mapping::run_create(&ctx, s).await?),
         Prepared::MappingList(s) => emit(output, mapping::run_list(&ctx, s).await?),
         Prepared::MappingDelete(s) => emit(output, mapping::run_delete(&ctx, s).await?),
@@ -120,6 +122,7 @@ enum Prepared {
     Logs(logs::Settings),
     Teardown(teardown::Settings),
     Doctor(doctor::Settings),
+    Setup(setup::Settings),
 }
 
 fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
@@ -129,16 +132,18 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
             Prepared::RoleCheck(role_check::Settings::from_args(args, output.interactive)?)
         }
         Command::Teardown(args) => Prepared::Teardown(teardown::Settings::from_args(args, output.interactive)?),
-        Command::Mapping(MappingCommand::Create(args)) => Prepared::MappingCreate(mapping::CreateSettings::from_args(args)?),
+        Command::Mapping(MappingCommand::Create(args)) => {
+            Prepared::MappingCreate(mapping::CreateSettings::from_args(args)?)
+        }
         Command::Mapping(MappingCommand::List(args)) => Prepared::MappingList(mapping::ListSettings::from_args(args)?),
         Command::Mapping(MappingCommand::Delete(args)) => {
             Prepared::MappingDelete(mapping::DeleteSettings::from_args(args, output.interactive)?)
         }
         Command::Probe(args) => Prepared::Probe(probe::Settings::from_args(args)?),
         Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args)?),
+        Command::Setup(args) => Prepared::Setup(setup::Settings::from_args(args, output.interactive)?),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
         Command::Completions(_) => unreachable!("handled before"),
-        _ => return Err(Error::usage("this command is not implemented yet")),
     })
 }
 

@@ -204,6 +204,8 @@ pub struct QueuePlan {
     /// Refusals found while planning (a missing or disabled key).
     pub findings: Vec<Finding>,
     encryption_label: String,
+    caller: CallerFacts,
+    region: String,
 }
 
 /// Reads what exists (queue, DLQ, key, caller) concurrently and works out the steps.
@@ -291,7 +293,14 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
         max_receive_count: spec.max_receive_count,
     });
     let queue = step(spec, &spec.name, existing, &desired, redrive.as_ref(), false);
-    Ok(QueuePlan { spec: spec.clone(), dlq, queue, findings, encryption_label })
+    Ok(QueuePlan { spec: spec.clone(), dlq, queue, findings, encryption_label, caller, region: clients.region.clone() })
+}
+
+fn planned_url_fallback(name: &QueueName) -> crate::model::QueueUrl {
+    format!("https://sqs.us-east-1.amazonaws.com/000000000000/{name}").parse().unwrap_or_else(|_| {
+        // Both parts are valid by construction; this cannot fail.
+        unreachable!("a queue name always makes a valid URL")
+    })
 }
 
 fn arn_in_callers_account(caller: &CallerFacts, region: &str, name: &QueueName) -> QueueArn {
@@ -396,6 +405,41 @@ fn differences(
 }
 
 impl QueuePlan {
+    /// The queue as it is, or as it will be once created: what `setup --dry-run` checks the
+    /// role and the mapping against before anything exists.
+    pub fn planned_facts(&self) -> QueueFacts {
+        if let Some(existing) = &self.queue.existing {
+            return existing.clone();
+        }
+        let arn = arn_in_callers_account(&self.caller, &self.region, &self.spec.name);
+        let encryption = match self.queue.attributes.get("KmsMasterKeyId") {
+            Some(key_id) => Encryption::Kms { key_id: key_id.clone() },
+            None if self.queue.attributes.get("SqsManagedSseEnabled").is_some_and(|v| v == "true") => {
+                Encryption::SseSqs
+            }
+            None => Encryption::None,
+        };
+        let redrive = self.queue.attributes.get("RedrivePolicy").and_then(|r| gather::queue::parse_redrive(r).ok());
+        let url = format!("https://sqs.{}.amazonaws.com/{}/{}", self.region, self.caller.account, self.spec.name);
+        QueueFacts {
+            name: self.spec.name.clone(),
+            url: url.parse().unwrap_or_else(|_| planned_url_fallback(&self.spec.name)),
+            arn,
+            fifo: self.spec.fifo(),
+            visibility_timeout_secs: self.spec.visibility_timeout_secs.unwrap_or(30),
+            encryption,
+            redrive,
+            policy: None,
+            depth: Default::default(),
+            tags: self.spec.tags.clone(),
+        }
+    }
+
+    /// Whether the queue itself does not exist yet.
+    pub fn creates_queue(&self) -> bool {
+        self.queue.existing.is_none()
+    }
+
     /// The report this plan would give, without changing anything.
     pub fn dry_run_report(&self, update: bool) -> QueueCreateReport {
         let dlq = self.dlq.as_ref().map(|d| self.outcome_of(d, d.outcome(update, true), None));

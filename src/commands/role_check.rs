@@ -376,7 +376,14 @@ pub async fn check(
     queue: &QueueRef,
     role: Option<&RoleArn>,
 ) -> Result<Checked, Error> {
-    let mut facts = gather_facts(clients, function, queue, role).await?;
+    let facts = gather_facts(clients, function, queue, role).await?;
+    conclude(clients, facts, function).await
+}
+
+/// Runs the role checks over gathered facts (asking iam:SimulatePrincipalPolicy first, when
+/// the facts do not hold its answer yet). `setup --dry-run` calls this with a queue that is
+/// only planned.
+pub async fn conclude(clients: &Clients, mut facts: TriggerFacts, function: &FunctionRef) -> Result<Checked, Error> {
     let mut target = Target::from_facts(&facts);
     if target.log_group_arn.is_none() {
         // `--role` with a function that could not be read: its default log group.
@@ -390,7 +397,7 @@ pub async fn check(
     if let Some(role) = &target.role {
         let key = role::key_target(&facts);
         let required = role::required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref());
-        if !required.is_empty() {
+        if !required.is_empty() && facts.simulation.is_none() {
             match gather::role::simulate(clients, role, &required).await {
                 Ok(simulation) => facts.simulation = Some(simulation),
                 Err(why) => simulator_unavailable = Some(why),

@@ -1,0 +1,570 @@
+//! `setup`: queue (+ DLQ) → role check (and `--fix`) → mapping → probe, as one converging
+//! pipeline made of the same steps as the single commands (no second copy of any check).
+//!
+//! Each step reads first and changes only what differs, so a re-run reports every step
+//! `unchanged`. A failure stops the pipeline with that step's exit code and lists what was
+//! already changed; running the same command again continues from there. `--dry-run` plans
+//! every step and sends no mutating request.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::SetupArgs;
+use crate::commands::{Ctx, mapping, probe, queue_create, role_check};
+use crate::error::{Error, ExitStatus};
+use crate::gather::{self, trigger::Known};
+use crate::model::facts::{MappingRequest, QueueFacts};
+use crate::model::finding::has_errors;
+use crate::model::{Finding, QueueRef};
+use crate::output::{Progress, Report, Style, write_findings};
+use crate::settings::{self, QueueSpec};
+
+/// How long `setup` waits for the mapping to settle.
+const MAPPING_WAIT: Duration = Duration::from_secs(300);
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub target: mapping::Target,
+    pub spec: QueueSpec,
+    pub request: MappingRequest,
+    pub fix: bool,
+    pub yes: bool,
+    pub update: bool,
+    pub no_probe: bool,
+    pub probe_timeout: Duration,
+    pub dry_run: bool,
+}
+
+impl Settings {
+    pub fn from_args(args: &SetupArgs, interactive: bool) -> Result<Self, Error> {
+        let target = mapping::Target::from_args(&args.target)?;
+        let spec = QueueSpec::from_args(target.queue.name().as_str(), &args.queue)?;
+        let request = mapping::request_from_options(&args.mapping)?;
+        let probe_timeout = settings::duration_flag("probe-timeout", &args.probe_timeout)?;
+        if probe_timeout.is_zero() {
+            return Err(Error::usage("--probe-timeout: must be longer than zero"));
+        }
+        if args.fix && !args.yes && !interactive && !args.dry_run {
+            return Err(Error::usage(
+                "--fix changes the execution role: pass --yes to confirm when not on a terminal (or --dry-run to see the plan)",
+            ));
+        }
+        Ok(Settings {
+            target,
+            spec,
+            request,
+            fix: args.fix,
+            yes: args.yes,
+            update: args.update,
+            no_probe: args.no_probe,
+            probe_timeout,
+            dry_run: args.dry_run,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepName {
+    Queue,
+    Role,
+    Mapping,
+    Probe,
+}
+
+impl StepName {
+    fn as_str(self) -> &'static str {
+        match self {
+            StepName::Queue => "queue",
+            StepName::Role => "role",
+            StepName::Mapping => "mapping",
+            StepName::Probe => "probe",
+        }
+    }
+}
+
+/// One step's outcome. `outcome` is the step's own word: created, updated, unchanged,
+/// would-create, passed, fixed, would-fix, refused, confirmed, invoked, failed, skipped...
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub step: StepName,
+    pub outcome: String,
+    /// One line for people.
+    pub summary: String,
+    pub findings: Vec<Finding>,
+    /// The step's full report (the same document the single command prints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Value>,
+    /// The error that stopped the pipeline at this step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub status: ExitStatus,
+}
+
+impl Step {
+    fn ok(step: StepName, outcome: impl Into<String>, summary: impl Into<String>) -> Self {
+        Step {
+            step,
+            outcome: outcome.into(),
+            summary: summary.into(),
+            findings: vec![],
+            detail: None,
+            error: None,
+            status: ExitStatus::Success,
+        }
+    }
+
+    fn failed(step: StepName, error: &Error) -> Self {
+        Step {
+            step,
+            outcome: "failed".into(),
+            summary: crate::redact::redact(&error.to_string()),
+            findings: vec![],
+            detail: None,
+            error: Some(crate::redact::redact(&error.to_string())),
+            status: error.exit_status(),
+        }
+    }
+
+    fn with_detail<T: Serialize>(mut self, detail: &T) -> Self {
+        self.detail = serde_json::to_value(detail).ok();
+        self
+    }
+
+    fn with_findings(mut self, findings: Vec<Finding>) -> Self {
+        self.findings = findings;
+        self
+    }
+
+    fn with_status(mut self, status: ExitStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    fn stops(&self) -> bool {
+        self.status != ExitStatus::Success
+    }
+
+    /// Whether the pipeline ends here: a dry run goes on past a step that would refuse, so
+    /// the whole plan is shown.
+    fn halts(&self, dry_run: bool) -> bool {
+        self.stops() && !(dry_run && self.outcome.starts_with("would"))
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupReport {
+    pub dry_run: bool,
+    pub queue: String,
+    pub function: String,
+    pub steps: Vec<Step>,
+    /// Everything this run changed in the account, in order.
+    pub changed: Vec<String>,
+    /// `complete`, `planned`, or `stopped at STEP`.
+    pub verdict: String,
+}
+
+impl Report for SetupReport {
+    fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+        for step in &self.steps {
+            write_step(out, style, step)?;
+        }
+        if self.dry_run {
+            let refusing: Vec<&str> = self.steps.iter().filter(|s| s.stops()).map(|s| s.step.as_str()).collect();
+            let tail = if refusing.is_empty() {
+                "the plan would go through".to_owned()
+            } else {
+                format!("the {} step would refuse (see above)", refusing.join(" and "))
+            };
+            writeln!(out, "{}", style.bold(&format!("dry run: nothing was changed; {tail}")))?;
+            return Ok(());
+        }
+        let stopped = self.steps.iter().find(|s| s.stops());
+        if stopped.is_some() && !self.changed.is_empty() {
+            writeln!(out, "changed before stopping:")?;
+            for change in &self.changed {
+                writeln!(out, "  {change}")?;
+            }
+        }
+        match stopped {
+            Some(step) => writeln!(
+                out,
+                "{}",
+                style.red(&format!(
+                    "✗ setup stopped at the {} step; fix what it says and run the same command again: it continues from there",
+                    step.step.as_str()
+                ))
+            ),
+            None => writeln!(out, "{}", style.green(&format!("✓ setup complete: {} → {}", self.queue, self.function))),
+        }
+    }
+
+    fn exit_status(&self) -> ExitStatus {
+        self.steps.iter().find(|s| s.stops()).map(|s| s.status).unwrap_or(ExitStatus::Success)
+    }
+}
+
+fn write_step(out: &mut dyn Write, style: &Style, step: &Step) -> io::Result<()> {
+    let outcome = match step.outcome.as_str() {
+        "created" | "updated" | "fixed" | "confirmed" | "passed" => style.green(&step.outcome),
+        "failed" | "refused" | "not-invoked" | "invoked-with-error" => style.red(&step.outcome),
+        "skipped" => style.dim(&step.outcome),
+        other if other.starts_with("would") => style.yellow(other),
+        other => other.to_owned(),
+    };
+    writeln!(out, "{:<8} {:<14} {}", step.step.as_str(), outcome, step.summary)?;
+    let shown: Vec<Finding> =
+        step.findings.iter().filter(|f| step.stops() || f.severity != crate::model::Severity::Info).cloned().collect();
+    write_findings(out, style, &shown)
+}
+
+/// Prints a finished step on stderr as it completes (above the spinner on a terminal).
+fn announce(ctx: &Ctx, progress: &Progress, step: &Step) {
+    if ctx.output.is_json() || ctx.output.quiet {
+        return;
+    }
+    let line =
+        format!("{} {}: {} {}", if step.stops() { "✗" } else { "✓" }, step.step.as_str(), step.outcome, step.summary);
+    if ctx.output.progress {
+        progress.println(line);
+    } else {
+        ctx.output.note(line);
+    }
+}
+
+pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
+    let progress = ctx.output.spinner("setup: queue");
+    let mut steps: Vec<Step> = Vec::new();
+    let push = |step: Step, steps: &mut Vec<Step>| {
+        announce(ctx, &progress, &step);
+        let halts = step.halts(s.dry_run);
+        steps.push(step);
+        halts
+    };
+
+    // 1. The queue and its DLQ.
+    let plan = match queue_create::plan(ctx, &s.spec).await {
+        Ok(plan) => plan,
+        Err(e) => {
+            push(Step::failed(StepName::Queue, &e), &mut steps);
+            return Ok(finish(ctx, &s, steps));
+        }
+    };
+    let (queue_step, queue_facts) = queue_step(ctx, &s, &plan).await;
+    if push(queue_step, &mut steps) {
+        return Ok(finish(ctx, &s, steps));
+    }
+    let Some(queue_facts) = queue_facts else {
+        return Ok(finish(ctx, &s, steps));
+    };
+    let queue_is_new = plan.creates_queue();
+
+    // 2. The execution role.
+    progress.set_message("setup: role check");
+    let role = role_step(ctx, &s, queue_facts.clone(), queue_is_new).await;
+    let role = role.unwrap_or_else(|e| Step::failed(StepName::Role, &e));
+    if push(role, &mut steps) {
+        return Ok(finish(ctx, &s, steps));
+    }
+
+    // 3. The mapping.
+    progress.set_message("setup: mapping");
+    let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
+    let mapping = mapping_step(ctx, &s, &target, queue_is_new, &progress).await;
+    let mapping = mapping.unwrap_or_else(|e| Step::failed(StepName::Mapping, &e));
+    if push(mapping, &mut steps) {
+        return Ok(finish(ctx, &s, steps));
+    }
+
+    // 4. The probe.
+    if s.dry_run || s.no_probe {
+        let why = if s.dry_run { "a dry run sends nothing" } else { "--no-probe" };
+        push(Step::ok(StepName::Probe, "skipped", why), &mut steps);
+    } else {
+        progress.set_message("setup: probe (watching the function's logs)");
+        let probe = probe_step(ctx, &s, &target).await.unwrap_or_else(|e| Step::failed(StepName::Probe, &e));
+        push(probe, &mut steps);
+    }
+    progress.finish();
+    Ok(finish(ctx, &s, steps))
+}
+
+fn finish(ctx: &Ctx, s: &Settings, steps: Vec<Step>) -> SetupReport {
+    let verdict = match steps.iter().find(|st| st.stops()) {
+        Some(step) if s.dry_run => format!("planned; {} would refuse", step.step.as_str()),
+        Some(step) => format!("stopped at {}", step.step.as_str()),
+        None if s.dry_run => "planned".to_owned(),
+        None => "complete".to_owned(),
+    };
+    SetupReport {
+        dry_run: s.dry_run,
+        queue: s.target.queue.to_string(),
+        function: s.target.function.to_string(),
+        steps,
+        changed: ctx.journal.entries(),
+        verdict,
+    }
+}
+
+async fn queue_step(ctx: &Ctx, s: &Settings, plan: &queue_create::QueuePlan) -> (Step, Option<QueueFacts>) {
+    let report = if s.dry_run { Ok(plan.dry_run_report(s.update)) } else { plan.apply(ctx, s.update).await };
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => return (Step::failed(StepName::Queue, &e), None),
+    };
+    let outcome = report.queue.outcome.as_str().replace(' ', "-");
+    let said = |o: queue_create::Outcome| match o {
+        queue_create::Outcome::WouldCreate => "would be created",
+        queue_create::Outcome::WouldUpdate => "would be updated",
+        other => other.as_str(),
+    };
+    let mut summary = format!("{} {}", report.queue.name, said(report.queue.outcome));
+    if let Some(dlq) = &report.dlq {
+        summary.push_str(&format!(", DLQ {} {}", dlq.name, said(dlq.outcome)));
+    }
+    for d in report.queue.differences.iter().chain(report.dlq.iter().flat_map(|d| d.differences.iter())) {
+        summary.push_str(&format!(
+            "\n                        {} differs: current {}, requested {}",
+            d.attribute, d.current, d.requested
+        ));
+    }
+    let refused = report.exit_status() != ExitStatus::Success;
+    if refused && report.findings.is_empty() {
+        summary.push_str("\n                        re-run with --update to change the existing queue");
+    }
+    let step = Step::ok(StepName::Queue, if refused { "refused".to_owned() } else { outcome }, summary)
+        .with_findings(report.findings.clone())
+        .with_detail(&report)
+        .with_status(report.exit_status());
+    if refused {
+        return (step, None);
+    }
+    // What the next steps check: the queue as it now is (or, in a dry run, as it would be).
+    let facts = if s.dry_run || !plan.creates_queue() && report.queue.outcome == queue_create::Outcome::Unchanged {
+        Some(plan.planned_facts())
+    } else {
+        match gather::queue::find(&ctx.clients, &QueueRef::Name(s.spec.name.clone())).await {
+            Ok(Some(q)) => Some(q),
+            Ok(None) => Some(plan.planned_facts()),
+            Err(e) => return (Step::failed(StepName::Queue, &Error::Aws(e)), None),
+        }
+    };
+    (step, facts)
+}
+
+async fn role_step(ctx: &Ctx, s: &Settings, queue: QueueFacts, queue_is_new: bool) -> Result<Step, Error> {
+    let clients = &ctx.clients;
+    let check = |queue: QueueFacts| async move {
+        if queue_is_new && s.dry_run {
+            // The queue does not exist yet: check the role against the planned one.
+            let known = Known { queue: Some(queue), ..Known::default() };
+            let mut facts = gather::trigger::gather(clients, None, Some(&s.target.function), known).await?;
+            // Its DLQ is only planned too: not something to report as unreadable.
+            facts.dlq = None;
+            if facts.function.is_none() && facts.skipped.is_empty() {
+                return Err(role_check_not_found(&s.target.function));
+            }
+            role_check::conclude(clients, facts, &s.target.function).await
+        } else {
+            role_check::check(clients, &s.target.function, &QueueRef::Arn(queue.arn.clone()), None).await
+        }
+    };
+    let mut checked = check(queue.clone()).await?;
+    let role_name =
+        checked.target.role.as_ref().map(ToString::to_string).unwrap_or_else(|| "the execution role".into());
+    if !has_errors(&checked.findings) {
+        return Ok(Step::ok(StepName::Role, "passed", format!("{role_name} may poll the queue and write logs"))
+            .with_findings(checked.findings));
+    }
+    let grants = checked.evaluation.fixable();
+    let role = checked.target.role.clone();
+    let (Some(role), true, false) = (role, s.fix, grants.is_empty()) else {
+        let hint = if s.fix {
+            "what is missing cannot be granted by an inline policy (see the findings)"
+        } else {
+            "re-run with --fix to attach the missing permissions as an inline policy"
+        };
+        let outcome = if s.dry_run { "would-refuse" } else { "refused" };
+        return Ok(Step::ok(StepName::Role, outcome, format!("{role_name}: {hint}"))
+            .with_findings(checked.findings)
+            .with_status(ExitStatus::CheckFailed));
+    };
+    let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants).await?;
+    if s.dry_run {
+        let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
+        return Ok(Step::ok(
+            StepName::Role,
+            "would-fix",
+            format!("would put inline policy {} on {role} granting {}", fix.policy_name, added.join(", ")),
+        )
+        .with_findings(checked.findings));
+    }
+    if !s.yes && !ctx.output.confirm(&format!("Put inline policy {} on {role}?", fix.policy_name)) {
+        return Ok(Step::ok(StepName::Role, "refused", "the fix was declined: nothing was changed")
+            .with_findings(checked.findings)
+            .with_status(ExitStatus::CheckFailed));
+    }
+    let action = role_check::apply_fix(clients, &ctx.journal, &fix).await?;
+    // IAM is eventually consistent: look again a few times before concluding.
+    for attempt in 0..5 {
+        checked = check(queue.clone()).await?;
+        if !has_errors(&checked.findings) || attempt == 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let word = match action {
+        role_check::FixAction::Created => "created",
+        role_check::FixAction::Updated => "updated",
+        _ => "kept",
+    };
+    if has_errors(&checked.findings) {
+        return Ok(Step::ok(
+            StepName::Role,
+            "refused",
+            format!("inline policy {} {word} on {role}, but the role still cannot poll the queue", fix.policy_name),
+        )
+        .with_findings(checked.findings)
+        .with_status(ExitStatus::CheckFailed));
+    }
+    Ok(Step::ok(StepName::Role, "fixed", format!("inline policy {} {word} on {role}", fix.policy_name))
+        .with_findings(checked.findings))
+}
+
+fn role_check_not_found(function: &crate::model::FunctionRef) -> Error {
+    Error::Aws(crate::error::AwsError {
+        action: "lambda:GetFunction",
+        resource: function.to_string(),
+        kind: crate::error::AwsErrorKind::NotFound,
+        code: None,
+        message: "it does not exist".into(),
+        hint: Some(format!("check the name, the account and the region (--region) of {function}")),
+    })
+}
+
+async fn mapping_step(
+    ctx: &Ctx,
+    s: &Settings,
+    target: &mapping::Target,
+    queue_is_new: bool,
+    progress: &Progress,
+) -> Result<Step, Error> {
+    if s.dry_run && queue_is_new {
+        // No queue yet, so no mapping either: the mapping would be created with these settings.
+        return Ok(Step::ok(
+            StepName::Mapping,
+            "would-create",
+            format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&s.request)),
+        ));
+    }
+    let plan = mapping::plan(ctx, target, &s.request).await?;
+    let report = if s.dry_run {
+        mapping::MappingReport::from_plan(&plan, plan.outcome(true))
+    } else {
+        mapping::apply(ctx, &plan, Some(MAPPING_WAIT), progress).await?
+    };
+    let failed = report.failed();
+    let mut summary = match (&report.uuid, &report.state) {
+        (Some(uuid), Some(state)) => format!("{uuid} [{state}] ({})", describe_request(&report.settings)),
+        (Some(uuid), None) => format!("{uuid} ({})", describe_request(&report.settings)),
+        _ => format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&report.settings)),
+    };
+    for d in &report.differences {
+        summary.push_str(&format!("; {} {} → {}", d.attribute, d.current, d.requested));
+    }
+    Ok(Step::ok(StepName::Mapping, report.outcome.as_str().replace(' ', "-"), summary)
+        .with_findings(report.findings.clone())
+        .with_detail(&report)
+        .with_status(if failed { ExitStatus::CheckFailed } else { ExitStatus::Success }))
+}
+
+fn describe_request(r: &MappingRequest) -> String {
+    let mut parts = vec![format!("batch {}", r.batch_size.unwrap_or(10))];
+    if let Some(w) = r.batch_window_secs {
+        parts.push(format!("window {w}s"));
+    }
+    if let Some(c) = r.max_concurrency {
+        parts.push(format!("max concurrency {c}"));
+    }
+    if r.report_batch_item_failures {
+        parts.push("partial batch failures".into());
+    }
+    if !r.filters.is_empty() {
+        parts.push(format!("{} filter(s)", r.filters.len()));
+    }
+    if !r.enabled {
+        parts.push("disabled".into());
+    }
+    parts.join(", ")
+}
+
+async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result<Step, Error> {
+    if !s.request.enabled {
+        return Ok(Step::ok(
+            StepName::Probe,
+            "skipped",
+            "the mapping is disabled (--disabled): nothing would poll the probe",
+        ));
+    }
+    let settings = probe::Settings {
+        function: target.function.clone(),
+        queue: target.queue.clone(),
+        timeout: s.probe_timeout,
+        body: probe::Body::Default,
+        require_marker: false,
+        live_tail: false,
+        probe_ids: probe::ProbeIds::default(),
+    };
+    let report = probe::run(ctx, settings).await?;
+    let status = report.exit_status();
+    let verdict =
+        serde_json::to_value(report.verdict).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let mut summary = match (&report.request_id, report.latency_ms) {
+        (Some(id), Some(ms)) => format!("invocation {id} logged the probe {ms} ms after the send"),
+        (Some(id), None) => format!("invocation {id}"),
+        _ => format!("no invocation seen in {}", crate::model::HumanDuration(s.probe_timeout)),
+    };
+    if let Some(error) = &report.error {
+        summary.push_str(&format!(": {error}"));
+    }
+    Ok(Step::ok(StepName::Probe, verdict, summary)
+        .with_findings(report.findings.clone())
+        .with_detail(&report)
+        .with_status(status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_read_well() {
+        let r =
+            MappingRequest { batch_size: Some(100), batch_window_secs: Some(5), enabled: true, ..Default::default() };
+        assert_eq!(describe_request(&r), "batch 100, window 5s");
+        let d = MappingRequest { enabled: false, filters: vec!["{}".into()], ..Default::default() };
+        assert_eq!(describe_request(&d), "batch 10, 1 filter(s), disabled");
+    }
+
+    #[test]
+    fn the_first_stopping_step_sets_the_exit_code() {
+        let report = SetupReport {
+            dry_run: false,
+            queue: "q".into(),
+            function: "f".into(),
+            steps: vec![
+                Step::ok(StepName::Queue, "created", ""),
+                Step::ok(StepName::Role, "refused", "").with_status(ExitStatus::CheckFailed),
+            ],
+            changed: vec![],
+            verdict: String::new(),
+        };
+        assert_eq!(report.exit_status(), ExitStatus::CheckFailed);
+        let failed = Step::failed(StepName::Mapping, &Error::usage("x"));
+        assert_eq!(failed.status, ExitStatus::Usage);
+    }
+}

@@ -1,0 +1,238 @@
+//! `setup` end to end on the emulator: from nothing, converging, dry run, refusal and --fix,
+//! a failure midway that the next run finishes, and Ctrl-C at each step.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{Emulator, FULL_POLLER_POLICY, emulator, handlers, unique};
+
+const LOGS_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#;
+
+fn function(emu: &Emulator, policy: &str) -> (String, String) {
+    let role = unique("su-role");
+    let role_arn = emu.create_role(&role, "lambda.amazonaws.com", Some(policy), &[]);
+    let name = unique("su-fn");
+    emu.create_function(&name, &role_arn, handlers::ECHO, 3);
+    (name, role)
+}
+
+fn outcomes(run: &support::Run) -> Vec<(String, String)> {
+    run.json()["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap().to_owned(), s["outcome"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+}
+
+fn setup(emu: &Emulator, function: &str, queue: &str, extra: &[&str]) -> support::Run {
+    let mut args = vec!["setup", "--function", function, "--queue", queue, "--probe-timeout", "10s", "-o", "json"];
+    args.extend_from_slice(extra);
+    emu.run(&args)
+}
+
+#[test]
+fn from_nothing_then_converges() {
+    let emu = emulator();
+    let (function, _) = function(emu, FULL_POLLER_POLICY);
+    let queue = unique("su-q");
+    let first = setup(emu, &function, &queue, &[]);
+    first.expect_code(0);
+    assert_eq!(
+        outcomes(&first),
+        pairs(&[("queue", "created"), ("role", "passed"), ("mapping", "created"), ("probe", "confirmed")])
+    );
+    assert_eq!(first.json()["verdict"], "complete");
+    let arn = emu.queue_attributes(&queue).expect("queue exists")["QueueArn"].clone();
+    assert!(emu.queue_url(&format!("{queue}-dlq")).is_some(), "DLQ exists");
+    assert_eq!(emu.mappings_of(&arn).len(), 1);
+    let probe = &first.json()["steps"][3]["detail"];
+    assert!(probe["request_id"].is_string(), "{probe}");
+
+    let second = setup(emu, &function, &queue, &[]);
+    second.expect_code(0);
+    assert_eq!(
+        outcomes(&second),
+        pairs(&[("queue", "unchanged"), ("role", "passed"), ("mapping", "unchanged"), ("probe", "confirmed")])
+    );
+    let changed: Vec<String> =
+        second.json()["changed"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    assert!(
+        changed.iter().all(|c| c.starts_with("sent probe")),
+        "a converged run changes nothing but sending its probe: {changed:?}"
+    );
+    assert_eq!(emu.mappings_of(&arn).len(), 1, "still exactly one mapping");
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_changes_nothing() {
+    let emu = Emulator::start();
+    let (function, _) = function(&emu, LOGS_ONLY);
+    let queue = unique("su-dry");
+    let before = emu.requests().len();
+    let run = setup(&emu, &function, &queue, &["--dry-run", "--fix"]);
+    run.expect_code(0);
+    assert_eq!(
+        outcomes(&run),
+        pairs(&[("queue", "would-create"), ("role", "would-fix"), ("mapping", "would-create"), ("probe", "skipped")])
+    );
+    assert!(emu.queue_url(&queue).is_none());
+    assert!(emu.queue_url(&format!("{queue}-dlq")).is_none());
+    let mutating: Vec<String> = emu.tool_requests()[..]
+        .iter()
+        .skip(0)
+        .map(|r| r["operation"].as_str().unwrap_or("").to_owned())
+        .filter(|op| {
+            ["Create", "Put", "Update", "Delete", "Send", "Tag", "Set", "Attach"].iter().any(|p| op.starts_with(p))
+        })
+        .collect();
+    assert!(mutating.is_empty(), "no mutating request: {mutating:?}");
+    assert!(emu.requests().len() > before, "it did read");
+    let text = emu.run(&["setup", "--function", &function, "--queue", &queue, "--dry-run"]);
+    text.expect_code(1);
+    assert!(text.stdout.contains("would refuse") && text.stdout.contains("--fix"), "{}", text.stdout);
+}
+
+#[test]
+fn a_role_missing_permissions_is_refused_then_fixed() {
+    let emu = emulator();
+    let (function, role) = function(emu, LOGS_ONLY);
+    let queue = unique("su-fix");
+    let refused = setup(emu, &function, &queue, &[]);
+    refused.expect_code(1);
+    assert_eq!(outcomes(&refused), pairs(&[("queue", "created"), ("role", "refused")]));
+    assert!(refused.finding_codes().contains(&"role-missing-permission".to_string()));
+    let arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
+    assert!(emu.mappings_of(&arn).is_empty(), "no mapping after a refusal");
+
+    let fixed = setup(emu, &function, &queue, &["--fix", "--yes"]);
+    fixed.expect_code(0);
+    assert_eq!(
+        outcomes(&fixed),
+        pairs(&[("queue", "unchanged"), ("role", "fixed"), ("mapping", "created"), ("probe", "confirmed")])
+    );
+    let policy = emu.block_on(async {
+        emu.iam().get_role_policy().role_name(&role).policy_name(format!("sqs-trigger-{queue}")).send().await
+    });
+    assert!(policy.is_ok(), "the inline policy exists");
+    assert_eq!(emu.mappings_of(&arn).len(), 1);
+}
+
+#[test]
+fn fix_needs_yes_when_not_on_a_terminal() {
+    let emu = Emulator::start();
+    let run = emu.run(&["setup", "--function", "f", "--queue", "q", "--fix"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert!(emu.requests().is_empty());
+}
+
+#[test]
+fn a_failure_at_the_mapping_step_is_finished_by_the_next_run() {
+    let emu = emulator();
+    let (function, _) = function(emu, FULL_POLLER_POLICY);
+    let queue = unique("su-fail");
+    emu.arm_fault("CreateEventSourceMapping", "access-denied", 1, Some(&queue));
+    let run = support::run_cmd(
+        emu.cmd()
+            .args(["setup", "--function", &function, "--queue", &queue, "--probe-timeout", "10s", "-o", "json"])
+            .env("AWS_MAX_ATTEMPTS", "1"),
+    );
+    run.expect_code(3);
+    assert_eq!(outcomes(&run), pairs(&[("queue", "created"), ("role", "passed"), ("mapping", "failed")]));
+    let changed = run.json()["changed"].clone();
+    assert!(changed.to_string().contains(&format!("created queue {queue}")), "{changed}");
+    assert!(run.json()["steps"][2]["error"].as_str().unwrap().contains("lambda:CreateEventSourceMapping"));
+
+    let again = setup(emu, &function, &queue, &[]);
+    again.expect_code(0);
+    assert_eq!(
+        outcomes(&again),
+        pairs(&[("queue", "unchanged"), ("role", "passed"), ("mapping", "created"), ("probe", "confirmed")])
+    );
+    let arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
+    assert_eq!(emu.mappings_of(&arn).len(), 1);
+}
+
+/// Holds `operation` (for this queue) for a while, sends SIGINT while it is held, and checks
+/// exit 130 with the changes listed; then a plain re-run converges.
+fn interrupt_at(operation: &str, expect_listed: &[&str]) {
+    let emu = emulator();
+    let (function, _) = function(emu, LOGS_ONLY);
+    let queue = unique("su-int");
+    let spec =
+        serde_json::json!({"operation": operation, "error": "throttling", "count": 1, "delay": 20, "match": null});
+    let mut spec = spec;
+    spec["match"] = match operation {
+        // The DLQ is created first; hold the queue itself.
+        "CreateQueue" => format!("\"QueueName\":\"{queue}\""),
+        "PutRolePolicy" => format!("sqs-trigger-{queue}"),
+        _ => queue.clone(),
+    }
+    .into();
+    let (status, body) = emu.http("POST", "/_emulator/faults", Some(&spec.to_string())).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let mut child = emu
+        .cmd()
+        .args(["setup", "--function", &function, "--queue", &queue, "--fix", "--yes", "--probe-timeout", "30s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let held = emu
+            .requests()
+            .iter()
+            .any(|r| r["operation"] == operation && r["faulted"].is_string() && r["end"].is_null());
+        if held {
+            break;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "setup ended before {operation} was reached:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(Instant::now() < deadline, "{operation} was never reached");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    for listed in expect_listed {
+        assert!(stderr.contains(&listed.replace("QUEUE", &queue)), "{listed} listed: {stderr}");
+    }
+    let again = setup(emu, &function, &queue, &["--fix", "--yes"]);
+    again.expect_code(0);
+    let arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
+    assert_eq!(emu.mappings_of(&arn).len(), 1, "converged: one mapping");
+}
+
+#[test]
+fn interrupted_at_the_queue_step() {
+    interrupt_at("CreateQueue", &["created queue QUEUE-dlq"]);
+}
+
+#[test]
+fn interrupted_at_the_role_step() {
+    interrupt_at("PutRolePolicy", &["created queue QUEUE-dlq", "created queue QUEUE "]);
+}
+
+#[test]
+fn interrupted_at_the_mapping_step() {
+    interrupt_at("CreateEventSourceMapping", &["created queue QUEUE", "inline policy"]);
+}
+
+#[test]
+fn interrupted_at_the_probe_step() {
+    interrupt_at("SendMessage", &["created queue QUEUE", "mapping"]);
+}
