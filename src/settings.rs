@@ -24,24 +24,24 @@ pub fn function_flag(text: &str) -> Result<FunctionRef, Error> {
 
 /// The global AWS flags, validated.
 pub fn aws_settings(global: &GlobalArgs) -> Result<AwsSettings, Error> {
-    if let Some(region) = &global.region {
-        if !crate::model::arn::is_region(region) {
-            return Err(Error::usage(format!("--region: `{}` is not a region name like us-east-1", shorten(region))));
-        }
+    if let Some(region) = &global.region
+        && !crate::model::arn::is_region(region)
+    {
+        return Err(Error::usage(format!("--region: `{}` is not a region name like us-east-1", shorten(region))));
     }
-    if let Some(profile) = &global.profile {
-        if profile.is_empty() || profile.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(Error::usage("--profile: a profile name is a non-empty word"));
-        }
+    if let Some(profile) = &global.profile
+        && (profile.is_empty() || profile.chars().any(|c| c.is_control() || c.is_whitespace()))
+    {
+        return Err(Error::usage("--profile: a profile name is a non-empty word"));
     }
     let endpoint_url = match &global.endpoint_url {
         Some(url) => Some(validate_endpoint(url)?),
         None => None,
     };
-    if let Some(n) = global.max_attempts {
-        if !(1..=20).contains(&n) {
-            return Err(Error::usage("--max-attempts: between 1 and 20"));
-        }
+    if let Some(n) = global.max_attempts
+        && !(1..=20).contains(&n)
+    {
+        return Err(Error::usage("--max-attempts: between 1 and 20"));
     }
     let connect_timeout = duration_flag("connect-timeout", &global.connect_timeout)?;
     let operation_timeout = duration_flag("operation-timeout", &global.operation_timeout)?;
@@ -69,10 +69,11 @@ fn validate_endpoint(url: &str) -> Result<String, Error> {
     if host.is_empty() || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("has no valid host"));
     }
-    if let Some((_, port)) = host.rsplit_once(':') {
-        if !host.ends_with(']') && port.parse::<u16>().is_err() {
-            return Err(bad("has an invalid port"));
-        }
+    if let Some((_, port)) = host.rsplit_once(':')
+        && !host.ends_with(']')
+        && port.parse::<u16>().is_err()
+    {
+        return Err(bad("has an invalid port"));
     }
     Ok(url.trim_end_matches('/').to_owned())
 }

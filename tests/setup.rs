@@ -83,9 +83,9 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     );
     assert!(emu.queue_url(&queue).is_none());
     assert!(emu.queue_url(&format!("{queue}-dlq")).is_none());
-    let mutating: Vec<String> = emu.tool_requests()[..]
+    let mutating: Vec<String> = emu
+        .tool_requests()
         .iter()
-        .skip(0)
         .map(|r| r["operation"].as_str().unwrap_or("").to_owned())
         .filter(|op| {
             ["Create", "Put", "Update", "Delete", "Send", "Tag", "Set", "Attach"].iter().any(|p| op.starts_with(p))

@@ -193,14 +193,14 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
     } else if d.queue.is_some() {
         writeln!(out, "  └ no DLQ")?;
     }
-    if let Some(q) = &d.queue {
-        if q.depth.total() > 0 {
-            writeln!(
-                out,
-                "  queue depth: {} visible, {} in flight, {} delayed",
-                q.depth.visible, q.depth.in_flight, q.depth.delayed
-            )?;
-        }
+    if let Some(q) = &d.queue
+        && q.depth.total() > 0
+    {
+        writeln!(
+            out,
+            "  queue depth: {} visible, {} in flight, {} delayed",
+            q.depth.visible, q.depth.in_flight, q.depth.delayed
+        )?;
     }
     if !d.findings.is_empty() {
         // Grouped by resource, errors first within each group (findings are sorted so).

@@ -97,12 +97,12 @@ async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
     let output = &ctx.output;
     let ctx = ctx.clone();
     match command {
-        Prepared::QueueCreate(s) => emit(&output, queue_create::run(&ctx, s).await?),
-        Prepared::RoleCheck(s) => emit(&output, role_check::run(&ctx, s).await?),
+        Prepared::QueueCreate(s) => emit(output, queue_create::run(&ctx, s).await?),
+        Prepared::RoleCheck(s) => emit(output, role_check::run(&ctx, s).await?),
         Prepared::Probe(s) => emit(output, probe::run(&ctx, s).await?),
         // The lines were the output (JSON Lines under --output json); only the status is left.
         Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
-        Prepared::Teardown(s) => emit(&output, teardown::run(&ctx, s).await?),
+        Prepared::Teardown(s) => emit(output, teardown::run(&ctx, s).await?),
         Prepared::Doctor(s) => emit(output, doctor::run(&ctx, s).await?),
         Prepared::Setup(s) => emit(output, setup::run(&ctx, s).await?),
         Prepared::MappingCreate(s) => emit(output, mapping::run_create(&ctx, s).await?),

@@ -281,10 +281,7 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
         Desired::Kms { key_id, .. } => format!("SSE-KMS {key_id}"),
     };
 
-    let dlq = match &spec.dlq {
-        Some(name) => Some(step(spec, name, existing_dlq, &desired, None, true)),
-        None => None,
-    };
+    let dlq = spec.dlq.as_ref().map(|name| step(spec, name, existing_dlq, &desired, None, true));
     let redrive = spec.dlq.as_ref().map(|name| Redrive {
         dead_letter_target_arn: dlq
             .as_ref()
@@ -357,10 +354,10 @@ fn differences(
     let mut differ = |attribute: &str, current: String, requested: String| {
         out.push(Difference { attribute: attribute.to_owned(), current, requested });
     };
-    if let (Some(v), false) = (spec.visibility_timeout_secs, is_dlq) {
-        if q.visibility_timeout_secs != v {
-            differ("VisibilityTimeout", format!("{}s", q.visibility_timeout_secs), format!("{v}s"));
-        }
+    if let (Some(v), false) = (spec.visibility_timeout_secs, is_dlq)
+        && q.visibility_timeout_secs != v
+    {
+        differ("VisibilityTimeout", format!("{}s", q.visibility_timeout_secs), format!("{v}s"));
     }
     if spec.encryption_given {
         let same = match (desired, &q.encryption) {

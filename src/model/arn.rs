@@ -190,13 +190,12 @@ impl FromStr for FunctionArn {
         let mut parts = rest.split(':');
         let name = parts.next().unwrap_or_default();
         name.parse::<FunctionName>().map_err(|e| bad(&e.why))?;
-        if let Some(q) = parts.next() {
-            if q.is_empty()
+        if let Some(q) = parts.next()
+            && (q.is_empty()
                 || q.len() > 128
-                || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '$')
-            {
-                return Err(bad("the qualifier must be a version number, an alias or $LATEST"));
-            }
+                || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '$'))
+        {
+            return Err(bad("the qualifier must be a version number, an alias or $LATEST"));
         }
         if parts.next().is_some() {
             return Err(bad("too many `:` after the function name"));

@@ -96,13 +96,13 @@ impl Emulator {
         let mut emu = Emulator { child, port: 0, endpoint: String::new() };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Ok(text) = std::fs::read_to_string(&port_file) {
-                if let Ok(port) = text.trim().parse::<u16>() {
-                    emu.port = port;
-                    emu.endpoint = format!("http://127.0.0.1:{port}");
-                    if emu.http("GET", "/moto-api/data.json", None).is_ok_and(|(status, _)| status == 200) {
-                        return emu;
-                    }
+            if let Ok(text) = std::fs::read_to_string(&port_file)
+                && let Ok(port) = text.trim().parse::<u16>()
+            {
+                emu.port = port;
+                emu.endpoint = format!("http://127.0.0.1:{port}");
+                if emu.http("GET", "/moto-api/data.json", None).is_ok_and(|(status, _)| status == 200) {
+                    return emu;
                 }
             }
             if let Ok(Some(status)) = emu.child.try_wait() {
