@@ -414,6 +414,7 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Attach the missing permissions to the role as an inline policy')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required with --fix when not on a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required with --fix when not on a terminal)')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Change an existing queue whose attributes differ from the queue flags, instead of refusing')
             [CompletionResult]::new('--no-probe', '--no-probe', [CompletionResultType]::ParameterName, 'Skip the probe')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors: no progress, no notes')

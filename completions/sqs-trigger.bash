@@ -1302,7 +1302,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__setup)
-            opts="-f -Q -y -o -q -v -h -V --function --queue --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --batch-size --batch-window --max-concurrency --report-batch-item-failures --filter --disabled --fix --yes --no-probe --probe-timeout --dry-run --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
+            opts="-f -Q -y -o -q -v -h -V --function --queue --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --batch-size --batch-window --max-concurrency --report-batch-item-failures --filter --disabled --fix --yes --update --no-probe --probe-timeout --dry-run --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

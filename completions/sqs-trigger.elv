@@ -388,6 +388,7 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
             cand --fix 'Attach the missing permissions to the role as an inline policy'
             cand -y 'Do not ask for confirmation (required with --fix when not on a terminal)'
             cand --yes 'Do not ask for confirmation (required with --fix when not on a terminal)'
+            cand --update 'Change an existing queue whose attributes differ from the queue flags, instead of refusing'
             cand --no-probe 'Skip the probe'
             cand --dry-run 'Print the plan and change nothing'
             cand -q 'Print only results and errors: no progress, no notes'

@@ -282,6 +282,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l disabled -d 'Create the mapping disabled'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fix -d 'Attach the missing permissions to the role as an inline policy'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s y -l yes -d 'Do not ask for confirmation (required with --fix when not on a terminal)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l update -d 'Change an existing queue whose attributes differ from the queue flags, instead of refusing'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-probe -d 'Skip the probe'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l dry-run -d 'Print the plan and change nothing'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s q -l quiet -d 'Print only results and errors: no progress, no notes'

@@ -7,7 +7,8 @@ mod support;
 
 use support::{Emulator, handlers, unique};
 
-const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"*"}]}"#;
+/// Lacks sqs:DeleteMessage, so every setup also fixes the role (PutRolePolicy).
+const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:GetQueueAttributes"],"Resource":"*"}]}"#;
 const BASIC: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
 fn setup(emu: &Emulator, function: &str, queue: &str, attempts: &str) -> support::Run {

@@ -319,14 +319,14 @@ fn bad_input_is_refused_before_any_request() {
     run.expect_code(2);
     assert!(run.stderr.contains("not UTF-8"), "{}", run.stderr);
 
-    // Under the 256 KiB limit as a file, over it once {probe_id} is replaced and the
+    // Under the 1 MiB limit as a file, over it once {probe_id} is replaced and the
     // probe attribute is counted.
     let big = std::env::temp_dir().join(format!("{}.txt", unique("probe-body")));
-    std::fs::write(&big, format!("{}{{probe_id}}", "x".repeat(262_100))).unwrap();
+    std::fs::write(&big, format!("{}{{probe_id}}", "x".repeat(1_048_530))).unwrap();
     let run = offline(&with(&base, &["--body-file", big.to_str().unwrap()]));
     std::fs::remove_file(&big).ok();
     run.expect_code(2);
-    assert!(run.stderr.contains("262144") && run.stderr.contains("{probe_id}"), "{}", run.stderr);
+    assert!(run.stderr.contains("1048576") && run.stderr.contains("{probe_id}"), "{}", run.stderr);
 
     offline(&with(&base, &["--timeout", "forever"])).expect_code(2);
     offline(&["probe", "--function", "bad name", "--queue", "orders"]).expect_code(2);

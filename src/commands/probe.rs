@@ -33,7 +33,9 @@ pub const PROBE_ATTRIBUTE: &str = "sqs-trigger-probe";
 /// The message group of FIFO probes.
 pub const PROBE_GROUP: &str = "sqs-trigger-probe";
 /// SQS's largest message: body plus message attributes (name, type and value).
-pub const MAX_MESSAGE_BYTES: usize = 262_144;
+/// The SQS maximum message size (1 MiB since 2025; a queue may set a lower MaximumMessageSize,
+/// which SQS then enforces with a clear error).
+pub const MAX_MESSAGE_BYTES: usize = 1_048_576;
 /// Log lines are searched from this long before the send, so a clock that runs a little
 /// ahead of AWS's does not hide the invocation.
 pub const CLOCK_SKEW_MARGIN: Duration = Duration::from_secs(5);
@@ -153,7 +155,7 @@ pub fn message_size(body: &str, probe_id: &str) -> usize {
     body.len() + PROBE_ATTRIBUTE.len() + "String".len() + probe_id.len()
 }
 
-/// A body SQS accepts: not empty, at most 256 KiB with the attribute, and only the
+/// A body SQS accepts: not empty, at most 1 MiB with the attribute, and only the
 /// characters SQS allows (#x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF).
 pub fn check_body(body: &str, probe_id: &str) -> Result<(), Error> {
     if body.is_empty() {
@@ -163,7 +165,7 @@ pub fn check_body(body: &str, probe_id: &str) -> Result<(), Error> {
     if size > MAX_MESSAGE_BYTES {
         return Err(Error::usage(format!(
             "the message is {size} bytes after {{probe_id}} substitution (body {} bytes plus the {PROBE_ATTRIBUTE} \
-             attribute); SQS accepts at most {MAX_MESSAGE_BYTES} bytes (256 KiB)",
+             attribute); SQS accepts at most {MAX_MESSAGE_BYTES} bytes (1 MiB)",
             body.len()
         )));
     }
@@ -802,7 +804,7 @@ mod tests {
         let room = MAX_MESSAGE_BYTES - message_size("", &id);
         assert!(check_body(&"x".repeat(room), &id).is_ok());
         let err = check_body(&"x".repeat(room + 1), &id).unwrap_err();
-        assert!(matches!(err, Error::Usage(_)) && err.to_string().contains("262144"), "{err}");
+        assert!(matches!(err, Error::Usage(_)) && err.to_string().contains("1048576"), "{err}");
         // {probe_id} grows the body: a template just under the limit can go over it.
         let template = format!("{}{{probe_id}}", "x".repeat(room - 5));
         assert!(Settings::from_args(&args(&["--body", &template])).is_err());

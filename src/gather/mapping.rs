@@ -13,6 +13,22 @@ pub async fn list(
     queue: Option<&QueueArn>,
     function: Option<&str>,
 ) -> Result<Vec<MappingFacts>, AwsError> {
+    let found = list_once(clients, queue, function).await?;
+    // Lambda accepts a function's name or ARN here; some endpoints match only the form the
+    // mapping was created with, so an empty answer for an ARN is asked again by name.
+    match function.map(function_filter) {
+        Some(name) if found.is_empty() && Some(name.as_str()) != function => {
+            list_once(clients, queue, Some(&name)).await
+        }
+        _ => Ok(found),
+    }
+}
+
+async fn list_once(
+    clients: &Clients,
+    queue: Option<&QueueArn>,
+    function: Option<&str>,
+) -> Result<Vec<MappingFacts>, AwsError> {
     let resource = match (queue, function) {
         (Some(q), _) => q.to_string(),
         (None, Some(f)) => f.to_owned(),
@@ -22,7 +38,7 @@ pub async fn list(
         .lambda
         .list_event_source_mappings()
         .set_event_source_arn(queue.map(ToString::to_string))
-        .set_function_name(function.map(function_filter))
+        .set_function_name(function.map(str::to_owned))
         .into_paginator()
         .send();
     let mut out = Vec::new();
@@ -33,8 +49,8 @@ pub async fn list(
     Ok(out)
 }
 
-/// The function filter of ListEventSourceMappings: a function's mappings live in its own
-/// account and region, so the plain name selects them (some endpoints match names only).
+/// A function's plain name: its mappings live in its own account and region, so the name
+/// selects them too.
 fn function_filter(function: &str) -> String {
     match function.parse::<FunctionArn>() {
         Ok(arn) if arn.qualifier().is_none() => arn.name().to_string(),
