@@ -30,9 +30,17 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 echo "local AWS emulator on $AWS_ENDPOINT_URL"
-step sqs-trigger queue create demo-orders --tag team=demo
-"$BIN" queue create demo-orders --tag team=demo
-step sqs-trigger queue create demo-orders --tag team=demo "   # again: converges"
-"$BIN" queue create demo-orders --tag team=demo
+echo "seeding an example function (examples/echo-function) whose role may only write logs:"
+"$PY" tests/emulator/seed.py --endpoint-url "$AWS_ENDPOINT_URL" --function demo-worker --source examples/echo-function
+
+run() { step "sqs-trigger $*"; "$BIN" "$@"; }
+
+run setup --function demo-worker --queue demo-orders --fix --dry-run
+run setup --function demo-worker --queue demo-orders --fix --yes
+step "sqs-trigger setup --function demo-worker --queue demo-orders   # again: every step converges"
+"$BIN" setup --function demo-worker --queue demo-orders
+run doctor --queue demo-orders
+run teardown --queue demo-orders --function demo-worker --yes
 echo
-echo "demo done; the emulator stops now."
+echo "demo done: queue, DLQ, role fix, mapping and a confirmed probe, diagnosed and torn down."
+echo "the emulator stops now."

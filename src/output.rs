@@ -207,6 +207,15 @@ impl Progress {
             bar.println(line.as_ref());
         }
     }
+    /// Runs `f` with the spinner hidden, so lines written to the terminal do not tangle
+    /// with it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();

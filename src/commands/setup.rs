@@ -166,12 +166,17 @@ pub struct SetupReport {
     pub changed: Vec<String>,
     /// `complete`, `planned`, or `stopped at STEP`.
     pub verdict: String,
+    /// The steps were already printed as they completed (text mode).
+    #[serde(skip)]
+    pub streamed: bool,
 }
 
 impl Report for SetupReport {
     fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
-        for step in &self.steps {
-            write_step(out, style, step)?;
+        if !self.streamed {
+            for step in &self.steps {
+                write_step(out, style, step)?;
+            }
         }
         if self.dry_run {
             let refusing: Vec<&str> = self.steps.iter().filter(|s| s.stops()).map(|s| s.step.as_str()).collect();
@@ -222,18 +227,18 @@ fn write_step(out: &mut dyn Write, style: &Style, step: &Step) -> io::Result<()>
     write_findings(out, style, &shown)
 }
 
-/// Prints a finished step on stderr as it completes (above the spinner on a terminal).
+/// Shows a finished step as it completes: in text mode the step's lines go to stdout right
+/// away (the spinner on stderr is paused meanwhile), so a long probe never hides what the
+/// earlier steps did. JSON output waits for the one document at the end.
 fn announce(ctx: &Ctx, progress: &Progress, step: &Step) {
-    if ctx.output.is_json() || ctx.output.quiet {
+    if ctx.output.is_json() {
         return;
     }
-    let line =
-        format!("{} {}: {} {}", if step.stops() { "✗" } else { "✓" }, step.step.as_str(), step.outcome, step.summary);
-    if ctx.output.progress {
-        progress.println(line);
-    } else {
-        ctx.output.note(line);
-    }
+    progress.suspend(|| {
+        let mut out = io::stdout().lock();
+        let _ = write_step(&mut out, &ctx.output.style, step);
+        let _ = out.flush();
+    });
 }
 
 pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
@@ -307,6 +312,7 @@ fn finish(ctx: &Ctx, s: &Settings, steps: Vec<Step>) -> SetupReport {
         steps,
         changed: ctx.journal.entries(),
         verdict,
+        streamed: !ctx.output.is_json(),
     }
 }
 
@@ -562,6 +568,7 @@ mod tests {
             ],
             changed: vec![],
             verdict: String::new(),
+            streamed: false,
         };
         assert_eq!(report.exit_status(), ExitStatus::CheckFailed);
         let failed = Step::failed(StepName::Mapping, &Error::usage("x"));
