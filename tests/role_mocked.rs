@@ -210,6 +210,9 @@ impl World {
             mock!(aws_sdk_lambda::Client::get_function_concurrency)
                 .then_output(|| GetFunctionConcurrencyOutput::builder().build()),
         );
+        lambda_rules.push(mock!(aws_sdk_lambda::Client::list_event_source_mappings).then_output(|| {
+            aws_sdk_lambda::operation::list_event_source_mappings::ListEventSourceMappingsOutput::builder().build()
+        }));
         let kms_key = self.kms_key;
         let sqs_rules = vec![
             mock!(aws_sdk_sqs::Client::get_queue_url)
@@ -249,8 +252,11 @@ impl World {
             mock!(aws_sdk_kms::Client::get_key_policy)
                 .then_output(|| GetKeyPolicyOutput::builder().policy(DELEGATING_KEY_POLICY).build()),
         ];
+        // Services these tests do not mock answer nothing: a closed loopback port, so no
+        // request can ever leave the machine.
         let plain = aws_config::SdkConfig::builder()
             .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
             .behavior_version(aws_config::BehaviorVersion::latest())
             .build();
         let clients = Clients {

@@ -35,6 +35,9 @@ pub struct TriggerFacts {
     pub request: Option<MappingRequest>,
     /// What iam:SimulatePrincipalPolicy decided, when it could be used.
     pub simulation: Option<role::Simulation>,
+    /// Why iam:SimulatePrincipalPolicy could not be used, when it was tried and failed (our
+    /// own evaluator decides then).
+    pub simulation_unavailable: Option<String>,
     /// Facts that could not be read; each becomes a `check-skipped` finding.
     pub skipped: Vec<Unreadable>,
 }

@@ -21,7 +21,7 @@ use crate::commands::Ctx;
 use crate::commands::queue_create::{Difference, Outcome};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
-use crate::model::facts::{Encryption, MappingFacts, MappingRequest, QueueFacts};
+use crate::model::facts::{MappingFacts, MappingRequest};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};
 use crate::output::{Progress, Report, Style, count_summary, write_findings};
@@ -425,85 +425,41 @@ pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingRequest) -> Resul
     })
 }
 
-/// The queue, its DLQ and key, the function and its execution role, the pair's mappings and
-/// the caller, read as concurrently as their dependencies allow; then what
-/// iam:SimulatePrincipalPolicy says about the role (when the endpoint has it; else the role
-/// checks use our own evaluator). A queue or function that does not exist is an error naming
-/// it (exit 3, as the AWS CLI would).
+/// Every fact of the pair, from the gatherer `doctor` and `setup` use. `mapping create`
+/// cannot go on without the queue, the function or the existing mappings (a re-run could
+/// otherwise duplicate a mapping), so those are errors here rather than skipped checks.
 async fn gather_facts(ctx: &Ctx, target: &Target) -> Result<TriggerFacts, Error> {
     let clients = &ctx.clients;
-    let queue_side = async {
-        let queue = gather::queue::find(clients, &target.queue)
-            .await?
-            .ok_or_else(|| not_found("sqs:GetQueueUrl", &target.queue, "the queue", &clients.region))?;
-        let dlq = async {
-            let Some(redrive) = &queue.redrive else { return Ok(None) };
-            let dlq_arn = &redrive.dead_letter_target_arn;
-            let read = gather::queue::find(clients, &QueueRef::Arn(dlq_arn.clone())).await;
-            Ok::<_, AwsError>(match gather::unreadable_if_denied(format!("dead-letter queue {dlq_arn}"), read)? {
-                Ok(Some(q)) => Some(Ok(q)),
-                Ok(None) => None,
-                Err(u) => Some(Err(u)),
-            })
-        };
-        let key = async {
-            let Encryption::Kms { key_id } = &queue.encryption else { return Ok(None) };
-            let read = gather::key::describe_with_policy(clients, &qualify_key(key_id, &queue)).await;
-            Ok::<_, AwsError>(Some(gather::unreadable_if_denied(format!("KMS key {key_id}"), read)?))
-        };
-        // Without the existing mappings a re-run could duplicate one: not readable → abort.
-        let mappings = gather::mapping::list(clients, Some(&queue.arn), None);
-        let (dlq, key, mappings) = tokio::try_join!(dlq, key, mappings)?;
-        Ok::<_, AwsError>((queue, dlq, key, mappings))
-    };
-    let function_side = async {
-        let function = gather::function::read(clients, &target.function)
-            .await?
-            .ok_or_else(|| not_found("lambda:GetFunction", &target.function, "the function", &clients.region))?;
-        let role = gather::role::read(clients, &function.role).await?;
-        Ok::<_, AwsError>((function, role))
-    };
-    let ((queue, dlq, key, mappings), (function, role), caller) =
-        tokio::try_join!(queue_side, function_side, gather::caller(clients))?;
-    let mappings = mappings.into_iter().filter(|m| m.function_arn == function.arn).collect();
-    let mut facts = TriggerFacts {
-        region: clients.region.clone(),
-        caller: Some(caller),
-        queue: Some(queue),
-        dlq,
-        function: Some(function),
-        role: Some(role),
-        key,
-        mappings: Some(Ok(mappings)),
-        ..TriggerFacts::default()
-    };
-    let role_target = checks::role::Target::from_facts(&facts);
-    if let Some(role) = &role_target.role {
-        let key = checks::role::key_target(&facts);
-        let required = checks::role::required_permissions(
-            role_target.queue.as_ref(),
-            key.as_ref(),
-            role_target.log_group_arn.as_deref(),
-        );
-        match gather::role::simulate(clients, role, &required).await {
-            Ok(simulation) => facts.simulation = Some(simulation),
-            Err(why) => {
-                tracing::info!(%why, "iam:SimulatePrincipalPolicy unavailable: evaluating the role's policies ourselves")
-            }
-        }
+    let facts =
+        gather::trigger::gather(clients, Some(&target.queue), Some(&target.function), Default::default()).await?;
+    let unreadable = |what: &str| facts.skipped.iter().find(|u| u.fact.starts_with(what)).cloned();
+    if facts.queue.is_none() {
+        return Err(match unreadable("queue ") {
+            Some(u) => unreadable_error(u),
+            None => not_found("sqs:GetQueueUrl", &target.queue, "the queue", &clients.region).into(),
+        });
+    }
+    if facts.function.is_none() {
+        return Err(match unreadable("function ") {
+            Some(u) => unreadable_error(u),
+            None => not_found("lambda:GetFunction", &target.function, "the function", &clients.region).into(),
+        });
+    }
+    if let Some(Err(u)) = &facts.mappings {
+        return Err(unreadable_error(u.clone()));
     }
     Ok(facts)
 }
 
-/// A key id or alias as the queue names it, made an ARN in the queue's account so KMS finds
-/// a key that lives in another account than the caller's.
-fn qualify_key(key_id: &str, queue: &QueueFacts) -> String {
-    if key_id.starts_with("arn:") {
-        return key_id.to_owned();
-    }
-    let arn = queue.arn.arn();
-    let resource = if key_id.starts_with("alias/") { key_id.to_owned() } else { format!("key/{key_id}") };
-    format!("arn:{}:kms:{}:{}:{resource}", arn.partition, arn.region, arn.account)
+fn unreadable_error(u: crate::model::facts::Unreadable) -> Error {
+    Error::Aws(AwsError {
+        action: "read",
+        resource: u.fact,
+        kind: crate::error::AwsErrorKind::AccessDenied,
+        code: Some("AccessDenied".into()),
+        message: u.detail,
+        hint: Some(format!("the caller needs `{}`: mapping create cannot decide safely without it", u.permission)),
+    })
 }
 
 fn not_found(action: &'static str, resource: &dyn std::fmt::Display, what: &str, region: &str) -> AwsError {
@@ -1271,18 +1227,12 @@ mod tests {
         assert_eq!(effective_request(&r, None), r);
     }
 
-    #[test]
-    fn keys_are_qualified_in_the_queue_account() {
-        let q = queue("orders");
-        assert_eq!(qualify_key("alias/orders", &q), "arn:aws:kms:us-east-1:123456789012:alias/orders");
-        assert_eq!(qualify_key("1234abcd", &q), "arn:aws:kms:us-east-1:123456789012:key/1234abcd");
-        assert_eq!(qualify_key("arn:aws:kms:eu-west-1:1:key/x", &q), "arn:aws:kms:eu-west-1:1:key/x");
-    }
-
     /// A context whose Lambda client answers from `rules` (others are never called).
     fn mocked_ctx(lambda: aws_sdk_lambda::Client) -> Ctx {
+        // Unmocked services answer nothing: a closed loopback port, never the network.
         let config = aws_config::SdkConfig::builder()
             .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
             .behavior_version(aws_config::BehaviorVersion::latest())
             .build();
         let mut clients = crate::aws::Clients::new(&config);

@@ -688,30 +688,24 @@ fn explain(
     }
 }
 
-/// Why was the function not invoked? Reads the queue, its DLQ and the mappings again (the
-/// mapping may now report a problem) and runs every check.
+/// Why was the function not invoked? Reads every fact of the trigger again (the queue's
+/// depth, its DLQ and key, the mappings — which may now report a problem — and the execution
+/// role with its policies) through the same gatherer as `doctor`, and runs every check.
 async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
     let clients = &ctx.clients;
-    let (fresh_queue, mappings, dlq) = tokio::join!(
-        gather::queue::read(clients, &queue.url),
-        gather::mapping::list(clients, Some(&queue.arn), None),
-        async {
-            match &queue.redrive {
-                Some(r) => Some(gather::queue::find(clients, &QueueRef::Arn(r.dead_letter_target_arn.clone())).await),
-                None => None,
+    let known = crate::gather::trigger::Known { function: Some(function.clone()), ..Default::default() };
+    let facts =
+        match crate::gather::trigger::gather(clients, Some(&QueueRef::Url(queue.url.clone())), None, known).await {
+            Ok(mut facts) => {
+                facts.queue.get_or_insert_with(|| queue.clone());
+                facts
             }
-        }
-    );
-    let queue = fresh_queue.unwrap_or_else(|_| queue.clone());
-    let mappings = gather::unreadable_if_denied(format!("the event source mappings of {}", queue.arn), mappings)
-        .unwrap_or_else(|e| Err(unreadable_from(e)))
-        .map(|all| all.into_iter().filter(|m| m.function_arn == function.arn).collect::<Vec<_>>());
-    let dlq = match dlq {
-        Some(Ok(Some(facts))) => Some(Ok(facts)),
-        Some(Err(err)) => Some(Err(unreadable_from(err))),
-        _ => None,
-    };
-    let depth = queue.depth;
+            Err(err) => {
+                report.notes.push(format!("the diagnosis could not read everything: {err}"));
+                trigger_facts(ctx, queue, None, function, &Ok(Vec::new()))
+            }
+        };
+    let depth = facts.queue.as_ref().map(|q| q.depth).unwrap_or(queue.depth);
     report.notes.push(if depth.total() == 0 {
         "the queue is empty: the probe message was received and deleted without a logged invocation (another \
          consumer of the queue, or a mapping filter that matched nothing)"
@@ -735,16 +729,7 @@ async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, funct
             HumanDuration(report.timeout)
         ));
     }
-    let facts = trigger_facts(ctx, &queue, dlq, function, &mappings);
     report.findings.extend(checks::run_all(&facts));
-}
-
-fn unreadable_from(err: AwsError) -> crate::model::facts::Unreadable {
-    crate::model::facts::Unreadable {
-        fact: err.resource.clone(),
-        permission: err.action.to_owned(),
-        detail: err.message,
-    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use crate::checks::{self, TriggerFacts};
 use crate::cli::RoleCheckArgs;
 use crate::commands::{Ctx, Journal};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
-use crate::gather::{self, unreadable_if_denied};
+use crate::gather;
 use crate::model::arn::log_group_arn;
 use crate::model::facts::{Encryption, KeyLookup};
 use crate::model::finding::{has_errors, sort_findings};
@@ -397,7 +397,9 @@ pub async fn conclude(clients: &Clients, mut facts: TriggerFacts, function: &Fun
     if let Some(role) = &target.role {
         let key = role::key_target(&facts);
         let required = role::required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref());
-        if !required.is_empty() && facts.simulation.is_none() {
+        if let Some(why) = &facts.simulation_unavailable {
+            simulator_unavailable = Some(why.clone());
+        } else if !required.is_empty() && facts.simulation.is_none() {
             match gather::role::simulate(clients, role, &required).await {
                 Ok(simulation) => facts.simulation = Some(simulation),
                 Err(why) => simulator_unavailable = Some(why),
@@ -449,69 +451,24 @@ fn queue_policy_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         .collect()
 }
 
-/// Reads the function (and its role, or `role`), the queue (and its key) concurrently.
-/// Access denied on any of them is recorded as unreadable; a function (without `role`) or a
-/// queue that does not exist is an error.
+/// Every fact of the trigger, from the gatherer `doctor`, `mapping create` and `setup` use
+/// (with `role`, as if the function ran with it). Access denied on any of them is recorded as
+/// unreadable; a function (without `role`) or a queue that does not exist is an error.
 pub async fn gather_facts(
     clients: &Clients,
     function: &FunctionRef,
     queue: &QueueRef,
     role: Option<&RoleArn>,
 ) -> Result<TriggerFacts, Error> {
-    let read_function =
-        async { unreadable_if_denied(format!("function {function}"), gather::function::read(clients, function).await) };
-    let function_and_role = async {
-        match role {
-            Some(arn) => {
-                let (function, role) = tokio::try_join!(read_function, gather::role::read(clients, arn))?;
-                Ok::<_, AwsError>((function, Some(role)))
-            }
-            None => {
-                let function = read_function.await?;
-                let role = match &function {
-                    Ok(Some(f)) => Some(gather::role::read(clients, &f.role).await?),
-                    _ => None,
-                };
-                Ok((function, role))
-            }
-        }
-    };
-    let queue_and_key = async {
-        let queue_fact = unreadable_if_denied(format!("queue {queue}"), gather::queue::find(clients, queue).await)?;
-        let key = match &queue_fact {
-            Ok(Some(q)) => match &q.encryption {
-                Encryption::Kms { key_id } => Some(unreadable_if_denied(
-                    format!("KMS key {key_id}"),
-                    gather::key::describe_with_policy(clients, key_id).await,
-                )?),
-                _ => None,
-            },
-            _ => None,
-        };
-        Ok::<_, AwsError>((queue_fact, key))
-    };
-    let ((function_fact, role_fact), (queue_fact, key)) = tokio::try_join!(function_and_role, queue_and_key)?;
-
-    let mut facts = TriggerFacts { region: clients.region.clone(), ..TriggerFacts::default() };
-    match function_fact {
-        Ok(Some(mut f)) => {
-            if let Some(role) = role {
-                // Checked as if the function ran with the given role.
-                f.role = role.clone();
-            }
-            facts.function = Some(f);
-        }
-        Ok(None) if role.is_none() => return Err(not_found("lambda:GetFunction", function)),
-        Ok(None) => {}
-        Err(unreadable) => facts.skipped.push(unreadable),
+    let known = gather::trigger::Known { role: role.cloned(), ..Default::default() };
+    let facts = gather::trigger::gather(clients, Some(queue), Some(function), known).await?;
+    let unreadable = |what: &str| facts.skipped.iter().any(|u| u.fact.starts_with(what));
+    if facts.function.is_none() && role.is_none() && !unreadable("function ") {
+        return Err(not_found("lambda:GetFunction", function));
     }
-    match queue_fact {
-        Ok(Some(q)) => facts.queue = Some(q),
-        Ok(None) => return Err(not_found("sqs:GetQueueUrl", queue)),
-        Err(unreadable) => facts.skipped.push(unreadable),
+    if facts.queue.is_none() && !unreadable("queue ") {
+        return Err(not_found("sqs:GetQueueUrl", queue));
     }
-    facts.role = role_fact;
-    facts.key = key;
     Ok(facts)
 }
 

@@ -8,7 +8,7 @@ use crate::aws::Clients;
 use crate::checks::TriggerFacts;
 use crate::error::AwsError;
 use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueFacts};
-use crate::model::{FunctionRef, QueueRef};
+use crate::model::{FunctionRef, QueueRef, RoleArn};
 
 use super::unreadable_if_denied;
 
@@ -19,6 +19,8 @@ pub struct Known {
     pub function: Option<FunctionFacts>,
     /// The mappings of this queue/function pair.
     pub mappings: Option<Vec<MappingFacts>>,
+    /// Check as if the function ran with this role (`role check --role`).
+    pub role: Option<RoleArn>,
 }
 
 /// Reads the queue and function (when not known), then everything that depends on them —
@@ -55,6 +57,9 @@ pub async fn gather(
     match function? {
         Ok(f) => facts.function = f,
         Err(u) => facts.skipped.push(u),
+    }
+    if let (Some(role), Some(f)) = (&known.role, facts.function.as_mut()) {
+        f.role = role.clone();
     }
     facts.caller = caller.ok();
 
@@ -93,9 +98,10 @@ pub async fn gather(
             .map(|all| all.into_iter().filter(|m| m.function_arn.name() == f.arn.name()).collect::<Vec<_>>());
         Ok::<_, AwsError>(Some(unreadable_if_denied(format!("the mappings of {}", q.arn), read)?))
     };
+    let role_arn = known.role.clone().or_else(|| function.as_ref().map(|f| f.role.clone()));
     let role = async {
-        let Some(f) = function.as_ref() else { return Ok(None) };
-        super::role::read(clients, &f.role).await.map(Some)
+        let Some(arn) = role_arn.as_ref() else { return Ok(None) };
+        super::role::read(clients, arn).await.map(Some)
     };
     let (dlq, key, mappings, role) = tokio::try_join!(dlq, key, mappings, role)?;
     facts.dlq = dlq;
@@ -113,7 +119,10 @@ pub async fn gather(
             target.log_group_arn.as_deref(),
         );
         if !required.is_empty() && facts.function.is_some() {
-            facts.simulation = super::role::simulate(clients, &role, &required).await.ok();
+            match super::role::simulate(clients, &role, &required).await {
+                Ok(simulation) => facts.simulation = Some(simulation),
+                Err(why) => facts.simulation_unavailable = Some(why),
+            }
         }
     }
     Ok(facts)
@@ -141,6 +150,10 @@ mod tests {
 
     #[test]
     fn qualifies_key_ids_in_the_queue_account() {
-        assert_eq!(qualify_key("arn:aws:kms:us-east-1:1:key/x", None), "arn:aws:kms:us-east-1:1:key/x");
+        let q = crate::checks::queue::fixtures::queue("orders");
+        assert_eq!(qualify_key("alias/orders", Some(&q)), "arn:aws:kms:us-east-1:123456789012:alias/orders");
+        assert_eq!(qualify_key("1234abcd", Some(&q)), "arn:aws:kms:us-east-1:123456789012:key/1234abcd");
+        assert_eq!(qualify_key("arn:aws:kms:eu-west-1:1:key/x", Some(&q)), "arn:aws:kms:eu-west-1:1:key/x");
+        assert_eq!(qualify_key("alias/x", None), "alias/x");
     }
 }
