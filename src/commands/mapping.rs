@@ -372,6 +372,17 @@ impl MappingPlan {
 
 /// Reads everything (concurrently), runs every check, and decides. Read-only.
 pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingRequest) -> Result<MappingPlan, Error> {
+    plan_with(ctx, target, request, None).await
+}
+
+/// Like `plan`, with facts the caller has just gathered for the same pair (`setup` hands over
+/// the role step's), so nothing is read twice.
+pub async fn plan_with(
+    ctx: &Ctx,
+    target: &Target,
+    request: &MappingRequest,
+    known: Option<TriggerFacts>,
+) -> Result<MappingPlan, Error> {
     let region = ctx.clients.region.as_str();
     // A region named in an ARN or URL is checked before anything is sent: no call can help.
     let queue_placed =
@@ -384,7 +395,10 @@ pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingRequest) -> Resul
         return Ok(MappingPlan::refused(target, request, vec![finding], facts));
     }
 
-    let mut facts = gather_facts(ctx, target).await?;
+    let mut facts = match known {
+        Some(facts) => required_facts(ctx, target, facts)?,
+        None => gather_facts(ctx, target).await?,
+    };
     let mappings = match &facts.mappings {
         Some(Ok(m)) => m.clone(),
         _ => Vec::new(),
@@ -429,9 +443,14 @@ pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingRequest) -> Resul
 /// cannot go on without the queue, the function or the existing mappings (a re-run could
 /// otherwise duplicate a mapping), so those are errors here rather than skipped checks.
 async fn gather_facts(ctx: &Ctx, target: &Target) -> Result<TriggerFacts, Error> {
-    let clients = &ctx.clients;
     let facts =
-        gather::trigger::gather(clients, Some(&target.queue), Some(&target.function), Default::default()).await?;
+        gather::trigger::gather(&ctx.clients, Some(&target.queue), Some(&target.function), Default::default()).await?;
+    required_facts(ctx, target, facts)
+}
+
+/// The queue, the function and the existing mappings must be known to decide safely.
+fn required_facts(ctx: &Ctx, target: &Target, facts: TriggerFacts) -> Result<TriggerFacts, Error> {
+    let clients = &ctx.clients;
     let unreadable = |what: &str| facts.skipped.iter().find(|u| u.fact.starts_with(what)).cloned();
     if facts.queue.is_none() {
         return Err(match unreadable("queue ") {

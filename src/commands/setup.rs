@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::checks::TriggerFacts;
 use crate::cli::SetupArgs;
 use crate::commands::{Ctx, mapping, probe, queue_create, role_check};
 use crate::error::{Error, ExitStatus};
@@ -270,7 +271,8 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
 
     // 2. The execution role.
     progress.set_message("setup: role check");
-    let role = role_step(ctx, &s, queue_facts.clone(), queue_is_new).await;
+    let mut role_facts = None;
+    let role = role_step(ctx, &s, queue_facts.clone(), queue_is_new, &mut role_facts).await;
     let role = role.unwrap_or_else(|e| Step::failed(StepName::Role, &e));
     if push(role, &mut steps) {
         return Ok(finish(ctx, &s, steps));
@@ -279,7 +281,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     // 3. The mapping.
     progress.set_message("setup: mapping");
     let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
-    let mapping = mapping_step(ctx, &s, &target, queue_is_new, &progress).await;
+    let mapping = mapping_step(ctx, &s, &target, queue_is_new, role_facts, &progress).await;
     let mapping = mapping.unwrap_or_else(|e| Step::failed(StepName::Mapping, &e));
     if push(mapping, &mut steps) {
         return Ok(finish(ctx, &s, steps));
@@ -362,24 +364,31 @@ async fn queue_step(ctx: &Ctx, s: &Settings, plan: &queue_create::QueuePlan) -> 
     (step, facts)
 }
 
-async fn role_step(ctx: &Ctx, s: &Settings, queue: QueueFacts, queue_is_new: bool) -> Result<Step, Error> {
+/// The role step. `last` receives the facts it read last (fresh after a fix), which the
+/// mapping step reuses instead of reading everything again.
+async fn role_step(
+    ctx: &Ctx,
+    s: &Settings,
+    queue: QueueFacts,
+    queue_is_new: bool,
+    last: &mut Option<TriggerFacts>,
+) -> Result<Step, Error> {
     let clients = &ctx.clients;
+    // The queue was just read (or planned): hand it over instead of reading it again.
     let check = |queue: QueueFacts| async move {
+        let known = Known { queue: Some(queue), ..Known::default() };
+        let mut facts = gather::trigger::gather(clients, None, Some(&s.target.function), known).await?;
         if queue_is_new && s.dry_run {
-            // The queue does not exist yet: check the role against the planned one.
-            let known = Known { queue: Some(queue), ..Known::default() };
-            let mut facts = gather::trigger::gather(clients, None, Some(&s.target.function), known).await?;
             // Its DLQ is only planned too: not something to report as unreadable.
             facts.dlq = None;
-            if facts.function.is_none() && facts.skipped.is_empty() {
-                return Err(role_check_not_found(&s.target.function));
-            }
-            role_check::conclude(clients, facts, &s.target.function).await
-        } else {
-            role_check::check(clients, &s.target.function, &QueueRef::Arn(queue.arn.clone()), None).await
         }
+        if facts.function.is_none() && facts.skipped.is_empty() {
+            return Err(role_check_not_found(&s.target.function));
+        }
+        role_check::conclude(clients, facts, &s.target.function).await
     };
     let mut checked = check(queue.clone()).await?;
+    *last = Some(checked.facts.clone());
     let role_name =
         checked.target.role.as_ref().map(ToString::to_string).unwrap_or_else(|| "the execution role".into());
     if !has_errors(&checked.findings) {
@@ -418,6 +427,7 @@ async fn role_step(ctx: &Ctx, s: &Settings, queue: QueueFacts, queue_is_new: boo
     // IAM is eventually consistent: look again a few times before concluding.
     for attempt in 0..5 {
         checked = check(queue.clone()).await?;
+        *last = Some(checked.facts.clone());
         if !has_errors(&checked.findings) || attempt == 4 {
             break;
         }
@@ -457,6 +467,7 @@ async fn mapping_step(
     s: &Settings,
     target: &mapping::Target,
     queue_is_new: bool,
+    known: Option<TriggerFacts>,
     progress: &Progress,
 ) -> Result<Step, Error> {
     if s.dry_run && queue_is_new {
@@ -467,7 +478,7 @@ async fn mapping_step(
             format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&s.request)),
         ));
     }
-    let plan = mapping::plan(ctx, target, &s.request).await?;
+    let plan = mapping::plan_with(ctx, target, &s.request, known).await?;
     let report = if s.dry_run {
         mapping::MappingReport::from_plan(&plan, plan.outcome(true))
     } else {
