@@ -39,3 +39,15 @@ fn completions_command_prints_the_committed_script() {
         std::process::Command::new(env!("CARGO_BIN_EXE_sqs-trigger")).args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn every_finding_code_has_a_page_and_an_index_entry() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/findings");
+    let index = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for code in sqs_trigger::model::FindingCode::ALL {
+        let page = root.join(format!("{}.md", code.as_str()));
+        let text = std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("{} is missing", page.display()));
+        assert!(text.starts_with(&format!("# `{}`", code.as_str())), "{} has the code as its title", page.display());
+        assert!(index.contains(&format!("[{}]({}.md)", code.as_str(), code.as_str())), "the index lists {code}");
+    }
+}
