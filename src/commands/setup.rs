@@ -215,14 +215,16 @@ impl Report for SetupReport {
 }
 
 fn write_step(out: &mut dyn Write, style: &Style, step: &Step) -> io::Result<()> {
+    // Padded before it is colored: escape codes would otherwise count as width.
+    let padded = format!("{:<14}", step.outcome);
     let outcome = match step.outcome.as_str() {
-        "created" | "updated" | "fixed" | "confirmed" | "passed" => style.green(&step.outcome),
-        "failed" | "refused" | "not-invoked" | "invoked-with-error" => style.red(&step.outcome),
-        "skipped" => style.dim(&step.outcome),
-        other if other.starts_with("would") => style.yellow(other),
-        other => other.to_owned(),
+        "created" | "updated" | "fixed" | "confirmed" | "passed" => style.green(&padded),
+        "failed" | "refused" | "not-invoked" | "invoked-with-error" => style.red(&padded),
+        "skipped" => style.dim(&padded),
+        other if other.starts_with("would") => style.yellow(&padded),
+        _ => padded,
     };
-    writeln!(out, "{:<8} {:<14} {}", step.step.as_str(), outcome, step.summary)?;
+    writeln!(out, "{:<8} {outcome} {}", step.step.as_str(), step.summary)?;
     let shown: Vec<Finding> =
         step.findings.iter().filter(|f| step.stops() || f.severity != crate::model::Severity::Info).cloned().collect();
     write_findings(out, style, &shown)
@@ -292,7 +294,8 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         let why = if s.dry_run { "a dry run sends nothing" } else { "--no-probe" };
         push(Step::ok(StepName::Probe, "skipped", why), &mut steps);
     } else {
-        progress.set_message("setup: probe (watching the function's logs)");
+        // The probe shows its own spinner (what it waits for, elapsed time).
+        progress.finish();
         let probe = probe_step(ctx, &s, &target).await.unwrap_or_else(|e| Step::failed(StepName::Probe, &e));
         push(probe, &mut steps);
     }
