@@ -45,8 +45,10 @@ pub fn aws_settings(global: &GlobalArgs) -> Result<AwsSettings, Error> {
     }
     let connect_timeout = duration_flag("connect-timeout", &global.connect_timeout)?;
     let operation_timeout = duration_flag("operation-timeout", &global.operation_timeout)?;
-    if connect_timeout.is_zero() || operation_timeout.is_zero() {
-        return Err(Error::usage("timeouts must be longer than zero"));
+    for (flag, timeout) in [("connect-timeout", connect_timeout), ("operation-timeout", operation_timeout)] {
+        if timeout.is_zero() {
+            return Err(Error::usage(format!("--{flag}: must be longer than zero")));
+        }
     }
     Ok(AwsSettings {
         region: global.region.clone(),
@@ -74,6 +76,11 @@ fn validate_endpoint(url: &str) -> Result<String, Error> {
         && port.parse::<u16>().is_err()
     {
         return Err(bad("has an invalid port"));
+    }
+    let host_name = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host_name = host_name.rsplit_once(':').filter(|_| !host_name.ends_with(']')).map_or(host_name, |(h, _)| h);
+    if host_name.len() > 253 {
+        return Err(bad("has a host name longer than 253 characters"));
     }
     Ok(url.trim_end_matches('/').to_owned())
 }
@@ -265,7 +272,8 @@ mod tests {
     #[test]
     fn endpoints() {
         assert_eq!(validate_endpoint("http://127.0.0.1:4566/").unwrap(), "http://127.0.0.1:4566");
-        for bad in ["127.0.0.1:4566", "http://", "http://host:port", "http://a b"] {
+        let long_host = format!("http://{}:4566", "a".repeat(10_000));
+        for bad in ["127.0.0.1:4566", "http://", "http://host:port", "http://a b", &long_host] {
             assert!(validate_endpoint(bad).is_err(), "{bad}");
         }
     }

@@ -23,6 +23,7 @@ use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::{MappingFacts, MappingRequest};
 use crate::model::finding::has_errors;
+use crate::model::names::shorten;
 use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};
 use crate::output::{Progress, Report, Style, count_summary, write_findings};
 use crate::settings::{duration_flag, function_flag, queue_flag};
@@ -61,7 +62,8 @@ pub fn request_from_options(options: &MappingOptions) -> Result<MappingRequest, 
             let d = duration_flag("batch-window", text)?;
             if d.subsec_nanos() != 0 {
                 return Err(Error::usage(format!(
-                    "--batch-window: `{text}` is not a whole number of seconds (Lambda counts the window in seconds)"
+                    "--batch-window: `{}` is not a whole number of seconds (Lambda counts the window in seconds)",
+                    shorten(text)
                 )));
             }
             Some(i32::try_from(d.as_secs()).unwrap_or(i32::MAX))
@@ -89,7 +91,16 @@ fn validate_filter(n: usize, total: usize, text: &str) -> Result<String, Error> 
         return Err(Error::usage(format!("{which}: a filter pattern is at most {MAX_FILTER_LEN} characters")));
     }
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(map)) if !map.is_empty() => Ok(text.to_owned()),
+        Ok(serde_json::Value::Object(map)) if !map.is_empty() => match non_array_leaf(&map, "") {
+            // Lambda (like EventBridge) matches a field against a list of values: `"type":
+            // "order"` is refused by CreateEventSourceMapping, so refuse it before sending.
+            Some((path, value)) => Err(Error::usage(format!(
+                "{which}: `{}` is {}; the values to match are a JSON array, e.g. {{\"body\":{{\"type\":[\"order\"]}}}}",
+                shorten(&path),
+                json_kind(value)
+            ))),
+            None => Ok(text.to_owned()),
+        },
         Ok(serde_json::Value::Object(_)) => Err(Error::usage(format!(
             "{which}: `{{}}` is an empty pattern; name a field, e.g. {{\"body\":{{\"type\":[\"order\"]}}}}"
         ))),
@@ -101,6 +112,21 @@ fn validate_filter(n: usize, total: usize, text: &str) -> Result<String, Error> 
             "{which}: not valid JSON ({e}); quote the pattern for your shell, e.g. --filter '{{\"body\":{{\"type\":[\"order\"]}}}}'"
         ))),
     }
+}
+
+/// The first field (as a dotted path) whose value is neither an object nor an array.
+fn non_array_leaf<'a>(
+    map: &'a serde_json::Map<String, serde_json::Value>,
+    prefix: &str,
+) -> Option<(String, &'a serde_json::Value)> {
+    map.iter().find_map(|(key, value)| {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match value {
+            serde_json::Value::Object(inner) => non_array_leaf(inner, &path),
+            serde_json::Value::Array(_) => None,
+            other => Some((path, other)),
+        }
+    })
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -1131,6 +1157,15 @@ mod tests {
         o.filters = vec![r#"{"body":{"a":[1]}}"#.into(), "[]".into()];
         let err = request_from_options(&o).unwrap_err().to_string();
         assert!(err.contains("--filter #2") && err.contains("an array"), "{err}");
+        o.filters = vec![r#"{"body":{"type":"order"}}"#.into()];
+        let err = request_from_options(&o).unwrap_err().to_string();
+        assert!(err.contains("`body.type` is a string") && err.contains("JSON array"), "{err}");
+        o.filters = vec![r#"{"body":{"type":["order"],"n":[{"numeric":[">",1]}]},"attributes":{}}"#.into()];
+        assert!(request_from_options(&o).is_ok());
+        o.batch_window = Some(format!("{}1500ms", "0s".repeat(5000)));
+        let err = request_from_options(&o).unwrap_err().to_string();
+        assert!(err.len() < 300, "a long window is shortened: {} bytes", err.len());
+        o.batch_window = None;
         o.filters = vec!["{oops".into()];
         let err = request_from_options(&o).unwrap_err().to_string();
         assert!(err.starts_with("--filter: not valid JSON"), "{err}");

@@ -125,7 +125,9 @@ impl Settings {
         let probe_ids = ProbeIds::default();
         // The size depends on the id only through its length; check with a real one now, so a
         // too-large body is a usage error before any request.
-        check_body(&body.render(&probe_ids.next_id(), SystemTime::now()), &probe_ids.next_id())?;
+        let flag = if args.body_file.is_some() { "--body-file" } else { "--body" };
+        check_body(&body.render(&probe_ids.next_id(), SystemTime::now()), &probe_ids.next_id())
+            .map_err(|e| Error::usage(format!("{flag}: {e}")))?;
         Ok(Settings {
             function,
             queue,
@@ -792,7 +794,8 @@ mod tests {
         assert!(matches!(err, Error::Usage(_)) && err.to_string().contains("1048576"), "{err}");
         // {probe_id} grows the body: a template just under the limit can go over it.
         let template = format!("{}{{probe_id}}", "x".repeat(room - 5));
-        assert!(Settings::from_args(&args(&["--body", &template])).is_err());
+        let err = Settings::from_args(&args(&["--body", &template])).unwrap_err().to_string();
+        assert!(err.starts_with("--body: the message is"), "the flag is named: {err}");
     }
 
     #[test]

@@ -296,25 +296,47 @@ impl FromStr for KeyRef {
                 if arn.service != "kms" {
                     return Err(bad("the service must be `kms`"));
                 }
+                if arn.region.is_empty() || arn.account.is_empty() {
+                    return Err(bad(
+                        "an alias ARN names its region and account: arn:aws:kms:REGION:ACCOUNT:alias/NAME",
+                    ));
+                }
+                if !arn.resource.strip_prefix("alias/").is_some_and(is_alias_name) {
+                    return Err(bad("an alias is `alias/` followed by letters, digits, `/`, `_` and `-`"));
+                }
                 return Ok(KeyRef::AliasArn(s.to_owned()));
             }
             return s.parse().map(KeyRef::Arn);
         }
         if let Some(alias) = s.strip_prefix("alias/") {
-            if alias.is_empty()
-                || alias.len() > 250
-                || !alias.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
-            {
+            if !is_alias_name(alias) {
                 return Err(bad("an alias is `alias/` followed by letters, digits, `/`, `_` and `-`"));
             }
             return Ok(KeyRef::Alias(s.to_owned()));
         }
-        let id = s.strip_prefix("mrk-").unwrap_or(s);
-        if !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        if is_key_id(s) {
             return Ok(KeyRef::Id(s.to_owned()));
         }
-        Err(bad("expected alias/NAME, a key id, or a key ARN"))
+        Err(bad(
+            "expected alias/NAME, a key id (1234abcd-12ab-34cd-56ef-1234567890ab, or mrk- and 32 hex digits), or a key ARN",
+        ))
     }
+}
+
+/// The part of an alias after `alias/`: 1-250 letters, digits, `/`, `_` and `-`.
+fn is_alias_name(alias: &str) -> bool {
+    !alias.is_empty() && alias.len() <= 250 && alias.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+}
+
+/// A KMS key id: a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`), or `mrk-` and 32 hex digits
+/// for a multi-Region key.
+fn is_key_id(s: &str) -> bool {
+    let hex = |p: &str, len: usize| p.len() == len && p.chars().all(|c| c.is_ascii_hexdigit());
+    if let Some(rest) = s.strip_prefix("mrk-") {
+        return hex(rest, 32);
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, len)| hex(p, len))
 }
 
 impl fmt::Display for KeyRef {
@@ -464,7 +486,18 @@ mod tests {
         assert!(matches!("arn:aws:kms:us-east-1:123456789012:key/1234abcd".parse::<KeyRef>(), Ok(KeyRef::Arn(_))));
         assert!(matches!("arn:aws:kms:us-east-1:123456789012:alias/x".parse::<KeyRef>(), Ok(KeyRef::AliasArn(_))));
         assert!("alias/aws/sqs".parse::<KeyRef>().unwrap().is_aws_managed_sqs_alias());
-        for bad in ["", "alias/", "not a key", "alias/has space"] {
+        for bad in [
+            "",
+            "alias/",
+            "not a key",
+            "alias/has space",
+            "deadbeef",
+            "mrk-1234",
+            "1234abcd-12ab-34cd-56ef",
+            "arn:aws:kms:us-east-1:123456789012:alias/",
+            "arn:aws:kms:us-east-1:123456789012:alias/has space",
+            "arn:aws:kms::123456789012:alias/x",
+        ] {
             assert!(bad.parse::<KeyRef>().is_err(), "{bad}");
         }
     }
