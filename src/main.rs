@@ -7,7 +7,17 @@ use sqs_trigger::cli::Cli;
 use sqs_trigger::commands;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => err.exit(), // --help, --version
+        Err(err) => {
+            // clap echoes the offending value; a 10 000-character one must not flood stderr.
+            let text = err.render().to_string();
+            let short: Vec<String> = text.lines().map(sqs_trigger::model::names::shorten_words).collect();
+            eprintln!("{}", short.join("\n"));
+            return ExitCode::from(2);
+        }
+    };
     init_tracing(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

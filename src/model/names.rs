@@ -392,6 +392,14 @@ pub fn shorten(s: &str) -> String {
     }
 }
 
+/// `shorten` applied to each over-long word of a line (for messages that quote user input).
+pub fn shorten_words(line: &str) -> String {
+    line.split(' ')
+        .map(|w| if w.chars().count() > MAX_SHOWN { shorten(w) } else { w.to_owned() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +508,13 @@ mod tests {
         ] {
             assert!(bad.parse::<KeyRef>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn shortens_long_words_in_a_line() {
+        let line = format!("invalid value '{}' for '--n'", "9".repeat(10_000));
+        let short = shorten_words(&line);
+        assert!(short.len() < 150 && short.ends_with("for '--n'"), "{short}");
     }
 
     #[test]
