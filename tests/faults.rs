@@ -80,8 +80,7 @@ fn faults_for(operation: &str) {
             assert!(
                 run.finding_codes().contains(&"check-skipped".to_string())
                     || read_again
-                    || operation == "SimulatePrincipalPolicy"
-                    || operation == "GetFunctionConcurrency",
+                    || operation == "SimulatePrincipalPolicy",
                 "{operation}: a denied read is reported\n{}",
                 run.stdout
             );
@@ -109,7 +108,6 @@ fault_tests! {
     list_queue_tags => "ListQueueTags",
     create_queue => "CreateQueue",
     get_function => "GetFunction",
-    get_function_concurrency => "GetFunctionConcurrency",
     get_role => "GetRole",
     list_role_policies => "ListRolePolicies",
     get_role_policy => "GetRolePolicy",

@@ -31,10 +31,8 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         .filter(|g| !g.is_empty())
         .map(str::to_owned)
         .unwrap_or_else(|| arn.name().default_log_group());
-    let reserved_concurrency = match out.concurrency().and_then(|c| c.reserved_concurrent_executions()) {
-        Some(n) => Some(n),
-        None => reserved_concurrency(clients, function).await,
-    };
+    // GetFunction reports `Concurrency` exactly when a reservation exists (0 included).
+    let reserved_concurrency = out.concurrency().and_then(|c| c.reserved_concurrent_executions());
     Ok(Some(FunctionFacts {
         timeout_secs: config.timeout().unwrap_or(3).max(0) as u32,
         state: config.state().map(|s| s.as_str().to_owned()),
@@ -46,18 +44,4 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         log_group,
         arn: arn.unqualified(),
     }))
-}
-
-/// GetFunction omits `Concurrency` when none is reserved, and some endpoints (moto) also omit
-/// a reservation of 0, the one that matters most (the function is throttled). So when it is
-/// absent, ask GetFunctionConcurrency; when that cannot be read either, it stays unknown.
-async fn reserved_concurrency(clients: &Clients, function: &FunctionRef) -> Option<i32> {
-    let out = clients.lambda.get_function_concurrency().function_name(function.api_id()).send().await;
-    match out {
-        Ok(out) => out.reserved_concurrent_executions(),
-        Err(err) => {
-            tracing::debug!(error = %aws_sdk_lambda::error::DisplayErrorContext(&err), "GetFunctionConcurrency failed");
-            None
-        }
-    }
 }

@@ -177,6 +177,19 @@ def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
     return response, errored, text
 
 
+_moto_get_code = lambda_models.LambdaFunction.get_code
+
+
+def _get_code(self: Any) -> dict[str, Any]:
+    """GetFunction's answer, with `Concurrency` also for a reservation of 0 (which moto drops,
+    and which AWS reports: it is the reservation that throttles every invocation)."""
+    resp = _moto_get_code(self)
+    if self.reserved_concurrency is not None and "Concurrency" not in resp:
+        resp["Concurrency"] = {"ReservedConcurrentExecutions": int(self.reserved_concurrency)}
+    return resp
+
+
+lambda_models.LambdaFunction.get_code = _get_code
 lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
 lambda_models.LambdaFunction.save_logs = _save_logs
 
