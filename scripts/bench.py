@@ -47,12 +47,12 @@ TRUST = json.dumps({
 
 
 class Emulator:
-    def __init__(self) -> None:
+    def __init__(self, latency_ms: float = 0.0) -> None:
         self.dir = tempfile.mkdtemp(prefix="sqs-trigger-bench-")
         port_file = os.path.join(self.dir, "port")
         self.proc = subprocess.Popen(
             [VENV_PY, os.path.join(ROOT, "tests/emulator/launcher.py"), "--port", "0", "--port-file", port_file,
-             "--exit-with-parent", str(os.getpid())],
+             "--exit-with-parent", str(os.getpid()), "--latency-ms", str(latency_ms)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         for _ in range(400):
@@ -116,6 +116,22 @@ def make_function(emu: Emulator, name: str, full: bool = False) -> str:
     return role
 
 
+def seed_triples(emu: Emulator, count: int) -> None:
+    """`count` queue/function/mapping triples, made directly on the emulator."""
+    sqs, lam = boto(emu, "sqs"), boto(emu, "lambda")
+    role = make_function(emu, f"bench-all-seed-{uuid.uuid4().hex[:6]}", full=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", ECHO)
+    for i in range(count):
+        name = f"bench-all-{i}"
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                            Timeout=10, Code={"ZipFile": buf.getvalue()})
+        url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        lam.create_event_source_mapping(FunctionName=name, EventSourceArn=arn)
+
+
 def timed(cmd: list[str], env: dict[str, str], check: bool = True) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -152,7 +168,9 @@ def cli_flow(aws: str, env: dict[str, str], queue: str, function: str, role: str
     start = time.perf_counter()
 
     def call(*args: str) -> dict:
-        out = subprocess.run([aws, *args, "--output", "json"], env=env, capture_output=True, text=True, check=True)
+        # awscli v1 ignores AWS_ENDPOINT_URL: name the endpoint on every call.
+        cmd = [aws, *args, "--output", "json", "--endpoint-url", env["AWS_ENDPOINT_URL"]]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
         return json.loads(out.stdout) if out.stdout.strip() else {}
 
     dlq_url = call("sqs", "create-queue", "--queue-name", f"{queue}-dlq")["QueueUrl"]
@@ -181,6 +199,8 @@ def main() -> int:
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/sqs-trigger"))
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--triples", type=int, default=300)
+    parser.add_argument("--latency-ms", type=float, default=20.0, help="added latency for the concurrency run")
+    parser.add_argument("--latency-triples", type=int, default=100)
     parser.add_argument("--skip-cli", action="store_true", help="skip the AWS CLI comparison")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
@@ -236,19 +256,8 @@ def main() -> int:
             out.append(f"| `{label}` (exit {proc.returncode}) | {len(reqs)} | {chain_depth(reqs)} | {t*1000:.0f} ms |")
 
         # 3. doctor --all over many triples.
-        sqs, lam = boto(emu, "sqs"), boto(emu, "lambda")
         start = time.perf_counter()
-        role = make_function(emu, "bench-all-seed", full=True)
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w") as z:
-            z.writestr("app.py", ECHO)
-        for i in range(args.triples):
-            name = f"bench-all-{i}"
-            lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-                                Timeout=10, Code={"ZipFile": buf.getvalue()})
-            url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
-            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            lam.create_event_source_mapping(FunctionName=name, EventSourceArn=arn)
+        seed_triples(emu, args.triples)
         seeded = time.perf_counter() - start
         out.append(f"\n## doctor --all over {args.triples} triples\n")
         out.append(f"(seeding {args.triples} queue/function/mapping triples took {seeded:.1f} s)\n")
@@ -259,6 +268,21 @@ def main() -> int:
                             check=False)
             report = json.loads(proc.stdout)
             out.append(f"| {concurrency} | {t:.2f} s | {len(tool_requests(emu))} | {report['summary']['triggers']} |")
+
+        # 3b. The same audit with network-like latency: what concurrency buys against AWS.
+        out.append(f"\nWith {args.latency_ms:.0f} ms of added latency per request (standing in for the network to AWS), "
+                   f"{args.latency_triples} triples:\n")
+        out.append("| concurrency | wall time | requests |\n|---|---|---|")
+        slow = Emulator(latency_ms=args.latency_ms)
+        try:
+            seed_triples(slow, args.latency_triples)
+            for concurrency in [1, 8, 16]:
+                slow.clear()
+                t, proc = timed([binary, "doctor", "--all", "--concurrency", str(concurrency), "--output", "json"],
+                                slow.env(), check=False)
+                out.append(f"| {concurrency} | {t:.2f} s | {len(tool_requests(slow))} |")
+        finally:
+            slow.stop()
 
         # 4. Start-up and size.
         starts = [timed([binary, "--help"], env)[0] for _ in range(30)]

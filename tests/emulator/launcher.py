@@ -289,8 +289,13 @@ class Fault:
 
 
 class Emulator:
-    def __init__(self, app: Callable[..., Iterable[bytes]], request_log: str | None = None) -> None:
+    def __init__(
+        self, app: Callable[..., Iterable[bytes]], request_log: str | None = None, latency: float = 0.0
+    ) -> None:
         self.app = app
+        # Added to every API request (not control requests), to stand in for the network
+        # latency of real AWS in benchmarks of concurrency.
+        self.latency = latency
         self.request_log = open(request_log, "a", encoding="utf-8") if request_log else None
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
@@ -392,6 +397,8 @@ class Emulator:
         operation = _operation_of(environ, service, body)
         haystack = path + "?" + environ.get("QUERY_STRING", "") + "\n" + body.decode("utf-8", "replace")
         fault = self._take_fault(operation, haystack)
+        if self.latency:
+            time.sleep(self.latency)
         entry = {
             "service": service,
             "operation": operation,
@@ -451,6 +458,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5000, help="port to bind (0: pick a free one)")
     parser.add_argument("--port-file", help="write the bound port to this file once listening")
     parser.add_argument("--request-log", metavar="PATH", help="also append every request, as JSON lines, to PATH")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="add this much latency to every API request")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     parser.add_argument("--exit-with-parent", type=int, metavar="PID",
                         help="stop when the process with this PID ends")
@@ -476,7 +484,7 @@ def main(argv: list[str] | None = None) -> None:
             fh.write(str(port))
         os.replace(args.port_file + ".tmp", args.port_file)
 
-    app = Emulator(DomainDispatcherApplication(create_backend_app), args.request_log)
+    app = Emulator(DomainDispatcherApplication(create_backend_app), args.request_log, args.latency_ms / 1000.0)
     print(f"sqs-trigger emulator listening on http://{args.host}:{port}", flush=True)
     run_simple(args.host, port, app, threaded=True, use_reloader=False)
 
