@@ -58,25 +58,33 @@ fn function_filter(function: &str) -> String {
     }
 }
 
+/// `MappingFacts` from any SDK shape of a mapping (the list's and GetEventSourceMapping's
+/// share their accessors but not a type).
+macro_rules! mapping_facts {
+    ($m:expr) => {
+        from_parts(
+            $m.uuid(),
+            $m.event_source_arn(),
+            $m.function_arn(),
+            $m.state(),
+            $m.batch_size(),
+            $m.maximum_batching_window_in_seconds(),
+            $m.scaling_config().and_then(|s| s.maximum_concurrency()),
+            $m.function_response_types(),
+            $m.filter_criteria()
+                .map(|f| f.filters().iter().filter_map(|f| f.pattern().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            $m.last_processing_result(),
+            $m.state_transition_reason(),
+        )
+    };
+}
+
 /// Reads one mapping by UUID.
 pub async fn get(clients: &Clients, uuid: &str) -> Result<Option<MappingFacts>, AwsError> {
     let out = clients.lambda.get_event_source_mapping().uuid(uuid).send().await;
     match out {
-        Ok(m) => Ok(from_parts(
-            m.uuid(),
-            m.event_source_arn(),
-            m.function_arn(),
-            m.state(),
-            m.batch_size(),
-            m.maximum_batching_window_in_seconds(),
-            m.scaling_config().and_then(|s| s.maximum_concurrency()),
-            m.function_response_types(),
-            m.filter_criteria()
-                .map(|f| f.filters().iter().filter_map(|f| f.pattern().map(str::to_owned)).collect())
-                .unwrap_or_default(),
-            m.last_processing_result(),
-            m.state_transition_reason(),
-        )),
+        Ok(m) => Ok(mapping_facts!(m)),
         Err(err) if crate::aws::is_not_found(&err) => Ok(None),
         Err(err) => Err(crate::aws::errors::to_aws_error("lambda:GetEventSourceMapping", &uuid, &err)),
     }
@@ -84,21 +92,7 @@ pub async fn get(clients: &Clients, uuid: &str) -> Result<Option<MappingFacts>, 
 
 /// An SQS mapping as facts; None for other event sources.
 pub fn from_sdk(m: &EventSourceMappingConfiguration) -> Option<MappingFacts> {
-    from_parts(
-        m.uuid(),
-        m.event_source_arn(),
-        m.function_arn(),
-        m.state(),
-        m.batch_size(),
-        m.maximum_batching_window_in_seconds(),
-        m.scaling_config().and_then(|s| s.maximum_concurrency()),
-        m.function_response_types(),
-        m.filter_criteria()
-            .map(|f| f.filters().iter().filter_map(|f| f.pattern().map(str::to_owned)).collect())
-            .unwrap_or_default(),
-        m.last_processing_result(),
-        m.state_transition_reason(),
-    )
+    mapping_facts!(m)
 }
 
 #[allow(clippy::too_many_arguments)]
