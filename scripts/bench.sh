@@ -12,7 +12,7 @@ if command -v cargo-fuzz >/dev/null 2>&1; then
   echo
   echo "## fuzzing (60 s per target)"
   for target in parsers policy; do
-    out=$(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" -- -max_total_time=60 2>&1 | tail -3 || true)
+    out=$(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" -- -max_total_time=60 2>&1 | tail -3 || true)
     echo "- $target: $(echo "$out" | grep -Eo 'Done [0-9]+ runs in [0-9]+ second\(s\)' || echo "$out" | tail -1)"
   done
 else
