@@ -88,3 +88,54 @@ fn needs_yes_when_not_on_a_terminal_and_sends_nothing() {
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert!(emu.requests().is_empty());
 }
+
+/// Runs the binary on a pseudo-terminal (util-linux `script`), typing `answer` at its prompt.
+fn on_a_terminal(emu: &support::Emulator, args: &[&str], answer: &str) -> support::Run {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_sqs-trigger").to_owned())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The emulator's environment for the binary, applied to `script` (which passes it on).
+    let configured = emu.cmd();
+    let envs: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> =
+        configured.get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect();
+    let mut script = std::process::Command::new("script");
+    script.args(["-qec", &command, "/dev/null"]);
+    for (k, v) in envs {
+        match v {
+            Some(v) => script.env(k, v),
+            None => script.env_remove(k),
+        };
+    }
+    use std::io::Write;
+    let mut child = script
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the command on a pseudo-terminal");
+    child.stdin.take().unwrap().write_all(format!("{answer}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn asks_on_a_terminal_and_respects_the_answer() {
+    let emu = emulator();
+    let queue = unique("td-ask");
+    emu.run(&["queue", "create", &queue, "--no-dlq"]).expect_code(0);
+
+    let declined = on_a_terminal(emu, &["teardown", "--queue", &queue], "n");
+    assert_eq!(declined.code, 1, "{}{}", declined.stdout, declined.stderr);
+    assert!(declined.stdout.contains("[y/N]"), "the question is asked: {}", declined.stdout);
+    assert!(declined.stdout.contains("cancelled"), "{}", declined.stdout);
+    assert!(emu.queue_url(&queue).is_some(), "declined: nothing deleted");
+
+    let accepted = on_a_terminal(emu, &["teardown", "--queue", &queue], "y");
+    assert_eq!(accepted.code, 0, "{}{}", accepted.stdout, accepted.stderr);
+    assert!(emu.queue_url(&queue).is_none(), "accepted: the queue is gone");
+}
