@@ -252,9 +252,10 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
         }
     }
     let spinner = ctx.output.spinner("deleting");
-    for item in items.iter().filter(|i| i.action == Action::Deleted && i.kind == "mapping") {
-        delete_mapping(ctx, &item.id).await?;
-    }
+    // Every mapping at once (the same delete as `mapping delete`, waiting out one that is
+    // still being created or updated).
+    let mappings = items.iter().filter(|i| i.action == Action::Deleted && i.kind == "mapping");
+    futures::future::try_join_all(mappings.map(|item| super::mapping::delete_mapping(ctx, &item.id, &spinner))).await?;
     // The queues go only after their mappings: Lambda stops polling first.
     for (item, queue) in items.iter().filter(|i| i.action == Action::Deleted && i.kind != "mapping").filter_map(|i| {
         let q = if i.kind == "queue" { facts.queue.as_ref() } else { facts.dlq.as_ref() };
@@ -269,18 +270,6 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
     }
     spinner.finish();
     Ok(TeardownReport { dry_run: false, items, cancelled: false })
-}
-
-/// Deletes a mapping; one that is already gone counts as deleted.
-pub async fn delete_mapping(ctx: &Ctx, uuid: &str) -> Result<(), Error> {
-    match ctx.clients.lambda.delete_event_source_mapping().uuid(uuid).send().await {
-        Ok(_) => {
-            ctx.journal.record(format!("deleted mapping {uuid}"));
-            Ok(())
-        }
-        Err(err) if is_not_found(&err) => Ok(()),
-        Err(err) => Err(Error::Aws(crate::aws::errors::to_aws_error("lambda:DeleteEventSourceMapping", &uuid, &err))),
-    }
 }
 
 #[cfg(test)]
