@@ -55,11 +55,22 @@ impl Change {
 
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.action, self.resource)?;
-        if !self.attributes.is_empty() {
-            write!(f, " ({})", self.attributes.join(", "))?;
+        let what = self.attributes.join(", ");
+        match self.action {
+            "send-message" => {
+                write!(
+                    f,
+                    "sent probe message {what} to {}; it stays there until the function handles it",
+                    self.resource
+                )
+            }
+            "create-queue" => write!(f, "created queue {}", self.resource),
+            "delete-queue" => write!(f, "deleted queue {}", self.resource),
+            "create-mapping" => write!(f, "created mapping {} ({what})", self.resource),
+            "delete-mapping" => write!(f, "deleted mapping {}", self.resource),
+            "put-role-policy" => write!(f, "put {what} on role {}", self.resource),
+            _ => write!(f, "{} {} ({what})", self.action, self.resource),
         }
-        Ok(())
     }
 }
 

@@ -485,8 +485,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     let sent_at = SystemTime::now();
     let message_id = send(ctx, &queue, &body, &probe_id).await?;
     ctx.journal.record(
-        crate::commands::Change::new("send-message", &queue.arn)
-            .with([format!("message {message_id} (probe {probe_id})")]),
+        crate::commands::Change::new("send-message", &queue.arn).with([format!("{message_id} (probe id {probe_id})")]),
     );
     report.message_id = Some(message_id.clone());
     report.verdict = Verdict::NotInvoked;
