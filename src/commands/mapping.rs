@@ -559,6 +559,8 @@ pub struct MappingReport {
     pub wait: Option<WaitResult>,
     pub findings: Vec<Finding>,
     pub warnings: usize,
+    /// Every write this command made.
+    pub changed: Vec<Change>,
 }
 
 impl MappingReport {
@@ -574,6 +576,7 @@ impl MappingReport {
             wait: None,
             findings: plan.findings.clone(),
             warnings: 0,
+            changed: vec![],
         };
         report.count_warnings();
         report
@@ -706,6 +709,7 @@ pub async fn apply(
         report.wait = Some(result);
     }
     report.count_warnings();
+    report.changed = ctx.journal.changes();
     Ok(report)
 }
 
@@ -1044,6 +1048,8 @@ pub struct MappingDeleteReport {
     /// Set when the user declined the confirmation.
     pub cancelled: bool,
     pub findings: Vec<Finding>,
+    /// Every write this command made (the deletions).
+    pub changed: Vec<Change>,
 }
 
 impl Report for MappingDeleteReport {
@@ -1083,6 +1089,7 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
         deleted: vec![],
         cancelled: false,
         findings: vec![],
+        changed: vec![],
     };
     if mappings.is_empty() {
         report.findings.push(
@@ -1118,6 +1125,7 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
         report.deleted.push(DeletedMapping { uuid: m.uuid.clone(), state });
     }
     spinner.finish();
+    report.changed = ctx.journal.changes();
     Ok(report)
 }
 
@@ -1501,6 +1509,7 @@ mod tests {
             wait: None,
             findings: vec![Finding::warning(FindingCode::DlqMissing, q.arn.to_string(), "no DLQ").fix("add one")],
             warnings: 1,
+            changed: vec![],
         };
         let mut out = Vec::new();
         report.render_text(&mut out, &Style::default()).unwrap();

@@ -135,6 +135,8 @@ pub struct RoleCheckReport {
     pub policy: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<FixOutcome>,
+    /// Every write this command made (with --fix: the role's inline policy).
+    pub changed: Vec<crate::commands::Change>,
     #[serde(skip)]
     pub print_policy: bool,
 }
@@ -234,9 +236,11 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
     let grants = checked.evaluation.fixable();
     let mut report_fix = None;
     if settings.fix {
+        if let Some(role) = &checked.target.role {
+            ensure_callers_account(role, &checked.facts)?;
+        }
         match checked.target.role.clone() {
             Some(role) if !grants.is_empty() => {
-                ensure_callers_account(&role, &checked.facts)?;
                 let plan = plan_fix(&ctx.clients, &role, &queue_name, &grants).await?;
                 let action = if !plan.changes() {
                     FixAction::Unchanged
@@ -282,7 +286,9 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
             }
         }
     }
-    Ok(report(checked, policy, report_fix, settings.print_policy))
+    let mut report = report(checked, policy, report_fix, settings.print_policy);
+    report.changed = ctx.journal.changes();
+    Ok(report)
 }
 
 /// `--fix` writes with IAM, which names a role by name in the caller's account: a role of
@@ -380,6 +386,7 @@ fn report(checked: Checked, policy: Option<Value>, fix: Option<FixOutcome>, prin
         findings: checked.findings,
         policy,
         fix,
+        changed: vec![],
         print_policy,
     }
 }

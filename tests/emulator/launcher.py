@@ -193,11 +193,11 @@ lambda_models.LambdaFunction.get_code = _get_code
 lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
 lambda_models.LambdaFunction.save_logs = _save_logs
 
-# Mapping identity (qualified function ARNs, duplicates) as AWS keeps it.
+# Mapping identity (qualified function ARNs, duplicates) and queue attributes as AWS keeps them.
 sys.path.insert(0, HERE)
-import esm_identity  # noqa: E402
+import aws_fidelity  # noqa: E402
 
-esm_identity.install()
+aws_fidelity.install()
 
 
 # ---------------------------------------------------------------------------
