@@ -122,6 +122,9 @@ async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, E
     // An audit of every mapping makes many calls: adaptive retry slows down under
     // throttling instead of failing.
     aws_settings.adaptive_retry = matches!(&cli.command, Command::Doctor(d) if d.all);
+    if let Some(warning) = aws_settings.endpoint().as_deref().and_then(aws::cleartext_warning) {
+        output.warn(warning);
+    }
     // Validate the command's own input before loading any configuration.
     let command = prepare(&cli.command, &output)?;
     let config = aws::load_config(&aws_settings).await?;
