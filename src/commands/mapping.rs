@@ -15,12 +15,13 @@ use serde::Serialize;
 
 use crate::aws::AwsResultExt;
 use crate::aws::errors::{is_resource_in_use, is_role_not_ready};
-use crate::checks::{self, TriggerFacts, mapping::DEFAULT_BATCH_SIZE, placement};
+use crate::checks::{self, mapping::DEFAULT_BATCH_SIZE, placement};
 use crate::cli::{MappingCreateArgs, MappingDeleteArgs, MappingListArgs, MappingOptions, TargetArgs};
 use crate::commands::queue_create::{Difference, Outcome};
 use crate::commands::{Change, Ctx};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{MappingFacts, MappingFlags, MappingRequest};
 use crate::model::finding::has_errors;
 use crate::model::names::shorten;

@@ -12,11 +12,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::checks::TriggerFacts;
 use crate::cli::SetupArgs;
 use crate::commands::{Change, Ctx, mapping, probe, queue_create, role_check};
 use crate::error::{Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{MappingFlags, MappingRequest, QueueFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, QueueRef};
