@@ -68,6 +68,42 @@ pub struct GlobalArgs {
     /// No colors (also NO_COLOR=1).
     #[arg(long, global = true, help_heading = "Output")]
     pub no_color: bool,
+
+    /// Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none.
+    #[arg(
+        long = "report",
+        global = true,
+        value_name = "FORMAT[=PATH]",
+        help_heading = "CI reports",
+        long_help = REPORT_HELP
+    )]
+    pub reports: Vec<String>,
+
+    /// Exit 1 on error-level findings (default), or on warnings too.
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error, help_heading = "CI reports")]
+    pub fail_on: FailOn,
+}
+
+const REPORT_HELP: &str = "\
+Also write a CI report; repeat the flag for several (doctor, probe, setup, role check and
+mapping create; json=PATH for every command with a JSON result):
+  junit=PATH   JUnit XML for GitLab, Jenkins and GitHub test-report actions: one test suite per
+               trigger (queue -> function), one test case per check, failures with their fix
+  github       GitHub Actions annotations (::error/::warning/::notice, 10 of each) and, when
+               GITHUB_STEP_SUMMARY is set, a Markdown job summary; on by default when
+               GITHUB_ACTIONS=true
+  json=PATH    the --output json document, to a file (keep text on the console)
+  none         no report, not even the GitHub default
+Files are written atomically (a temporary file, then a rename). See docs/ci.md.";
+
+/// Which findings fail the run (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Error-level findings fail the run; warnings are reported and pass.
+    #[default]
+    Error,
+    /// Warnings fail the run too (check-skipped included: what could not be read).
+    Warning,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
