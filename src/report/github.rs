@@ -203,7 +203,7 @@ fn row(case: &Case) -> Option<String> {
     if case.name.starts_with("probe") {
         return None; // its own line below the table
     }
-    let fix = if fix.is_empty() { String::new() } else { format!("<code>{}</code>", md_cell(&fix)) };
+    let fix = md_cell(&fix);
     let check = case.code.map(|c| c.as_str().to_owned()).unwrap_or_else(|| case.name.replace('`', "'"));
     Some(format!("| {mark} | `{check}` | {} | {} | {fix} |\n", md_cell(&case.classname), md_cell(&message)))
 }
@@ -276,7 +276,7 @@ mod tests {
         let v = validation(15, 3);
         let full = summary(&v, SUMMARY_LIMIT);
         assert!(
-            full.contains("| ❌ error | `role-missing-permission` | role | missing 14 | <code>grant it</code> |"),
+            full.contains("| ❌ error | `role-missing-permission` | role | missing 14 | grant it |"),
             "{full}"
         );
         let short = summary(&v, 1200);
