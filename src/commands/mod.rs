@@ -113,7 +113,10 @@ impl Emitter {
         self.output.print(&document).map_err(|e| Error::Other(e.into()))?;
         let validation = report.validation(self.started, self.clock.elapsed());
         let status = report::apply_fail_on(report.exit_status(), self.reports.fail_on, validation.as_ref());
-        let json = serde_json::to_vec_pretty(&document).map_err(|e| Error::Other(e.into()))?;
+        let json = match &self.reports.json {
+            Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::Other(e.into()))?,
+            None => Vec::new(),
+        };
         Ok(self.write_reports(status, &json, validation.as_ref()))
     }
 

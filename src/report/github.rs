@@ -275,10 +275,7 @@ mod tests {
     fn the_summary_fits_the_budget() {
         let v = validation(15, 3);
         let full = summary(&v, SUMMARY_LIMIT);
-        assert!(
-            full.contains("| ❌ error | `role-missing-permission` | role | missing 14 | grant it |"),
-            "{full}"
-        );
+        assert!(full.contains("| ❌ error | `role-missing-permission` | role | missing 14 | grant it |"), "{full}");
         let short = summary(&v, 1200);
         assert!(short.len() <= 1200, "{}", short.len());
         assert!(short.contains("more row(s) not shown"), "{short}");

@@ -107,7 +107,9 @@ impl Reports {
             }
             Support::None if !explicit && reports.json.is_none() => {}
             Support::None => {
-                return Err(Error::usage(format!("--report: `{command}` writes no report")));
+                return Err(Error::usage(format!(
+                    "--report: `{command}` writes no report (logs prints JSON Lines: redirect `-o json` to a file)"
+                )));
             }
         }
         reports.github = github || (env.github_actions && !none && support == Support::Validation);

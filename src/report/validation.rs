@@ -412,7 +412,16 @@ impl ToValidation for SetupReport {
                 .and_then(serde_json::Value::as_u64)
                 .map(Duration::from_millis)
                 .unwrap_or_default();
-            let line = format!("{}: {}", step.outcome, step.summary);
+            let line = match detail.filter(|_| name == "probe") {
+                // The probe's own words: its verdict, its latency, the invocation.
+                Some(d) => {
+                    let latency =
+                        d["latency_ms"].as_u64().map(|ms| format!(", {ms} ms after the send")).unwrap_or_default();
+                    let request = d["request_id"].as_str().map(|id| format!(", request id {id}")).unwrap_or_default();
+                    format!("probe {}{latency}{request}: {}", step.outcome, step.summary)
+                }
+                None => format!("{}: {}", step.outcome, step.summary),
+            };
             let result = if step.outcome == "skipped" {
                 CaseResult::Skipped { message: line }
             } else if step.status != crate::ExitStatus::Success && !has_errors {

@@ -61,7 +61,10 @@ pub fn validate(doc: &Value) {
         .unwrap_or_else(|| panic!("`{id}` is not sqs-trigger/<command>/v1"));
     let validator =
         validators().get(name).unwrap_or_else(|| panic!("no schema for `{id}`: docs/schema/{name}.v1.json is missing"));
-    let errors: Vec<String> =
-        validator.iter_errors(doc).map(|e| format!("  at {}: {e}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "the document does not match docs/schema/{name}.v1.json:\n{}\n{doc:#}", errors.join("\n"));
+    let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("  at {}: {e}", e.instance_path())).collect();
+    assert!(
+        errors.is_empty(),
+        "the document does not match docs/schema/{name}.v1.json:\n{}\n{doc:#}",
+        errors.join("\n")
+    );
 }
