@@ -332,3 +332,37 @@ fn a_failed_run_reports_its_error_in_every_report() {
     assert_eq!(lines_starting(&run.stderr, "::error title=doctor::").len(), 1, "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_validating_command_writes_a_valid_junit_report() {
+    let emu = emulator();
+    let role = unique("ci-vr");
+    let role_arn = emu.create_role(&role, "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
+    let function = unique("ci-vf");
+    emu.create_function(&function, &role_arn, handlers::ECHO, 3);
+    let queue = unique("ci-vq");
+    emu.run(&["queue", "create", &queue, "--visibility-timeout", "30s"]).expect_code(0);
+    let dir = temp_dir("ci-every");
+    let pair = ["--function", function.as_str(), "--queue", queue.as_str()];
+    for (name, command, extra) in [
+        ("role-check", &["role", "check"][..], &[][..]),
+        ("mapping-create", &["mapping", "create"][..], &[][..]),
+        ("probe", &["probe"][..], &["--timeout", "20s"][..]),
+    ] {
+        let path = dir.join(format!("{name}.xml"));
+        let flag = format!("junit={}", path.display());
+        let run = emu.run(&[command, &pair, extra, &["--report", &flag]].concat());
+        run.expect_code(0);
+        let junit = check_junit(&path);
+        let suite = &junit["suites"][0];
+        assert_eq!(suite["attributes"]["name"], format!("{queue} → {function}"), "{name}: {junit}");
+        assert_eq!(attr(suite, "failures"), 0, "{name}: {junit}");
+        assert!(attr(suite, "tests") >= 1, "{name}: {junit}");
+        if name == "probe" {
+            let probe = &suite["cases"][0];
+            assert_eq!(probe["name"], "probe: confirmed", "{junit}");
+            assert!(probe["system_out"].as_str().unwrap().contains("ms after the send"), "{probe}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
