@@ -85,15 +85,16 @@ pub struct GlobalArgs {
 }
 
 const REPORT_HELP: &str = "\
-Also write a CI report; repeat the flag for several (doctor, probe, setup, role check and
-mapping create; json=PATH for every command with a JSON result):
-  junit=PATH   JUnit XML for GitLab, Jenkins and GitHub test-report actions: one test suite per
-               trigger (queue -> function), one test case per check, failures with their fix
-  github       GitHub Actions annotations (::error/::warning/::notice, 10 of each) and, when
-               GITHUB_STEP_SUMMARY is set, a Markdown job summary; on by default when
-               GITHUB_ACTIONS=true
-  json=PATH    the --output json document, to a file (keep text on the console)
-  none         no report, not even the GitHub default
+Also write a CI report; repeat the flag for several. For doctor, probe, setup,
+role check and mapping create (json=PATH: every command with a JSON result).
+  junit=PATH  JUnit XML (GitLab, Jenkins, GitHub test-report actions): a test
+              suite per trigger (queue -> function), a test case per check;
+              error findings fail with their fix, check-skipped is skipped
+  github      GitHub Actions annotations (::error/::warning/::notice, at most
+              10 of each) and a Markdown job summary in GITHUB_STEP_SUMMARY;
+              on by default when GITHUB_ACTIONS=true
+  json=PATH   the --output json document, to a file (text stays on the console)
+  none        no report, not even the GitHub default
 Files are written atomically (a temporary file, then a rename). See docs/ci.md.";
 
 /// Which findings fail the run (exit 1).
