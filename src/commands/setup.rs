@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::SetupArgs;
-use crate::commands::{Change, Ctx, mapping, probe, queue_create, role_check};
+use crate::commands::{Change, Ctx, mapping, outcome, probe, queue_create, role_check};
 use crate::error::{Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
@@ -399,9 +399,9 @@ async fn queue_step(
         Err(e) => return (Step::failed(StepName::Queue, &e), None),
     };
     let outcome = report.queue.outcome.as_str().replace(' ', "-");
-    let said = |o: queue_create::Outcome| match o {
-        queue_create::Outcome::WouldCreate => "would be created",
-        queue_create::Outcome::WouldUpdate => "would be updated",
+    let said = |o: outcome::Outcome| match o {
+        outcome::Outcome::WouldCreate => "would be created",
+        outcome::Outcome::WouldUpdate => "would be updated",
         other => other.as_str(),
     };
     let mut summary = format!("{} {}", report.queue.name, said(report.queue.outcome));
@@ -428,7 +428,7 @@ async fn queue_step(
         return (step, None);
     }
     // What the next steps check: the queue as it now is (or, in a dry run, as it would be).
-    let facts = if s.dry_run || !plan.creates_queue() && report.queue.outcome == queue_create::Outcome::Unchanged {
+    let facts = if s.dry_run || !plan.creates_queue() && report.queue.outcome == outcome::Outcome::Unchanged {
         Some(plan.planned_facts())
     } else {
         match gather::queue::find(&ctx.clients, &QueueRef::Name(s.spec.name.clone())).await {
