@@ -1,161 +1,18 @@
-//! `queue create NAME`: a queue and its dead-letter queue, encrypted and tagged.
-//!
-//! Idempotent by construction: the plan reads what exists first; an existing queue that
-//! matches is `unchanged`, one that differs is refused with every difference listed (or
-//! changed with `--update`). The DLQ is made before the queue that redrives to it.
-//!
-//! On existing resources: only what the flags name is compared and changed (defaults apply
-//! only when creating); a queue named as the DLQ is used as it is; the managed-by tag goes
-//! only on what this command creates; replacing or removing encryption and dropping the DLQ
-//! are security changes, which need `--update` and a confirmation (or `--yes`).
+//! Planning: what exists, what was asked, and exactly what to write. Read-only, so `setup
+//! --dry-run` prints it.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
-
-use aws_sdk_sqs::types::QueueAttributeName;
-use serde::Serialize;
-
-use crate::aws::AwsResultExt;
-use crate::cli::QueueCreateArgs;
-use crate::commands::outcome::{Difference, Outcome};
-use crate::commands::{Change, Ctx};
-use crate::error::{Error, ExitStatus};
-use crate::gather;
-use crate::model::facts::{CallerFacts, Encryption, KeyLookup, QueueFacts, Redrive};
-use crate::model::finding::has_errors;
-use crate::model::{Finding, FindingCode, QueueArn, QueueName, QueueRef};
-use crate::output::{Report, Style, write_findings};
-use crate::settings::{EncryptionChoice, QueueSpec};
-
-/// A DLQ keeps messages for the SQS maximum, 14 days, so nothing redriven is lost before
-/// someone looks.
-const DLQ_RETENTION_SECS: &str = "1209600";
-
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub spec: QueueSpec,
-    pub update: bool,
-    pub yes: bool,
-}
-
-impl Settings {
-    pub fn from_args(args: &QueueCreateArgs) -> Result<Self, Error> {
-        Ok(Settings { spec: QueueSpec::from_args(&args.name, &args.queue)?, update: args.update, yes: args.yes })
-    }
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct QueueOutcome {
-    pub name: QueueName,
-    pub outcome: Outcome,
-    pub url: Option<String>,
-    pub arn: Option<QueueArn>,
-    pub fifo: bool,
-    pub encryption: String,
-    /// Whether the queue carries managed-by=sqs-trigger (teardown only deletes those).
-    pub managed: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub differences: Vec<Difference>,
-    /// What is kept as it is, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct QueueCreateReport {
-    pub queue: QueueOutcome,
-    pub dlq: Option<QueueOutcome>,
-    /// The DLQ's ARN, also at the top for scripts.
-    pub dlq_arn: Option<QueueArn>,
-    pub findings: Vec<Finding>,
-    /// Why nothing was changed, when a security change was not confirmed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refusal: Option<String>,
-    /// Every write this command made, in order.
-    pub changed: Vec<Change>,
-}
-
-impl QueueCreateReport {
-    pub fn refused(&self) -> bool {
-        has_errors(&self.findings) || self.queue.outcome == Outcome::Refused || self.refusal.is_some()
-    }
-}
-
-impl Report for QueueCreateReport {
-    fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
-        if let Some(dlq) = &self.dlq {
-            write_queue(out, style, "dlq", dlq)?;
-        }
-        write_queue(out, style, "queue", &self.queue)?;
-        if !self.findings.is_empty() {
-            writeln!(out, "findings:")?;
-            write_findings(out, style, &self.findings)?;
-        }
-        if let Some(why) = &self.refusal {
-            writeln!(out, "refused: {why}")?;
-        } else if self.queue.outcome == Outcome::Refused
-            || self.dlq.as_ref().is_some_and(|d| d.outcome == Outcome::Refused)
-        {
-            writeln!(
-                out,
-                "refused: the existing queue differs; re-run with --update to change it, or pick another name"
-            )?;
-        }
-        Ok(())
-    }
-
-    fn exit_status(&self) -> ExitStatus {
-        if self.refused() || self.dlq.as_ref().is_some_and(|d| d.outcome == Outcome::Refused) {
-            ExitStatus::CheckFailed
-        } else {
-            ExitStatus::Success
-        }
-    }
-}
-
-fn write_queue(out: &mut dyn Write, style: &Style, label: &str, q: &QueueOutcome) -> io::Result<()> {
-    let outcome = match q.outcome {
-        Outcome::Created | Outcome::Updated => style.green(q.outcome.as_str()),
-        Outcome::Refused => style.red(q.outcome.as_str()),
-        _ => q.outcome.as_str().to_owned(),
-    };
-    writeln!(
-        out,
-        "{label:<6} {} {outcome} ({}{})",
-        style.bold(q.name.as_str()),
-        if q.fifo { "FIFO, " } else { "" },
-        q.encryption
-    )?;
-    if let Some(url) = &q.url {
-        writeln!(out, "       url  {url}")?;
-    }
-    if let Some(arn) = &q.arn {
-        writeln!(out, "       arn  {arn}")?;
-    }
-    if !q.managed && matches!(q.outcome, Outcome::Unchanged | Outcome::Updated | Outcome::Refused) {
-        writeln!(out, "       note: not created by sqs-trigger (no managed-by tag): teardown will leave it alone")?;
-    }
-    for note in &q.notes {
-        writeln!(out, "       note: {note}")?;
-    }
-    for d in &q.differences {
-        let security = if d.security { style.red(" [security change]") } else { String::new() };
-        let verb = if q.outcome == Outcome::Updated { "changed" } else { "differs" };
-        writeln!(out, "       {} {verb}: current {}, requested {}{security}", d.attribute, d.current, d.requested)?;
-    }
-    Ok(())
-}
+use super::*;
 
 /// The resolved encryption request: the key's ARN once KMS has confirmed it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Desired {
+pub(crate) enum Desired {
     SseSqs,
     Kms { key_id: String, aliases: Vec<String> },
     None,
 }
 
 impl Desired {
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Desired::SseSqs => "SSE-SQS".to_owned(),
             Desired::None => "unencrypted".to_owned(),
@@ -163,7 +20,7 @@ impl Desired {
         }
     }
 
-    fn matches(&self, current: &Encryption) -> bool {
+    pub(crate) fn matches(&self, current: &Encryption) -> bool {
         match (self, current) {
             (Desired::SseSqs, Encryption::SseSqs) | (Desired::None, Encryption::None) => true,
             (Desired::Kms { key_id, aliases }, Encryption::Kms { key_id: current }) => {
@@ -174,7 +31,7 @@ impl Desired {
     }
 
     /// The attributes that set this encryption on a queue.
-    fn attributes(&self, existing: bool) -> BTreeMap<String, String> {
+    pub(crate) fn attributes(&self, existing: bool) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         match self {
             Desired::SseSqs => {
@@ -208,13 +65,13 @@ pub struct QueueStepPlan {
     pub existing: Option<QueueFacts>,
     pub differences: Vec<Difference>,
     /// Attributes to create the queue with.
-    attributes: BTreeMap<String, String>,
+    pub(crate) attributes: BTreeMap<String, String>,
     /// Tags to create the queue with (managed-by included: this tool made it).
-    tags: BTreeMap<String, String>,
+    pub(crate) tags: BTreeMap<String, String>,
     /// On an existing queue: exactly the attributes to set (those whose flags were given and
     /// differ) and the user's tags to add. Nothing else is written.
-    update_attributes: BTreeMap<String, String>,
-    update_tags: BTreeMap<String, String>,
+    pub(crate) update_attributes: BTreeMap<String, String>,
+    pub(crate) update_tags: BTreeMap<String, String>,
     /// Said to the user about what is kept as it is.
     pub notes: Vec<String>,
 }
@@ -324,7 +181,7 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
 
 /// The pure part of planning: from what exists and what was asked, the steps.
 #[allow(clippy::too_many_arguments)]
-fn plan_steps(
+pub(crate) fn plan_steps(
     spec: &QueueSpec,
     existing: Option<QueueFacts>,
     existing_dlq: Option<QueueFacts>,
@@ -367,20 +224,25 @@ fn plan_steps(
     QueuePlan { spec: spec.clone(), dlq, queue, findings, encryption_label, caller, region }
 }
 
-fn planned_url_fallback(name: &QueueName) -> crate::model::QueueUrl {
+pub(crate) fn planned_url_fallback(name: &QueueName) -> crate::model::QueueUrl {
     format!("https://sqs.us-east-1.amazonaws.com/000000000000/{name}").parse().unwrap_or_else(|_| {
         // Both parts are valid by construction; this cannot fail.
         unreachable!("a queue name always makes a valid URL")
     })
 }
 
-fn arn_in_callers_account(caller: &CallerFacts, region: &str, name: &QueueName) -> QueueArn {
+pub(crate) fn arn_in_callers_account(caller: &CallerFacts, region: &str, name: &QueueName) -> QueueArn {
     QueueArn::new(gather::partition_of(&caller.arn), region, &caller.account, name)
 }
 
 /// A queue this run creates: every attribute the flags (or their defaults) give, and the
 /// managed-by tag, since this tool made it.
-fn new_queue_step(spec: &QueueSpec, name: &QueueName, desired: &Desired, redrive: Option<&Redrive>) -> QueueStepPlan {
+pub(crate) fn new_queue_step(
+    spec: &QueueSpec,
+    name: &QueueName,
+    desired: &Desired,
+    redrive: Option<&Redrive>,
+) -> QueueStepPlan {
     let mut attributes = desired.attributes(false);
     if name.is_fifo() {
         attributes.insert("FifoQueue".to_owned(), "true".to_owned());
@@ -406,7 +268,12 @@ fn new_queue_step(spec: &QueueSpec, name: &QueueName, desired: &Desired, redrive
 /// The dead-letter queue: created (and owned) when missing. An existing one is used as it
 /// is: naming a queue as the DLQ changes nothing on it, unless this tool created it, in which
 /// case it follows an encryption flag as its queue does.
-fn dlq_step(spec: &QueueSpec, name: &QueueName, existing: Option<QueueFacts>, desired: &Desired) -> QueueStepPlan {
+pub(crate) fn dlq_step(
+    spec: &QueueSpec,
+    name: &QueueName,
+    existing: Option<QueueFacts>,
+    desired: &Desired,
+) -> QueueStepPlan {
     let Some(q) = existing else {
         let mut step = new_queue_step(spec, name, desired, None);
         step.attributes.remove("VisibilityTimeout");
@@ -434,7 +301,7 @@ fn dlq_step(spec: &QueueSpec, name: &QueueName, existing: Option<QueueFacts>, de
     step
 }
 
-fn encryption_difference(current: &Encryption, desired: &Desired) -> Difference {
+pub(crate) fn encryption_difference(current: &Encryption, desired: &Desired) -> Difference {
     // Replacing a KMS key, or going from KMS or SSE-SQS to something weaker, is a security
     // change: it needs --update and confirmation. Adding encryption is not.
     let security = matches!((current, desired), (Encryption::Kms { .. }, _) | (Encryption::SseSqs, Desired::None));
@@ -442,7 +309,12 @@ fn encryption_difference(current: &Encryption, desired: &Desired) -> Difference 
 }
 
 /// An existing queue: compared only on what the flags name. What differs is the whole update.
-fn existing_queue_step(spec: &QueueSpec, q: QueueFacts, desired: &Desired, redrive: Option<&Redrive>) -> QueueStepPlan {
+pub(crate) fn existing_queue_step(
+    spec: &QueueSpec,
+    q: QueueFacts,
+    desired: &Desired,
+    redrive: Option<&Redrive>,
+) -> QueueStepPlan {
     let mut differences = Vec::new();
     let mut set = BTreeMap::new();
     let mut notes = Vec::new();
@@ -590,7 +462,12 @@ impl QueuePlan {
         }
     }
 
-    fn outcome_of(&self, step: &QueueStepPlan, outcome: Outcome, created: Option<(String, QueueArn)>) -> QueueOutcome {
+    pub(crate) fn outcome_of(
+        &self,
+        step: &QueueStepPlan,
+        outcome: Outcome,
+        created: Option<(String, QueueArn)>,
+    ) -> QueueOutcome {
         let (url, arn) = match (&step.existing, created) {
             (_, Some((url, arn))) => (Some(url), Some(arn)),
             (Some(q), None) => (Some(q.url.to_string()), Some(q.arn.clone())),
@@ -619,49 +496,6 @@ impl QueuePlan {
         }
     }
 
-    /// Carries the plan out: DLQ first, then the queue that redrives to it.
-    pub async fn apply(&self, ctx: &Ctx, update: bool) -> Result<QueueCreateReport, Error> {
-        let refused_outcome =
-            |s: &QueueStepPlan| if s.existing.is_some() { Outcome::Refused } else { Outcome::Skipped };
-        let any_refused = self.dlq.iter().chain([&self.queue]).any(|s| s.outcome(update, false) == Outcome::Refused);
-        if has_errors(&self.findings) || any_refused {
-            // Nothing is changed when any part is refused: no half-made pair.
-            let pick = |s: &QueueStepPlan| {
-                let o = s.outcome(update, false);
-                if o == Outcome::Refused || has_errors(&self.findings) {
-                    refused_outcome(s)
-                } else if o == Outcome::Unchanged {
-                    o
-                } else {
-                    Outcome::Skipped
-                }
-            };
-            let dlq = self.dlq.as_ref().map(|d| self.outcome_of(d, pick(d), None));
-            let queue = self.outcome_of(&self.queue, pick(&self.queue), None);
-            return Ok(QueueCreateReport {
-                dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
-                queue,
-                dlq,
-                findings: self.findings.clone(),
-                refusal: None,
-                changed: vec![],
-            });
-        }
-        let dlq = match &self.dlq {
-            Some(step) => Some(self.apply_step(ctx, step, update).await?),
-            None => None,
-        };
-        let queue = self.apply_step(ctx, &self.queue, update).await?;
-        Ok(QueueCreateReport {
-            dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
-            queue,
-            dlq,
-            findings: self.findings.clone(),
-            refusal: None,
-            changed: ctx.journal.changes(),
-        })
-    }
-
     /// The report when the security changes were not confirmed: nothing was changed.
     pub fn declined_report(&self, update: bool, why: String) -> QueueCreateReport {
         let mut report = self.dry_run_report(update);
@@ -672,217 +506,5 @@ impl QueuePlan {
         }
         report.refusal = Some(why);
         report
-    }
-
-    async fn apply_step(&self, ctx: &Ctx, step: &QueueStepPlan, update: bool) -> Result<QueueOutcome, Error> {
-        let outcome = step.outcome(update, false);
-        match outcome {
-            Outcome::Created => {
-                let (url, arn) = create_queue(ctx, step).await?;
-                ctx.journal.record(
-                    Change::new("create-queue", &arn)
-                        .with(step.attributes.keys().cloned())
-                        .with(step.tags.keys().map(|k| format!("tag:{k}"))),
-                );
-                Ok(self.outcome_of(step, outcome, Some((url, arn))))
-            }
-            Outcome::Updated => {
-                update_queue(ctx, step).await?;
-                Ok(self.outcome_of(step, outcome, None))
-            }
-            _ => Ok(self.outcome_of(step, outcome, None)),
-        }
-    }
-}
-
-fn sqs_attributes(map: &BTreeMap<String, String>) -> HashMap<QueueAttributeName, String> {
-    map.iter().map(|(k, v)| (QueueAttributeName::from(k.as_str()), v.clone())).collect()
-}
-
-async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(String, QueueArn), Error> {
-    let sqs = &ctx.clients.sqs;
-    let out = sqs
-        .create_queue()
-        .queue_name(step.name.as_str())
-        .set_attributes(Some(sqs_attributes(&step.attributes)))
-        .set_tags(Some(step.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
-        .send()
-        .await
-        .aws("sqs:CreateQueue", &step.name)?;
-    let url = out.queue_url().unwrap_or_default().to_owned();
-    let attrs = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .aws("sqs:GetQueueAttributes", &step.name)?;
-    let arn = attrs
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::QueueArn))
-        .and_then(|a| a.parse().ok())
-        .ok_or_else(|| Error::Other(anyhow::anyhow!("SQS returned no ARN for the new queue {}", step.name)))?;
-    Ok((url, arn))
-}
-
-/// Writes exactly the planned attributes and tags of an existing queue, each write journaled.
-async fn update_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(), Error> {
-    let Some(existing) = &step.existing else { return Ok(()) };
-    let sqs = &ctx.clients.sqs;
-    if !step.update_attributes.is_empty() {
-        sqs.set_queue_attributes()
-            .queue_url(existing.url.as_str())
-            .set_attributes(Some(sqs_attributes(&step.update_attributes)))
-            .send()
-            .await
-            .aws("sqs:SetQueueAttributes", &existing.url)?;
-        ctx.journal
-            .record(Change::new("set-queue-attributes", &existing.arn).with(step.update_attributes.keys().cloned()));
-    }
-    if !step.update_tags.is_empty() {
-        sqs.tag_queue()
-            .queue_url(existing.url.as_str())
-            .set_tags(Some(step.update_tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
-            .send()
-            .await
-            .aws("sqs:TagQueue", &existing.url)?;
-        ctx.journal
-            .record(Change::new("tag-queue", &existing.arn).with(step.update_tags.keys().map(|k| format!("tag:{k}"))));
-    }
-    Ok(())
-}
-
-pub async fn run(ctx: &Ctx, settings: Settings) -> Result<QueueCreateReport, Error> {
-    let spinner = ctx.output.spinner(format!("checking queue {}", settings.spec.name));
-    let plan = plan(ctx, &settings.spec).await?;
-    if settings.update
-        && let Some(why) = spinner.suspend(|| confirm_security_changes(ctx, &plan, settings.yes))
-    {
-        spinner.finish();
-        return Ok(plan.declined_report(settings.update, why));
-    }
-    spinner.set_message(format!("creating queue {}", settings.spec.name));
-    let report = plan.apply(ctx, settings.update).await?;
-    spinner.finish();
-    Ok(report)
-}
-
-/// Security changes go ahead only when confirmed: `--yes`, or a yes on a terminal. Returns
-/// why not, when they may not.
-pub fn confirm_security_changes(ctx: &Ctx, plan: &QueuePlan, yes: bool) -> Option<String> {
-    let changes = plan.security_changes();
-    if changes.is_empty() || yes {
-        return None;
-    }
-    let list: Vec<String> =
-        changes.iter().map(|(name, d)| format!("{name}: {} {} -> {}", d.attribute, d.current, d.requested)).collect();
-    if !ctx.output.interactive {
-        return Some(format!(
-            "security change ({}): pass --yes to confirm when not on a terminal; nothing was changed",
-            list.join("; ")
-        ));
-    }
-    let question = format!("Security change: {}. Go ahead?", list.join("; "));
-    if ctx.output.confirm(&question) {
-        None
-    } else {
-        Some("the security change was declined; nothing was changed".into())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::checks::queue::fixtures::queue;
-    use crate::cli::QueueOptions;
-
-    fn kms() -> Desired {
-        Desired::Kms { key_id: "arn:aws:kms:us-east-1:123456789012:key/k2".into(), aliases: vec!["alias/other".into()] }
-    }
-
-    /// An existing queue encrypted with key k1, redriving to `orders-deadletter` (count 3),
-    /// tagged by another team.
-    fn existing() -> QueueFacts {
-        let mut q = queue("orders");
-        q.encryption = Encryption::Kms { key_id: "alias/orders".into() };
-        q.visibility_timeout_secs = 60;
-        q.redrive = Some(Redrive {
-            dead_letter_target_arn: "arn:aws:sqs:us-east-1:123456789012:orders-deadletter".parse().unwrap(),
-            max_receive_count: 3,
-        });
-        q.tags = BTreeMap::from([("team".to_owned(), "orders".to_owned())]);
-        q
-    }
-
-    fn planned(flags: &[&str], desired: Desired) -> QueuePlan {
-        let mut options = QueueOptions::default();
-        let mut it = flags.iter();
-        while let Some(flag) = it.next() {
-            match *flag {
-                "--dlq" => options.dlq = it.next().map(|s| s.to_string()),
-                "--no-dlq" => options.no_dlq = true,
-                "--max-receive-count" => options.max_receive_count = it.next().and_then(|s| s.parse().ok()),
-                "--visibility-timeout" => options.visibility_timeout = it.next().map(|s| s.to_string()),
-                "--sse-sqs" => options.sse_sqs = true,
-                "--no-encryption" => options.no_encryption = true,
-                "--kms-key" => options.kms_key = it.next().map(|s| s.to_string()),
-                "--tag" => options.tags.push(it.next().unwrap().to_string()),
-                other => panic!("unknown flag {other}"),
-            }
-        }
-        let spec = QueueSpec::from_args("orders", &options).unwrap();
-        let caller = CallerFacts { account: "123456789012".into(), arn: "arn:aws:iam::123456789012:user/u".into() };
-        let label = desired.label();
-        plan_steps(&spec, Some(existing()), None, &desired, caller, "us-east-1".into(), vec![], label)
-    }
-
-    /// (flags given, encryption they resolve to) → (attributes written, tags written, security
-    /// change, DLQ step): only what the flags name is written; defaults never apply here.
-    #[test]
-    fn writes_planned_on_an_existing_queue() {
-        type Case = (&'static [&'static str], Desired, &'static [&'static str], &'static [&'static str], bool);
-        let cases: Vec<Case> = vec![
-            (&[], Desired::SseSqs, &[], &[], false),
-            (&["--visibility-timeout", "60s"], Desired::SseSqs, &[], &[], false),
-            (&["--visibility-timeout", "2m"], Desired::SseSqs, &["VisibilityTimeout"], &[], false),
-            (&["--max-receive-count", "3"], Desired::SseSqs, &[], &[], false),
-            (&["--max-receive-count", "6"], Desired::SseSqs, &["RedrivePolicy"], &[], false),
-            (&["--dlq", "orders-deadletter"], Desired::SseSqs, &[], &[], false),
-            (&["--dlq", "elsewhere"], Desired::SseSqs, &["RedrivePolicy"], &[], false),
-            (&["--no-dlq"], Desired::SseSqs, &["RedrivePolicy"], &[], true),
-            (&["--sse-sqs"], Desired::SseSqs, &["KmsMasterKeyId", "SqsManagedSseEnabled"], &[], true),
-            (&["--no-encryption"], Desired::None, &["KmsMasterKeyId", "SqsManagedSseEnabled"], &[], true),
-            (&["--kms-key", "alias/other"], kms(), &["KmsMasterKeyId", "SqsManagedSseEnabled"], &[], true),
-            (&["--tag", "team=orders"], Desired::SseSqs, &[], &[], false),
-            (&["--tag", "env=prod"], Desired::SseSqs, &[], &["env"], false),
-        ];
-        for (flags, desired, attributes, tags, security) in cases {
-            let plan = planned(flags, desired);
-            let step = &plan.queue;
-            assert_eq!(step.update_attributes.keys().collect::<Vec<_>>(), attributes.to_vec(), "{flags:?}");
-            assert_eq!(step.update_tags.keys().collect::<Vec<_>>(), tags.to_vec(), "{flags:?}");
-            assert!(!step.update_tags.contains_key(crate::MANAGED_BY_TAG), "{flags:?}: ownership is never taken");
-            assert_eq!(!plan.security_changes().is_empty(), security, "{flags:?}");
-            // A DLQ step only when --dlq names one: an existing queue gets no default DLQ.
-            assert_eq!(plan.dlq.is_some(), flags.contains(&"--dlq"), "{flags:?}");
-        }
-    }
-
-    #[test]
-    fn a_named_existing_dlq_is_used_as_it_is() {
-        let mut options =
-            QueueOptions { dlq: Some("shared".into()), kms_key: Some("alias/other".into()), ..Default::default() };
-        options.tags.push("env=prod".into());
-        let spec = QueueSpec::from_args("orders", &options).unwrap();
-        let mut shared = queue("shared");
-        shared.tags.clear();
-        let caller = CallerFacts { account: "123456789012".into(), arn: "arn:aws:iam::123456789012:user/u".into() };
-        let plan = plan_steps(&spec, None, Some(shared), &kms(), caller, "us-east-1".into(), vec![], String::new());
-        let dlq = plan.dlq.expect("dlq step");
-        assert!(dlq.differences.is_empty() && dlq.update_attributes.is_empty() && dlq.update_tags.is_empty());
-        assert_eq!(dlq.outcome(true, false), Outcome::Unchanged);
-        // The new queue is created with everything, and owned.
-        assert_eq!(plan.queue.tags.get(crate::MANAGED_BY_TAG).map(String::as_str), Some("sqs-trigger"));
-        assert!(plan.queue.attributes.contains_key("RedrivePolicy"));
     }
 }
