@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
-use crate::commands::doctor::{DoctorReport, Verdict as DoctorVerdict};
+use crate::commands::doctor::{DoctorReport, TriggerVerdict as DoctorVerdict};
 use crate::commands::mapping::{MappingDeleteReport, MappingListReport, MappingReport};
 use crate::commands::outcome::Outcome;
 use crate::commands::probe::ProbeReport;

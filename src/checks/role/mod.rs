@@ -26,7 +26,7 @@ use crate::policy_gen;
 /// The outcome for one permission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub enum PermissionVerdict {
     Allowed,
     /// Nothing grants it (or a boundary, an SCP or a resource policy withholds it).
     Missing,
@@ -38,14 +38,14 @@ pub enum Verdict {
     Skipped,
 }
 
-impl Verdict {
+impl PermissionVerdict {
     pub fn as_str(self) -> &'static str {
         match self {
-            Verdict::Allowed => "allowed",
-            Verdict::Missing => "missing",
-            Verdict::Conditional => "conditional",
-            Verdict::Denied => "denied",
-            Verdict::Skipped => "skipped",
+            PermissionVerdict::Allowed => "allowed",
+            PermissionVerdict::Missing => "missing",
+            PermissionVerdict::Conditional => "conditional",
+            PermissionVerdict::Denied => "denied",
+            PermissionVerdict::Skipped => "skipped",
         }
     }
 }
@@ -55,7 +55,7 @@ impl Verdict {
 pub struct PermissionCheck {
     pub action: String,
     pub resource: String,
-    pub decision: Verdict,
+    pub decision: PermissionVerdict,
     /// The deciding policy, when one decided.
     pub policy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,7 +97,7 @@ impl RoleEvaluation {
             .collect()
     }
 
-    pub fn count(&self, verdict: Verdict) -> usize {
+    pub fn count(&self, verdict: PermissionVerdict) -> usize {
         self.permissions.iter().filter(|p| p.decision == verdict).count()
     }
 }
@@ -167,7 +167,7 @@ fn skipped(req: &Required, reason: &str) -> PermissionCheck {
     PermissionCheck {
         action: req.action.to_owned(),
         resource: req.resource.clone(),
-        decision: Verdict::Skipped,
+        decision: PermissionVerdict::Skipped,
         policy: None,
         sid: None,
         condition_keys: Vec::new(),
@@ -198,7 +198,7 @@ pub fn decide(
     };
     if let Some((Access::ExplicitDeny { policy, sid }, by)) = &identity {
         set(
-            Verdict::Denied,
+            PermissionVerdict::Denied,
             Some(policy.clone()),
             sid.clone(),
             vec![],
@@ -212,7 +212,7 @@ pub fn decide(
         match &r.grant {
             G::ExplicitDeny { sid } => {
                 set(
-                    Verdict::Denied,
+                    PermissionVerdict::Denied,
                     Some(r.policy.clone()),
                     sid.clone(),
                     vec![],
@@ -226,15 +226,15 @@ pub fn decide(
                     Decider::KeyPolicy => format!("{} neither grants the role nor delegates to IAM", r.policy),
                     _ => format!("{} does not grant the role or its account", r.policy),
                 };
-                set(Verdict::Missing, Some(r.policy.clone()), None, vec![], r.decider, reason);
+                set(PermissionVerdict::Missing, Some(r.policy.clone()), None, vec![], r.decider, reason);
                 return check;
             }
             G::Direct { sid, condition_keys } if r.direct_suffices => {
                 let (verdict, reason) = if condition_keys.is_empty() {
-                    (Verdict::Allowed, format!("granted to the role by {}{}", r.policy, sid_label(sid)))
+                    (PermissionVerdict::Allowed, format!("granted to the role by {}{}", r.policy, sid_label(sid)))
                 } else {
                     (
-                        Verdict::Conditional,
+                        PermissionVerdict::Conditional,
                         format!(
                             "granted to the role by {}{} only if conditions on {} hold",
                             r.policy,
@@ -262,7 +262,7 @@ pub fn decide(
     match access {
         Access::Allowed { policy, sid } if resource_keys.is_empty() => {
             set(
-                Verdict::Allowed,
+                PermissionVerdict::Allowed,
                 Some(policy.clone()),
                 sid.clone(),
                 vec![],
@@ -277,7 +277,7 @@ pub fn decide(
                 sid_label(&sid),
                 resource_keys.join(", ")
             );
-            set(Verdict::Conditional, Some(policy), sid, resource_keys, by, reason);
+            set(PermissionVerdict::Conditional, Some(policy), sid, resource_keys, by, reason);
         }
         Access::Conditional { policy, sid, mut condition_keys } => {
             for key in resource_keys {
@@ -291,20 +291,27 @@ pub fn decide(
                 sid_label(&sid),
                 condition_keys.join(", ")
             );
-            set(Verdict::Conditional, Some(policy), sid, condition_keys, by, reason);
+            set(PermissionVerdict::Conditional, Some(policy), sid, condition_keys, by, reason);
         }
         Access::ExplicitDeny { .. } => unreachable!("handled first"),
         Access::ImplicitDeny => {
-            set(Verdict::Missing, None, None, vec![], by, "no statement in the role's policies allows it".into());
+            set(
+                PermissionVerdict::Missing,
+                None,
+                None,
+                vec![],
+                by,
+                "no statement in the role's policies allows it".into(),
+            );
             check.fixable = true;
         }
         Access::DeniedByBoundary { boundary } => {
             let reason = format!("the permissions boundary {boundary} does not allow it");
-            set(Verdict::Missing, Some(boundary), None, vec![], by, reason);
+            set(PermissionVerdict::Missing, Some(boundary), None, vec![], by, reason);
         }
         Access::DeniedByOrganizations => {
             set(
-                Verdict::Missing,
+                PermissionVerdict::Missing,
                 None,
                 None,
                 vec![],
@@ -351,11 +358,11 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
     for p in &evaluation.permissions {
         let what = format!("{} on {}", p.action, p.resource);
         match p.decision {
-            Verdict::Allowed | Verdict::Skipped => {}
-            Verdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
+            PermissionVerdict::Allowed | PermissionVerdict::Skipped => {}
+            PermissionVerdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
             // `cross-account-queue-policy` (checks::placement) says it, once for the queue.
-            Verdict::Missing | Verdict::Denied if p.decided_by == Some(Decider::QueuePolicy) => {}
-            Verdict::Missing => {
+            PermissionVerdict::Missing | PermissionVerdict::Denied if p.decided_by == Some(Decider::QueuePolicy) => {}
+            PermissionVerdict::Missing => {
                 let fix = if p.fixable {
                     format!(
                         "add this statement to the role's policy (`role check --fix` does it):\n{}",
@@ -375,10 +382,11 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
                         role.clone(),
                         format!("the role is not allowed {what}: {}{}", p.reason, decider(p)),
                     )
-                    .fix(fix),
+                    .fix(fix)
+                    .about(&p.action, p.decided_by),
                 );
             }
-            Verdict::Conditional => findings.push(
+            PermissionVerdict::Conditional => findings.push(
                 Finding::warning(
                     FindingCode::RoleMissingPermission,
                     role.clone(),
@@ -389,9 +397,10 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
                      Lambda service, with the role's credentials); if they cannot, allow the action without them \
                      or exclude the poller from the conditional Deny",
                     p.condition_keys.join(", ")
-                )),
+                ))
+                .about(&p.action, p.decided_by),
             ),
-            Verdict::Denied => findings.push(
+            PermissionVerdict::Denied => findings.push(
                 Finding::error(
                     FindingCode::RoleExplicitDeny,
                     role.clone(),
@@ -400,7 +409,8 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
                 .fix(format!(
                     "remove or narrow that Deny statement in {} (adding an Allow cannot override it)",
                     p.policy.as_deref().unwrap_or("the deciding policy")
-                )),
+                ))
+                .about(&p.action, p.decided_by),
             ),
         }
     }
@@ -456,7 +466,7 @@ pub fn queue_policy_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         .permissions
         .iter()
         .filter(|p| p.decided_by == Some(Decider::QueuePolicy))
-        .filter(|p| matches!(p.decision, Verdict::Missing | Verdict::Denied))
+        .filter(|p| matches!(p.decision, PermissionVerdict::Missing | PermissionVerdict::Denied))
         .map(|p| {
             let statement = serde_json::json!({
                 "Effect": "Allow", "Principal": {"AWS": role}, "Action": p.action, "Resource": p.resource

@@ -79,7 +79,7 @@ fn facts(role: RoleFacts) -> TriggerFacts {
     }
 }
 
-fn verdicts(facts: &TriggerFacts) -> Vec<(String, Verdict)> {
+fn verdicts(facts: &TriggerFacts) -> Vec<(String, PermissionVerdict)> {
     evaluate(facts, &Target::from_facts(facts)).permissions.into_iter().map(|p| (p.action, p.decision)).collect()
 }
 
@@ -151,32 +151,33 @@ fn identity_decisions_become_verdicts_and_findings() {
     let boundary_sqs_only = allow(&["sqs:*"], "*");
     use crate::model::Severity::{Error, Warning};
     // (policies, boundary, expected DeleteMessage verdict, expected findings)
-    type Case<'a> = (Vec<(&'a str, &'a str)>, Option<&'a str>, Verdict, Vec<(FindingCode, crate::model::Severity)>);
+    type Case<'a> =
+        (Vec<(&'a str, &'a str)>, Option<&'a str>, PermissionVerdict, Vec<(FindingCode, crate::model::Severity)>);
     let cases: Vec<Case> = vec![
-        (vec![("inline policy full", full.as_str())], None, Verdict::Allowed, vec![]),
+        (vec![("inline policy full", full.as_str())], None, PermissionVerdict::Allowed, vec![]),
         (
             vec![("inline policy p", no_delete.as_str())],
             None,
-            Verdict::Missing,
+            PermissionVerdict::Missing,
             vec![(FindingCode::RoleMissingPermission, Error)],
         ),
         (
             vec![("inline policy full", full.as_str()), ("inline policy d", deny_delete)],
             None,
-            Verdict::Denied,
+            PermissionVerdict::Denied,
             vec![(FindingCode::RoleExplicitDeny, Error)],
         ),
         (
             vec![("inline policy p", no_delete.as_str()), ("inline policy c", conditional)],
             None,
-            Verdict::Conditional,
+            PermissionVerdict::Conditional,
             vec![(FindingCode::RoleMissingPermission, Warning)],
         ),
         // The boundary allows only SQS: the three logs actions are withheld.
         (
             vec![("inline policy full", full.as_str())],
             Some(boundary_sqs_only.as_str()),
-            Verdict::Allowed,
+            PermissionVerdict::Allowed,
             vec![(FindingCode::RoleMissingPermission, Error); 3],
         ),
     ];
@@ -253,7 +254,7 @@ fn unreadable_role_skips_every_permission() {
         Some(Err(Unreadable { fact: "the role".into(), permission: "iam:GetRole".into(), detail: "denied".into() }));
     let evaluation = evaluate(&f, &Target::from_facts(&f));
     assert_eq!(evaluation.decided_by, None);
-    assert_eq!(evaluation.count(Verdict::Skipped), 6);
+    assert_eq!(evaluation.count(PermissionVerdict::Skipped), 6);
     assert!(check(&f).is_empty(), "check-skipped comes from checks::skipped");
 }
 
@@ -266,11 +267,11 @@ fn key_policy_decides_with_the_identity_policy() {
     let without = allow(&["sqs:*", "logs:*"], "*");
     // (key policy, identity policy, decrypt verdict, decided by)
     let cases = [
-        (DELEGATING_KEY_POLICY, with_decrypt.as_str(), Verdict::Allowed, Decider::Evaluator),
-        (DELEGATING_KEY_POLICY, without.as_str(), Verdict::Missing, Decider::Evaluator),
-        (other_principal, with_decrypt.as_str(), Verdict::Missing, Decider::KeyPolicy),
-        (direct, without.as_str(), Verdict::Allowed, Decider::KeyPolicy),
-        (deny, with_decrypt.as_str(), Verdict::Denied, Decider::KeyPolicy),
+        (DELEGATING_KEY_POLICY, with_decrypt.as_str(), PermissionVerdict::Allowed, Decider::Evaluator),
+        (DELEGATING_KEY_POLICY, without.as_str(), PermissionVerdict::Missing, Decider::Evaluator),
+        (other_principal, with_decrypt.as_str(), PermissionVerdict::Missing, Decider::KeyPolicy),
+        (direct, without.as_str(), PermissionVerdict::Allowed, Decider::KeyPolicy),
+        (deny, with_decrypt.as_str(), PermissionVerdict::Denied, Decider::KeyPolicy),
     ];
     for (i, (key_policy, identity, verdict, by)) in cases.into_iter().enumerate() {
         let mut f = facts(role_facts(&[("inline policy p", identity)], None, LAMBDA_SERVICE));
@@ -291,7 +292,7 @@ fn unresolved_key_is_skipped() {
     f.key = Some(Err(Unreadable { fact: "key".into(), permission: "kms:DescribeKey".into(), detail: "x".into() }));
     let evaluation = evaluate(&f, &Target::from_facts(&f));
     let decrypt = evaluation.permissions.iter().find(|p| p.action == KMS_DECRYPT).unwrap();
-    assert_eq!(decrypt.decision, Verdict::Skipped);
+    assert_eq!(decrypt.decision, PermissionVerdict::Skipped);
     assert_eq!(decrypt.resource, "alias/orders");
 }
 
@@ -301,7 +302,7 @@ fn cross_account_queue_needs_the_queue_policy() {
     let grants_role = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"sqs:*","Resource":"*"}]}"#;
     let full = allow(&["sqs:*", "logs:*"], "*");
     // (queue policy, expected verdict for each sqs action)
-    let cases = [(None, Verdict::Missing), (Some(grants_role), Verdict::Allowed)];
+    let cases = [(None, PermissionVerdict::Missing), (Some(grants_role), PermissionVerdict::Allowed)];
     for (policy, verdict) in cases {
         let mut f = facts(role_facts(&[("inline policy full", &full)], None, LAMBDA_SERVICE));
         f.queue = Some(queue(Encryption::SseSqs, other, policy));
