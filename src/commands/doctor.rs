@@ -347,7 +347,7 @@ fn queue_view(q: &QueueFacts) -> QueueView {
 }
 
 fn mapping_view(m: &MappingFacts) -> MappingView {
-    MappingView { uuid: m.uuid.clone(), state: m.state.clone(), batch_size: m.batch_size }
+    MappingView { uuid: m.uuid.clone(), state: m.state.to_string(), batch_size: m.batch_size }
 }
 
 fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {

@@ -43,7 +43,7 @@ impl MappingReport {
         let mut report = MappingReport {
             outcome,
             uuid: plan.existing.as_ref().map(|m| m.uuid.clone()),
-            state: plan.existing.as_ref().map(|m| m.state.clone()),
+            state: plan.existing.as_ref().map(|m| m.state.to_string()),
             queue: plan.queue_arn().map(ToString::to_string).unwrap_or_else(|| plan.target.queue.to_string()),
             function: plan.function_arn().map(ToString::to_string).unwrap_or_else(|| plan.target.function.to_string()),
             settings: plan.settings.clone(),
@@ -382,11 +382,11 @@ pub async fn wait_until_settled(
             last_processing_result: m.and_then(|m| m.last_processing_result.clone()),
         };
         let Some(m) = mapping else { return Ok(result("gone".into(), None, false)) };
-        if matches!(m.state.as_str(), "Enabled" | "Disabled") {
-            return Ok(result(m.state.clone(), Some(&m), m.state == expected));
+        if m.state.is_settled() {
+            return Ok(result(m.state.to_string(), Some(&m), m.state.as_str() == expected));
         }
         if started.elapsed() >= timeout {
-            return Ok(result(m.state.clone(), Some(&m), false));
+            return Ok(result(m.state.to_string(), Some(&m), false));
         }
         progress.set_message(format!("waiting for the mapping {uuid}: {}", m.state));
         tokio::time::sleep(delay.min(timeout.saturating_sub(started.elapsed()))).await;

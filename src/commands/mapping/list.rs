@@ -19,7 +19,7 @@ impl Report for MappingListReport {
             .map(|m| {
                 [
                     m.uuid.clone(),
-                    m.state.clone(),
+                    m.state.to_string(),
                     m.queue_arn.name().to_string(),
                     m.function_arn.name().to_string(),
                     m.batch_size.map(|b| b.to_string()).unwrap_or_else(|| "-".into()),

@@ -95,7 +95,7 @@ impl Changes {
             out.push(diff("FilterCriteria", filters_text(&existing.filters), filters_text(f)));
         }
         if let Some(e) = self.enabled {
-            out.push(diff("Enabled", existing.state.clone(), if e { "Enabled" } else { "Disabled" }.into()));
+            out.push(diff("Enabled", existing.state.to_string(), if e { "Enabled" } else { "Disabled" }.into()));
         }
         out
     }
