@@ -85,6 +85,32 @@ impl fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
+impl AwsError {
+    /// The resource does not exist: the one builder every command uses for it.
+    pub fn not_found(action: &'static str, resource: &dyn fmt::Display, message: impl Into<String>) -> AwsError {
+        AwsError {
+            action,
+            resource: resource.to_string(),
+            kind: AwsErrorKind::NotFound,
+            code: None,
+            message: message.into(),
+            hint: Some(format!("check the name, the account and the region (--region) of {resource}")),
+        }
+    }
+
+    /// AWS answered, but not in the shape its API documents (exit 3, like any failed call).
+    pub fn unexpected(action: &'static str, resource: &dyn fmt::Display, why: impl fmt::Display) -> AwsError {
+        AwsError {
+            action,
+            resource: resource.to_string(),
+            kind: AwsErrorKind::Service,
+            code: None,
+            message: format!("unexpected answer: {why}"),
+            hint: None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Bad usage or input, found before anything was sent.
@@ -97,8 +123,12 @@ pub enum Error {
     /// SIGINT. `done` lists what had already been changed, so a re-run can converge.
     #[error("interrupted")]
     Interrupted { done: Vec<String> },
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
+    /// Something was refused for a reason the user can act on (exit 1, like a failed check).
+    #[error("{0}")]
+    Refused(String),
+    /// Writing the output failed (a closed pipe, a full disk).
+    #[error("cannot write {what}: {source}")]
+    Io { what: String, source: std::io::Error },
 }
 
 impl Error {
@@ -106,12 +136,16 @@ impl Error {
         Error::Usage(message.into())
     }
 
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { what: what.into(), source }
+    }
+
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Error::Usage(_) | Error::Parse(_) => ExitStatus::Usage,
             Error::Aws(_) => ExitStatus::Aws,
             Error::Interrupted { .. } => ExitStatus::Interrupted,
-            Error::Other(_) => ExitStatus::CheckFailed,
+            Error::Refused(_) | Error::Io { .. } => ExitStatus::CheckFailed,
         }
     }
 
@@ -120,7 +154,8 @@ impl Error {
             Error::Usage(_) | Error::Parse(_) => "usage",
             Error::Aws(_) => "aws",
             Error::Interrupted { .. } => "interrupted",
-            Error::Other(_) => "error",
+            Error::Refused(_) => "refused",
+            Error::Io { .. } => "io",
         }
     }
 }

@@ -77,6 +77,9 @@ pub fn code_of<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<Strin
 }
 
 /// Converts an SDK error into an `AwsError` naming the action and resource.
+/// What an answer that does not parse is called, instead of quoting it.
+const UNREADABLE: &str = "unexpected answer: the response could not be read (run with -vv to see it)";
+
 pub fn to_aws_error<E, R>(action: &'static str, resource: &dyn Display, err: &SdkError<E, R>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + 'static,
@@ -100,7 +103,12 @@ where
             };
             (kind, text)
         }
-        SdkError::ResponseError(_) => (AwsErrorKind::Service, DisplayErrorContext(err).to_string()),
+        // An answer that could not be read: one line naming the call; the raw response (it can
+        // be several KB) only at -vv.
+        SdkError::ResponseError(_) => {
+            tracing::debug!("{action} on {resource}: unreadable answer: {}", DisplayErrorContext(err));
+            (AwsErrorKind::Service, UNREADABLE.to_owned())
+        }
         _ => {
             let c = code.as_deref();
             let kind = if is_not_found_code(c) {
@@ -116,7 +124,14 @@ where
             } else {
                 AwsErrorKind::Service
             };
-            let message = err.message().map(str::to_owned).unwrap_or_else(|| DisplayErrorContext(err).to_string());
+            let message = match (err.message(), &code) {
+                (Some(message), _) => message.to_owned(),
+                (None, Some(code)) => code.clone(),
+                (None, None) => {
+                    tracing::debug!("{action} on {resource}: unreadable answer: {}", DisplayErrorContext(err));
+                    UNREADABLE.to_owned()
+                }
+            };
             (kind, message)
         }
     };

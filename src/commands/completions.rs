@@ -13,7 +13,7 @@ pub const SHELLS: [Shell; 5] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Pow
 
 pub fn run(args: &CompletionsArgs) -> Result<(), Error> {
     let text = completion(args.shell);
-    io::stdout().lock().write_all(&text).map_err(|e| Error::Other(e.into()))
+    io::stdout().lock().write_all(&text).map_err(|e| Error::io("the completions to stdout", e))
 }
 
 /// The completion script for one shell.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::checks;
 use crate::cli::DoctorArgs;
 use crate::commands::Ctx;
-use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
+use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
 use crate::model::facts::{Encryption, MappingFacts, QueueDepth, QueueFacts};
@@ -351,14 +351,7 @@ fn mapping_view(m: &MappingFacts) -> MappingView {
 }
 
 fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {
-    Error::Aws(AwsError {
-        action,
-        resource: resource.to_string(),
-        kind: AwsErrorKind::NotFound,
-        code: None,
-        message: format!("no such {what} in this account and region"),
-        hint: Some("check the name, --region and --profile".into()),
-    })
+    Error::Aws(AwsError::not_found(action, resource, format!("no such {what} in this account and region")))
 }
 
 /// A trigger with no function mapped to the queue: nothing polls it.

@@ -131,11 +131,10 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<LogsSummary, Error> {
         let poll = watcher.poll().await?;
         if poll.group_missing {
             if !settings.follow {
-                return Err(Error::Other(anyhow::anyhow!(
+                return Err(Error::Refused(format!(
                     "the log group {} does not exist: {} has not written a log line yet (or its execution role \
                      may not create log groups); use --follow to wait for it",
-                    group.name,
-                    settings.function
+                    group.name, settings.function
                 )));
             }
             if !said_missing {
@@ -148,7 +147,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<LogsSummary, Error> {
             Ok(false) => {}
             // Whoever reads our output has gone (`| head`): stop quietly.
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(summary),
-            Err(e) => return Err(Error::Other(anyhow::anyhow!("cannot write to stdout: {e}"))),
+            Err(e) => return Err(Error::io("to stdout", e)),
         }
         if !settings.follow {
             return Ok(summary);

@@ -165,11 +165,11 @@ impl Emitter {
     fn emit<R: Report + ToValidation>(&self, report: R) -> Result<ExitStatus, Error> {
         let schema = report::schema_id(self.command);
         let document = Document { schema: &schema, report: &report };
-        self.output.print(&document).map_err(|e| Error::Other(e.into()))?;
+        self.output.print(&document).map_err(|e| Error::io("the report to stdout", e))?;
         let validation = report.validation(self.started, self.clock.elapsed());
         let status = report::apply_fail_on(report.exit_status(), self.reports.fail_on, validation.as_ref());
         let json = match &self.reports.json {
-            Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::Other(e.into()))?,
+            Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::io("the JSON report", e.into()))?,
             None => Vec::new(),
         };
         Ok(self.write_reports(status, &json, validation.as_ref()))

@@ -634,7 +634,7 @@ async fn send(ctx: &Ctx, queue: &QueueFacts, body: &str, probe_id: &str) -> Resu
         .data_type("String")
         .string_value(probe_id)
         .build()
-        .map_err(|e| Error::Other(anyhow::anyhow!("cannot build the probe attribute: {e}")))?;
+        .map_err(|e| Error::Aws(AwsError::unexpected("sqs:SendMessage", &queue.url, e)))?;
     let mut request = ctx
         .clients
         .sqs

@@ -21,7 +21,7 @@ use crate::checks;
 use crate::checks::role::{self, Decider, PermissionCheck, PermissionVerdict, Required, RoleEvaluation, Target};
 use crate::cli::RoleCheckArgs;
 use crate::commands::{Ctx, Journal};
-use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
+use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather;
 use crate::model::arn::log_group_arn;
 use crate::model::facts::TriggerFacts;
@@ -448,14 +448,7 @@ pub async fn gather_facts(
 }
 
 fn not_found(action: &'static str, what: &dyn std::fmt::Display) -> Error {
-    Error::Aws(AwsError {
-        action,
-        resource: what.to_string(),
-        kind: AwsErrorKind::NotFound,
-        code: None,
-        message: "it does not exist".into(),
-        hint: Some(format!("check the name, the account and the region (--region) of {what}")),
-    })
+    Error::Aws(AwsError::not_found(action, what, "it does not exist"))
 }
 
 /// Reads the role's `sqs-trigger-QUEUE` inline policy and works out what `--fix` would put there.
@@ -468,7 +461,7 @@ pub async fn plan_fix(
     let policy_name = policy_gen::inline_policy_name(queue);
     let existing = gather::role::inline_policy_text(clients, role, &policy_name).await?;
     let merged = policy_gen::merge(&policy_name, existing.as_deref(), grants).map_err(|why| {
-        Error::Other(anyhow::anyhow!(
+        Error::Refused(format!(
             "the role's inline policy {policy_name} cannot be merged ({why}): fix or delete it, then run --fix again"
         ))
     })?;

@@ -2,7 +2,7 @@
 
 use crate::aws::errors::is_not_found;
 use crate::aws::{Clients, errors::to_aws_error};
-use crate::error::{AwsError, AwsErrorKind};
+use crate::error::AwsError;
 use crate::model::facts::FunctionFacts;
 use crate::model::{FunctionArn, FunctionRef, RoleArn};
 
@@ -14,14 +14,7 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         Err(err) if is_not_found(&err) => return Ok(None),
         Err(err) => return Err(to_aws_error("lambda:GetFunction", function, &err)),
     };
-    let bad = |why: String| AwsError {
-        action: "lambda:GetFunction",
-        resource: function.to_string(),
-        kind: AwsErrorKind::Service,
-        code: None,
-        message: format!("unexpected answer: {why}"),
-        hint: None,
-    };
+    let bad = |why: String| AwsError::unexpected("lambda:GetFunction", function, why);
     let config = out.configuration().ok_or_else(|| bad("no configuration".into()))?;
     let arn: FunctionArn = config.function_arn().unwrap_or_default().parse().map_err(|e| bad(format!("{e}")))?;
     let role: RoleArn = config.role().unwrap_or_default().parse().map_err(|e| bad(format!("{e}")))?;

@@ -133,14 +133,7 @@ pub fn redrive_json(redrive: &Redrive) -> String {
 }
 
 fn unexpected(action: &'static str, resource: &dyn std::fmt::Display, why: &str) -> AwsError {
-    AwsError {
-        action,
-        resource: resource.to_string(),
-        kind: crate::error::AwsErrorKind::Service,
-        code: None,
-        message: format!("unexpected answer: {why}"),
-        hint: None,
-    }
+    AwsError::unexpected(action, resource, why)
 }
 
 #[cfg(test)]

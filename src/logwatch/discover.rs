@@ -24,14 +24,11 @@ pub struct LogGroup {
 pub async fn discover(clients: &Clients, function: &FunctionRef) -> Result<LogGroup, Error> {
     match crate::gather::function::read(clients, function).await {
         Ok(Some(facts)) => Ok(LogGroup { name: facts.log_group.clone(), function: Some(facts), note: None }),
-        Ok(None) => Err(Error::Aws(AwsError {
-            action: "lambda:GetFunction",
-            resource: function.to_string(),
-            kind: AwsErrorKind::NotFound,
-            code: Some("ResourceNotFoundException".to_owned()),
-            message: format!("no function `{function}` in {}", clients.region),
-            hint: Some("check the name, the account and the region (--region) of the function".to_owned()),
-        })),
+        Ok(None) => Err(Error::Aws(AwsError::not_found(
+            "lambda:GetFunction",
+            function,
+            format!("no function `{function}` in {}", clients.region),
+        ))),
         Err(err) if err.kind == AwsErrorKind::AccessDenied => {
             let name = log_group_for(&function.name(), None);
             Ok(LogGroup {

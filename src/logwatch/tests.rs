@@ -411,3 +411,21 @@ fn timestamps_are_rfc3339_millis() {
     assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
     assert_eq!(format_millis(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
 }
+
+/// An answer that does not parse is one line naming the call, never the raw response.
+#[tokio::test]
+async fn an_unreadable_answer_is_one_line_without_the_body() {
+    use aws_smithy_mocks::{mock, mock_client};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_types::body::SdkBody;
+    let body = format!("<html>{}</html>", "proxy error page ".repeat(500));
+    let garbage = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+        .then_http_response(move || HttpResponse::new(200.try_into().unwrap(), SdkBody::from(body.clone())));
+    let clients = clients_with_lambda(mock_client!(aws_sdk_lambda, [&garbage]));
+    let err = crate::gather::mapping::list(&clients, None, None).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("lambda:ListEventSourceMappings on every mapping failed"), "{text}");
+    assert!(text.contains("could not be read") && !text.contains("proxy error page"), "{text}");
+    assert!(text.len() < 300, "{} bytes", text.len());
+    assert_eq!(crate::error::Error::Aws(err).exit_status(), crate::error::ExitStatus::Aws);
+}

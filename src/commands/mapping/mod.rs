@@ -36,7 +36,7 @@ use crate::checks::{self, mapping::DEFAULT_BATCH_SIZE, placement};
 use crate::cli::{MappingCreateArgs, MappingDeleteArgs, MappingListArgs, MappingOptions, TargetArgs};
 use crate::commands::outcome::{Difference, Outcome};
 use crate::commands::{Change, Ctx};
-use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
+use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::TriggerFacts;
 use crate::model::facts::{MappingFacts, MappingFlags, MappingRequest};

@@ -308,12 +308,5 @@ pub(crate) fn unreadable_error(u: crate::model::facts::Unreadable) -> Error {
 }
 
 pub(crate) fn not_found(action: &'static str, resource: &dyn std::fmt::Display, what: &str, region: &str) -> AwsError {
-    AwsError {
-        action,
-        resource: resource.to_string(),
-        kind: AwsErrorKind::NotFound,
-        code: None,
-        message: format!("{what} does not exist in {region}"),
-        hint: Some(format!("check the name, the account and the region (--region) of {resource}")),
-    }
+    AwsError::not_found(action, resource, format!("{what} does not exist in {region}"))
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::checks::queue::fixtures::{mapping, queue};
+use crate::error::AwsErrorKind;
 
 fn request() -> MappingFlags {
     MappingFlags::default()

@@ -93,7 +93,9 @@ pub(crate) async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(Str
         .attributes()
         .and_then(|a| a.get(&QueueAttributeName::QueueArn))
         .and_then(|a| a.parse().ok())
-        .ok_or_else(|| Error::Other(anyhow::anyhow!("SQS returned no ARN for the new queue {}", step.name)))?;
+        .ok_or_else(|| {
+            crate::error::AwsError::unexpected("sqs:GetQueueAttributes", &step.name, "no QueueArn for the new queue")
+        })?;
     Ok((url, arn))
 }
 

@@ -529,14 +529,7 @@ async fn role_step(
 }
 
 fn role_check_not_found(function: &crate::model::FunctionRef) -> Error {
-    Error::Aws(crate::error::AwsError {
-        action: "lambda:GetFunction",
-        resource: function.to_string(),
-        kind: crate::error::AwsErrorKind::NotFound,
-        code: None,
-        message: "it does not exist".into(),
-        hint: Some(format!("check the name, the account and the region (--region) of {function}")),
-    })
+    Error::Aws(crate::error::AwsError::not_found("lambda:GetFunction", function, "it does not exist"))
 }
 
 async fn mapping_step(
