@@ -16,7 +16,7 @@ use crate::error::{AwsError, AwsErrorKind};
 use crate::model::RoleArn;
 use crate::model::access::{Access, Required, SimulatedAccess, Simulation};
 use crate::model::facts::{Fact, RoleFacts, Unreadable};
-use crate::policy::{NamedPolicy, PolicyDocument};
+use crate::policy::{Decision, NamedPolicy, PolicyDocument};
 
 /// The code our own "this document does not parse" errors carry, so `read` can tell them apart.
 const MALFORMED: &str = "MalformedPolicyDocument";
@@ -264,16 +264,20 @@ async fn simulate_one(
         };
         let policy = statements.iter().filter_map(|s| s.source_policy_id()).collect::<Vec<_>>().join(", ");
         let access = match decision {
-            PolicyEvaluationDecisionType::Allowed => Access::Allowed { policy, sid: None },
-            PolicyEvaluationDecisionType::ExplicitDeny => Access::ExplicitDeny { policy, sid: None },
+            PolicyEvaluationDecisionType::Allowed => Access::Decided(Decision::Allowed { policy, sid: None }),
+            PolicyEvaluationDecisionType::ExplicitDeny => Access::Decided(Decision::ExplicitDeny { policy, sid: None }),
             _ if boundary.is_some_and(|b| !b.allowed_by_permissions_boundary()) => {
-                Access::DeniedByBoundary { boundary: "the role's permissions boundary".into() }
+                Access::Decided(Decision::DeniedByBoundary { boundary: "the role's permissions boundary".into() })
             }
             _ if result.organizations_decision_detail().is_some_and(|o| !o.allowed_by_organizations()) => {
                 Access::DeniedByOrganizations
             }
-            _ if !missing.is_empty() => Access::Conditional { policy, sid: None, condition_keys: missing.to_vec() },
-            _ => Access::ImplicitDeny,
+            _ if !missing.is_empty() => Access::Decided(Decision::AllowedUnderConditions {
+                policy,
+                sid: None,
+                condition_keys: missing.to_vec(),
+            }),
+            _ => Access::Decided(Decision::ImplicitDeny),
         };
         decided.push(SimulatedAccess {
             action: result.eval_action_name().to_owned(),

@@ -99,41 +99,18 @@ pub fn required_permissions(
     required
 }
 
-/// What identity-based evaluation (ours or the simulator's) decided for one permission.
+/// What identity-based evaluation (ours or the simulator's) decided for one permission: our
+/// evaluator's `Decision`, or what only the simulator can know.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Access {
-    Allowed {
-        policy: String,
-        sid: Option<String>,
-    },
-    Conditional {
-        policy: String,
-        sid: Option<String>,
-        condition_keys: Vec<String>,
-    },
-    ExplicitDeny {
-        policy: String,
-        sid: Option<String>,
-    },
-    ImplicitDeny,
-    DeniedByBoundary {
-        boundary: String,
-    },
+    Decided(Decision),
     /// A service control policy of the organization denies it (only the simulator knows).
     DeniedByOrganizations,
 }
 
 impl From<Decision> for Access {
     fn from(decision: Decision) -> Access {
-        match decision {
-            Decision::Allowed { policy, sid } => Access::Allowed { policy, sid },
-            Decision::AllowedUnderConditions { policy, sid, condition_keys } => {
-                Access::Conditional { policy, sid, condition_keys }
-            }
-            Decision::ExplicitDeny { policy, sid } => Access::ExplicitDeny { policy, sid },
-            Decision::ImplicitDeny => Access::ImplicitDeny,
-            Decision::DeniedByBoundary { boundary } => Access::DeniedByBoundary { boundary },
-        }
+        Access::Decided(decision)
     }
 }
 

@@ -20,7 +20,7 @@ pub use crate::model::access::{
 };
 use crate::model::facts::{KeyLookup, RoleFacts, TriggerFacts};
 use crate::model::{Finding, FindingCode, RoleArn};
-use crate::policy;
+use crate::policy::{self, Decision};
 use crate::policy_gen;
 
 /// The outcome for one permission.
@@ -196,7 +196,7 @@ pub fn decide(
         check.decided_by = Some(by);
         check.reason = reason;
     };
-    if let Some((Access::ExplicitDeny { policy, sid }, by)) = &identity {
+    if let Some((Access::Decided(Decision::ExplicitDeny { policy, sid }), by)) = &identity {
         set(
             PermissionVerdict::Denied,
             Some(policy.clone()),
@@ -260,7 +260,7 @@ pub fn decide(
         _ => String::new(),
     };
     match access {
-        Access::Allowed { policy, sid } if resource_keys.is_empty() => {
+        Access::Decided(Decision::Allowed { policy, sid }) if resource_keys.is_empty() => {
             set(
                 PermissionVerdict::Allowed,
                 Some(policy.clone()),
@@ -270,7 +270,7 @@ pub fn decide(
                 format!("allowed by {}{}", policy_label(&policy), sid_label(&sid)),
             );
         }
-        Access::Allowed { policy, sid } => {
+        Access::Decided(Decision::Allowed { policy, sid }) => {
             let reason = format!(
                 "allowed by {}{}{resource_note} ({})",
                 policy_label(&policy),
@@ -279,7 +279,7 @@ pub fn decide(
             );
             set(PermissionVerdict::Conditional, Some(policy), sid, resource_keys, by, reason);
         }
-        Access::Conditional { policy, sid, mut condition_keys } => {
+        Access::Decided(Decision::AllowedUnderConditions { policy, sid, mut condition_keys }) => {
             for key in resource_keys {
                 if !condition_keys.contains(&key) {
                     condition_keys.push(key);
@@ -293,8 +293,8 @@ pub fn decide(
             );
             set(PermissionVerdict::Conditional, Some(policy), sid, condition_keys, by, reason);
         }
-        Access::ExplicitDeny { .. } => unreachable!("handled first"),
-        Access::ImplicitDeny => {
+        Access::Decided(Decision::ExplicitDeny { .. }) => unreachable!("handled first"),
+        Access::Decided(Decision::ImplicitDeny) => {
             set(
                 PermissionVerdict::Missing,
                 None,
@@ -305,7 +305,7 @@ pub fn decide(
             );
             check.fixable = true;
         }
-        Access::DeniedByBoundary { boundary } => {
+        Access::Decided(Decision::DeniedByBoundary { boundary }) => {
             let reason = format!("the permissions boundary {boundary} does not allow it");
             set(PermissionVerdict::Missing, Some(boundary), None, vec![], by, reason);
         }

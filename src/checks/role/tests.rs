@@ -231,9 +231,9 @@ fn simulation_decides_before_the_evaluator() {
             action: r.action.to_owned(),
             resource: r.resource.clone(),
             access: if r.action == "sqs:DeleteMessage" {
-                Access::ExplicitDeny { policy: "scp-guard".into(), sid: None }
+                Access::Decided(Decision::ExplicitDeny { policy: "scp-guard".into(), sid: None })
             } else {
-                Access::Allowed { policy: "inline".into(), sid: None }
+                Access::Decided(Decision::Allowed { policy: "inline".into(), sid: None })
             },
         })
         .collect();

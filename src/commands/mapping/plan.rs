@@ -17,16 +17,9 @@ pub enum Action {
     Refuse,
 }
 
-/// The settings of an existing mapping that differ from the request; None = leave as is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Changes {
-    pub batch_size: Option<i32>,
-    pub batch_window_secs: Option<i32>,
-    pub max_concurrency: Option<i32>,
-    pub report_batch_item_failures: Option<bool>,
-    pub filters: Option<Vec<String>>,
-    pub enabled: Option<bool>,
-}
+/// The settings of an existing mapping that differ from the request, in the shape of the
+/// flags themselves: `None` = leave as is.
+pub type Changes = MappingFlags;
 
 impl Changes {
     /// What the flags change on `existing`: only settings whose flag was given and whose value

@@ -22,28 +22,14 @@ impl QueuePlan {
             };
             let dlq = self.dlq.as_ref().map(|d| self.outcome_of(d, pick(d), None));
             let queue = self.outcome_of(&self.queue, pick(&self.queue), None);
-            return Ok(QueueCreateReport {
-                dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
-                queue,
-                dlq,
-                findings: self.findings.clone(),
-                refusal: None,
-                changed: vec![],
-            });
+            return Ok(self.report(queue, dlq, vec![]));
         }
         let dlq = match &self.dlq {
             Some(step) => Some(self.apply_step(ctx, step, update).await?),
             None => None,
         };
         let queue = self.apply_step(ctx, &self.queue, update).await?;
-        Ok(QueueCreateReport {
-            dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
-            queue,
-            dlq,
-            findings: self.findings.clone(),
-            refusal: None,
-            changed: ctx.journal.changes(),
-        })
+        Ok(self.report(queue, dlq, ctx.journal.changes()))
     }
 
     async fn apply_step(&self, ctx: &Ctx, step: &QueueStepPlan, update: bool) -> Result<QueueOutcome, Error> {

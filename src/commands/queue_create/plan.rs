@@ -452,13 +452,23 @@ impl QueuePlan {
     pub fn dry_run_report(&self, update: bool) -> QueueCreateReport {
         let dlq = self.dlq.as_ref().map(|d| self.outcome_of(d, d.outcome(update, true), None));
         let queue = self.outcome_of(&self.queue, self.queue.outcome(update, true), None);
+        self.report(queue, dlq, vec![])
+    }
+
+    /// The report of this plan with these outcomes and writes.
+    pub(crate) fn report(
+        &self,
+        queue: QueueOutcome,
+        dlq: Option<QueueOutcome>,
+        changed: Vec<Change>,
+    ) -> QueueCreateReport {
         QueueCreateReport {
             dlq_arn: dlq.as_ref().and_then(|d| d.arn.clone()),
             queue,
             dlq,
             findings: self.findings.clone(),
             refusal: None,
-            changed: vec![],
+            changed,
         }
     }
 
