@@ -252,21 +252,13 @@ impl World {
             mock!(aws_sdk_kms::Client::get_key_policy)
                 .then_output(|| GetKeyPolicyOutput::builder().policy(DELEGATING_KEY_POLICY).build()),
         ];
-        // Services these tests do not mock answer nothing: a closed loopback port, so no
-        // request can ever leave the machine.
-        let plain = aws_config::SdkConfig::builder()
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url("http://127.0.0.1:9")
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .build();
+        // Services these tests do not mock answer nothing (Clients::offline).
         let clients = Clients {
             sqs: mock_client!(aws_sdk_sqs, RuleMode::MatchAny, &sqs_rules),
             lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &lambda_rules),
             iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &iam_rules),
             kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, &kms_rules),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&plain),
-            sts: aws_sdk_sts::Client::new(&plain),
-            region: "us-east-1".into(),
+            ..Clients::offline()
         };
         let mut all = iam_rules;
         all.extend(lambda_rules);

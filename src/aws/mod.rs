@@ -132,6 +132,18 @@ impl Clients {
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
         }
     }
+
+    /// Clients for tests that mock some services at the SDK boundary (`aws-smithy-mocks`):
+    /// every service starts out pointed at a closed loopback port, so one a test does not mock
+    /// answers nothing and no request can leave the machine. Replace the fields to mock.
+    pub fn offline() -> Self {
+        let config = SdkConfig::builder()
+            .region(Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        Clients::new(&config)
+    }
 }
 
 #[cfg(test)]

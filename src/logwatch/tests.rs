@@ -80,13 +80,7 @@ fn log_group_choice() {
 }
 
 fn clients_with_lambda(lambda: aws_sdk_lambda::Client) -> Clients {
-    // Unmocked services answer nothing: a closed loopback port, never the network.
-    let config = aws_config::SdkConfig::builder()
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url("http://127.0.0.1:9")
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build();
-    let mut clients = Clients::new(&config);
+    let mut clients = Clients::offline();
     clients.lambda = lambda;
     clients
 }

@@ -201,13 +201,7 @@ fn effective_request_keeps_existing_settings() {
 
 /// A context whose Lambda client answers from `rules` (others are never called).
 fn mocked_ctx(lambda: aws_sdk_lambda::Client) -> Ctx {
-    // Unmocked services answer nothing: a closed loopback port, never the network.
-    let config = aws_config::SdkConfig::builder()
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url("http://127.0.0.1:9")
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build();
-    let mut clients = crate::aws::Clients::new(&config);
+    let mut clients = crate::aws::Clients::offline();
     clients.lambda = lambda;
     Ctx {
         clients,
