@@ -62,10 +62,28 @@ pub enum Action {
     Absent,
 }
 
+/// What a teardown item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    Mapping,
+    Queue,
+    Dlq,
+}
+
+impl std::fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ItemKind::Mapping => "mapping",
+            ItemKind::Queue => "queue",
+            ItemKind::Dlq => "dlq",
+        })
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
-    /// `mapping`, `queue` or `dlq`.
-    pub kind: &'static str,
+    pub kind: ItemKind,
     /// Mapping UUID or queue name.
     pub id: String,
     /// The ARN (queue) or `queue -> function` (mapping).
@@ -101,7 +119,8 @@ impl Report for TeardownReport {
                 Action::Refused => style.red("refused"),
                 Action::Absent => "absent".to_owned(),
             };
-            writeln!(out, "{:<8} {} {action}  {}", item.kind, style.bold(&item.id), style.dim(&item.detail))?;
+            let kind = item.kind.to_string();
+            writeln!(out, "{kind:<8} {} {action}  {}", style.bold(&item.id), style.dim(&item.detail))?;
             if let Some(reason) = &item.reason {
                 writeln!(out, "         {reason}")?;
             }
@@ -215,7 +234,7 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
                 ),
             };
             Item {
-                kind: "mapping",
+                kind: ItemKind::Mapping,
                 id: m.uuid.clone(),
                 detail: format!("{} -> {}", m.queue_arn.name(), function_label(m)),
                 messages: None,
@@ -235,7 +254,7 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
         .collect();
     let Some(queue) = &facts.queue else {
         items.push(Item {
-            kind: "queue",
+            kind: ItemKind::Queue,
             id: s.queue.name().to_string(),
             detail: s.queue.to_string(),
             messages: None,
@@ -244,7 +263,7 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
         });
         return items;
     };
-    let mut main_item = queue_item(s, "queue", queue, delete);
+    let mut main_item = queue_item(s, ItemKind::Queue, queue, delete);
     if main_item.action == delete && !staying.is_empty() {
         main_item.action = Action::Kept;
         main_item.reason = Some(format!("still mapped to {} (those mappings stay)", staying.join(", ")));
@@ -252,7 +271,7 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
     let queue_kept = main_item.action != delete;
     items.push(main_item);
     if let Some(dlq) = &facts.dlq {
-        let mut item = queue_item(s, "dlq", dlq, delete);
+        let mut item = queue_item(s, ItemKind::Dlq, dlq, delete);
         if item.action == delete && queue_kept {
             item.action = Action::Kept;
             item.reason = Some(format!("{} still redrives to it", queue.name));
@@ -265,7 +284,7 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
     items
 }
 
-fn queue_item(s: &Settings, kind: &'static str, q: &QueueFacts, delete: Action) -> Item {
+fn queue_item(s: &Settings, kind: ItemKind, q: &QueueFacts, delete: Action) -> Item {
     let (action, reason) = if !q.is_managed() {
         (Action::Kept, Some("not created by sqs-trigger (no managed-by=sqs-trigger tag): never deleted".to_owned()))
     } else if q.depth.total() > 0 && !s.force {
@@ -288,7 +307,7 @@ fn queue_item(s: &Settings, kind: &'static str, q: &QueueFacts, delete: Action) 
 /// One line per deletion for the confirmation: each mapping's function, each queue's messages.
 fn describe(item: &Item) -> String {
     match (item.kind, item.messages) {
-        ("mapping", _) => format!("mapping {} ({})", item.id, item.detail),
+        (ItemKind::Mapping, _) => format!("mapping {} ({})", item.id, item.detail),
         (kind, Some(n)) => format!("{kind} {} ({n} message{})", item.id, if n == 1 { "" } else { "s" }),
         (kind, None) => format!("{kind} {}", item.id),
     }
@@ -319,7 +338,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
     // Read everything again right before deleting: a message sent, a tag removed or a mapping
     // added since the question stops what it concerns. Only what was confirmed, and is still
     // deletable now, is deleted.
-    let confirmed: Vec<(&'static str, String)> =
+    let confirmed: Vec<(ItemKind, String)> =
         items.iter().filter(|i| i.action == Action::Deleted).map(|i| (i.kind, i.id.clone())).collect();
     let facts = gather_facts(ctx, &s).await?;
     let mut items = plan(&s, &facts);
@@ -340,15 +359,17 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
         .targeted
         .iter()
         .map(|(m, _)| m)
-        .filter(|m| items.iter().any(|i| i.kind == "mapping" && i.id == m.uuid && i.action == Action::Deleted))
+        .filter(|m| items.iter().any(|i| i.kind == ItemKind::Mapping && i.id == m.uuid && i.action == Action::Deleted))
         .collect();
     futures::future::try_join_all(mappings.into_iter().map(|m| super::mapping::delete_mapping(ctx, m, &spinner)))
         .await?;
     // The queues go only after their mappings: Lambda stops polling first.
-    for (item, queue) in items.iter().filter(|i| i.action == Action::Deleted && i.kind != "mapping").filter_map(|i| {
-        let q = if i.kind == "queue" { facts.queue.as_ref() } else { facts.dlq.as_ref() };
-        q.map(|q| (i, q))
-    }) {
+    for (item, queue) in
+        items.iter().filter(|i| i.action == Action::Deleted && i.kind != ItemKind::Mapping).filter_map(|i| {
+            let q = if i.kind == ItemKind::Queue { facts.queue.as_ref() } else { facts.dlq.as_ref() };
+            q.map(|q| (i, q))
+        })
+    {
         spinner.set_message(format!("deleting {} {}", item.kind, item.id));
         match ctx.clients.sqs.delete_queue().queue_url(queue.url.as_str()).send().await {
             Ok(_) => ctx.journal.record(Change::new("delete-queue", &queue.arn)),
@@ -426,7 +447,7 @@ mod tests {
         BTreeMap::from([("managed-by".to_owned(), "sqs-trigger".to_owned())])
     }
 
-    fn actions(items: &[Item]) -> Vec<(&str, Action)> {
+    fn actions(items: &[Item]) -> Vec<(ItemKind, Action)> {
         items.iter().map(|i| (i.kind, i.action)).collect()
     }
 
@@ -435,14 +456,21 @@ mod tests {
         let items = plan(&settings(false), &facts(queue("q", true, 0), Some(queue("q-dlq", true, 0))));
         assert_eq!(
             actions(&items),
-            [("mapping", Action::Deleted), ("queue", Action::Deleted), ("dlq", Action::Deleted)]
+            [
+                (ItemKind::Mapping, Action::Deleted),
+                (ItemKind::Queue, Action::Deleted),
+                (ItemKind::Dlq, Action::Deleted)
+            ]
         );
     }
 
     #[test]
     fn never_deletes_untagged_queues() {
         let items = plan(&settings(true), &facts(queue("q", false, 0), Some(queue("q-dlq", false, 0))));
-        assert_eq!(actions(&items), [("mapping", Action::Deleted), ("queue", Action::Kept), ("dlq", Action::Kept)]);
+        assert_eq!(
+            actions(&items),
+            [(ItemKind::Mapping, Action::Deleted), (ItemKind::Queue, Action::Kept), (ItemKind::Dlq, Action::Kept)]
+        );
     }
 
     #[test]
@@ -459,7 +487,10 @@ mod tests {
         let mut f = facts(queue("q", true, 0), Some(queue("q-dlq", true, 0)));
         f.others = vec![mapping("other")];
         let items = plan(&settings(false), &f);
-        assert_eq!(actions(&items), [("mapping", Action::Deleted), ("queue", Action::Kept), ("dlq", Action::Kept)]);
+        assert_eq!(
+            actions(&items),
+            [(ItemKind::Mapping, Action::Deleted), (ItemKind::Queue, Action::Kept), (ItemKind::Dlq, Action::Kept)]
+        );
         assert!(items[1].reason.as_ref().unwrap().contains("other"));
     }
 
@@ -477,7 +508,12 @@ mod tests {
         let items = plan(&settings(false), &f);
         assert_eq!(
             actions(&items),
-            [("mapping", Action::Kept), ("mapping", Action::Deleted), ("queue", Action::Kept), ("dlq", Action::Kept)]
+            [
+                (ItemKind::Mapping, Action::Kept),
+                (ItemKind::Mapping, Action::Deleted),
+                (ItemKind::Queue, Action::Kept),
+                (ItemKind::Dlq, Action::Kept)
+            ]
         );
         assert!(items[0].reason.as_ref().unwrap().contains("not created by sqs-trigger"));
         assert!(items[2].reason.as_ref().unwrap().contains("theirs"));
