@@ -186,89 +186,124 @@ pub fn decide(
     identity: Option<(Access, Decider)>,
     resource: Option<&ResourceAccess>,
 ) -> PermissionCheck {
-    use policy::ResourceGrant as G;
-    let mut check = skipped(req, "");
-    let mut set = |decision, policy: Option<String>, sid: Option<String>, keys: Vec<String>, by, reason: String| {
-        check.decision = decision;
-        check.policy = policy;
-        check.sid = sid;
-        check.condition_keys = keys;
-        check.decided_by = Some(by);
-        check.reason = reason;
-    };
+    // An explicit Deny in the role's own policies wins over everything.
     if let Some((Access::Decided(Decision::ExplicitDeny { policy, sid }), by)) = &identity {
-        set(
-            PermissionVerdict::Denied,
-            Some(policy.clone()),
-            sid.clone(),
-            vec![],
-            *by,
-            format!("explicitly denied by {policy}{}", sid_label(sid)),
-        );
-        return check;
+        let reason = format!("explicitly denied by {policy}{}", sid_label(sid));
+        return Decided::new(PermissionVerdict::Denied, Some(policy.clone()), sid.clone(), vec![], *by, reason)
+            .check(req);
     }
-    let mut resource_keys = Vec::new();
-    if let Some(r) = resource {
-        match &r.grant {
-            G::ExplicitDeny { sid } => {
-                set(
-                    PermissionVerdict::Denied,
-                    Some(r.policy.clone()),
-                    sid.clone(),
-                    vec![],
-                    r.decider,
-                    format!("explicitly denied by {}{}", r.policy, sid_label(sid)),
-                );
-                return check;
-            }
-            G::NotGranted => {
-                let reason = match r.decider {
-                    Decider::KeyPolicy => format!("{} neither grants the role nor delegates to IAM", r.policy),
-                    _ => format!("{} does not grant the role or its account", r.policy),
-                };
-                set(PermissionVerdict::Missing, Some(r.policy.clone()), None, vec![], r.decider, reason);
-                return check;
-            }
-            G::Direct { sid, condition_keys } if r.direct_suffices => {
-                let (verdict, reason) = if condition_keys.is_empty() {
-                    (PermissionVerdict::Allowed, format!("granted to the role by {}{}", r.policy, sid_label(sid)))
-                } else {
-                    (
-                        PermissionVerdict::Conditional,
-                        format!(
-                            "granted to the role by {}{} only if conditions on {} hold",
-                            r.policy,
-                            sid_label(sid),
-                            condition_keys.join(", ")
-                        ),
-                    )
-                };
-                set(verdict, Some(r.policy.clone()), sid.clone(), condition_keys.clone(), r.decider, reason);
-                return check;
-            }
-            G::Direct { condition_keys, .. } | G::DelegatedToAccount { condition_keys, .. } => {
-                resource_keys = condition_keys.clone();
-            }
+    let resource_keys = match resource.map(resource_decision) {
+        Some(ResourceSays::Decides(decided)) => return decided.check(req),
+        Some(ResourceSays::Conditions(keys)) => keys,
+        None => vec![],
+    };
+    match identity {
+        Some((access, by)) => identity_decision(access, by, resource, resource_keys).check(req),
+        None => skipped(req, "the role's policies could not be read and the simulator was not available"),
+    }
+}
+
+/// One permission's outcome, before it is attached to the permission.
+struct Decided {
+    verdict: PermissionVerdict,
+    policy: Option<String>,
+    sid: Option<String>,
+    condition_keys: Vec<String>,
+    by: Decider,
+    reason: String,
+    /// Whether an Allow in the role's own policy would grant it.
+    fixable: bool,
+}
+
+impl Decided {
+    fn new(
+        verdict: PermissionVerdict,
+        policy: Option<String>,
+        sid: Option<String>,
+        condition_keys: Vec<String>,
+        by: Decider,
+        reason: String,
+    ) -> Decided {
+        Decided { verdict, policy, sid, condition_keys, by, reason, fixable: false }
+    }
+
+    fn check(self, req: &Required) -> PermissionCheck {
+        PermissionCheck {
+            decision: self.verdict,
+            policy: self.policy,
+            sid: self.sid,
+            condition_keys: self.condition_keys,
+            decided_by: Some(self.by),
+            reason: self.reason,
+            fixable: self.fixable,
+            ..skipped(req, "")
         }
     }
-    let Some((access, by)) = identity else {
-        check.reason = "the role's policies could not be read and the simulator was not available".into();
-        return check;
+}
+
+/// What a resource policy says: it decides on its own (a Deny, no grant, or a same-account
+/// grant), or it leaves the decision to the role's policies under these conditions.
+enum ResourceSays {
+    Decides(Decided),
+    Conditions(Vec<String>),
+}
+
+fn resource_decision(r: &ResourceAccess) -> ResourceSays {
+    use policy::ResourceGrant as G;
+    let decided = |verdict, sid: &Option<String>, keys: Vec<String>, reason: String| {
+        ResourceSays::Decides(Decided::new(verdict, Some(r.policy.clone()), sid.clone(), keys, r.decider, reason))
     };
+    match &r.grant {
+        G::ExplicitDeny { sid } => decided(
+            PermissionVerdict::Denied,
+            sid,
+            vec![],
+            format!("explicitly denied by {}{}", r.policy, sid_label(sid)),
+        ),
+        G::NotGranted => {
+            let reason = match r.decider {
+                Decider::KeyPolicy => format!("{} neither grants the role nor delegates to IAM", r.policy),
+                _ => format!("{} does not grant the role or its account", r.policy),
+            };
+            decided(PermissionVerdict::Missing, &None, vec![], reason)
+        }
+        G::Direct { sid, condition_keys } if r.direct_suffices && condition_keys.is_empty() => decided(
+            PermissionVerdict::Allowed,
+            sid,
+            vec![],
+            format!("granted to the role by {}{}", r.policy, sid_label(sid)),
+        ),
+        G::Direct { sid, condition_keys } if r.direct_suffices => {
+            let reason = format!(
+                "granted to the role by {}{} only if conditions on {} hold",
+                r.policy,
+                sid_label(sid),
+                condition_keys.join(", ")
+            );
+            decided(PermissionVerdict::Conditional, sid, condition_keys.clone(), reason)
+        }
+        G::Direct { condition_keys, .. } | G::DelegatedToAccount { condition_keys, .. } => {
+            ResourceSays::Conditions(condition_keys.clone())
+        }
+    }
+}
+
+/// What the role's own policies (or the simulator) decide, with the resource policy's
+/// conditions, when the resource policy left the decision to them.
+fn identity_decision(
+    access: Access,
+    by: Decider,
+    resource: Option<&ResourceAccess>,
+    resource_keys: Vec<String>,
+) -> Decided {
     let resource_note = match resource {
         Some(r) if !resource_keys.is_empty() => format!(" and by {} only if conditions hold", r.policy),
         _ => String::new(),
     };
     match access {
         Access::Decided(Decision::Allowed { policy, sid }) if resource_keys.is_empty() => {
-            set(
-                PermissionVerdict::Allowed,
-                Some(policy.clone()),
-                sid.clone(),
-                vec![],
-                by,
-                format!("allowed by {}{}", policy_label(&policy), sid_label(&sid)),
-            );
+            let reason = format!("allowed by {}{}", policy_label(&policy), sid_label(&sid));
+            Decided::new(PermissionVerdict::Allowed, Some(policy), sid, vec![], by, reason)
         }
         Access::Decided(Decision::Allowed { policy, sid }) => {
             let reason = format!(
@@ -277,7 +312,7 @@ pub fn decide(
                 sid_label(&sid),
                 resource_keys.join(", ")
             );
-            set(PermissionVerdict::Conditional, Some(policy), sid, resource_keys, by, reason);
+            Decided::new(PermissionVerdict::Conditional, Some(policy), sid, resource_keys, by, reason)
         }
         Access::Decided(Decision::AllowedUnderConditions { policy, sid, mut condition_keys }) => {
             for key in resource_keys {
@@ -291,36 +326,36 @@ pub fn decide(
                 sid_label(&sid),
                 condition_keys.join(", ")
             );
-            set(PermissionVerdict::Conditional, Some(policy), sid, condition_keys, by, reason);
+            Decided::new(PermissionVerdict::Conditional, Some(policy), sid, condition_keys, by, reason)
         }
-        Access::Decided(Decision::ExplicitDeny { .. }) => unreachable!("handled first"),
-        Access::Decided(Decision::ImplicitDeny) => {
-            set(
+        Access::Decided(Decision::ExplicitDeny { policy, sid }) => {
+            let reason = format!("explicitly denied by {policy}{}", sid_label(&sid));
+            Decided::new(PermissionVerdict::Denied, Some(policy), sid, vec![], by, reason)
+        }
+        Access::Decided(Decision::ImplicitDeny) => Decided {
+            fixable: true,
+            ..Decided::new(
                 PermissionVerdict::Missing,
                 None,
                 None,
                 vec![],
                 by,
                 "no statement in the role's policies allows it".into(),
-            );
-            check.fixable = true;
-        }
+            )
+        },
         Access::Decided(Decision::DeniedByBoundary { boundary }) => {
             let reason = format!("the permissions boundary {boundary} does not allow it");
-            set(PermissionVerdict::Missing, Some(boundary), None, vec![], by, reason);
+            Decided::new(PermissionVerdict::Missing, Some(boundary), None, vec![], by, reason)
         }
-        Access::DeniedByOrganizations => {
-            set(
-                PermissionVerdict::Missing,
-                None,
-                None,
-                vec![],
-                by,
-                "a service control policy of the organization denies it".into(),
-            );
-        }
+        Access::DeniedByOrganizations => Decided::new(
+            PermissionVerdict::Missing,
+            None,
+            None,
+            vec![],
+            by,
+            "a service control policy of the organization denies it".into(),
+        ),
     }
-    check
 }
 
 fn policy_label(policy: &str) -> &str {
