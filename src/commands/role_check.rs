@@ -240,23 +240,13 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
         if let Some(role) = &checked.target.role {
             ensure_callers_account(role, &checked.facts)?;
         }
+        let confirm = |plan: &FixPlan| settings.yes || ctx.output.confirm(&confirm_question(plan));
+        let again = || check(&ctx.clients, &settings.function, &settings.queue, settings.role.as_ref());
         match checked.target.role.clone() {
             Some(role) if !grants.is_empty() => {
-                let plan = plan_fix(&ctx.clients, &role, &queue_name, &grants).await?;
-                let action = if !plan.changes() {
-                    FixAction::Unchanged
-                } else if settings.yes || ctx.output.confirm(&confirm_question(&plan)) {
-                    apply_fix(&ctx.clients, &ctx.journal, &plan).await?
-                } else {
-                    FixAction::Declined
-                };
-                if matches!(action, FixAction::Created | FixAction::Updated) {
-                    ctx.output.note(format!(
-                        "{} inline policy {} on {role}; checking again",
-                        action_word(action),
-                        plan.policy_name
-                    ));
-                    checked = recheck(&ctx.clients, &settings, &grants).await?;
+                let (plan, action, rechecked) = fix(ctx, &checked, &role, &queue_name, confirm, again).await?;
+                if let Some(rechecked) = rechecked {
+                    checked = rechecked;
                 }
                 report_fix = Some(outcome(&plan, action));
             }
@@ -492,17 +482,43 @@ pub async fn apply_fix(clients: &Clients, journal: &Journal, plan: &FixPlan) -> 
 
 /// Checks again after a fix. IAM is eventually consistent: while a permission just granted
 /// still reads as missing, wait a little and look again (a few seconds at most).
-async fn recheck(clients: &Clients, settings: &Settings, granted: &[Required]) -> Result<Checked, Error> {
+/// The one role-fix flow of `role check --fix` and `setup --fix`: plan the inline policy,
+/// confirm, put it, then check again with `again` until IAM shows the grant (it is eventually
+/// consistent: a few attempts, 2 s apart). Returns the plan, what was done, and the facts read
+/// last when the role was changed.
+pub async fn fix<F, Fut>(
+    ctx: &Ctx,
+    checked: &Checked,
+    role: &RoleArn,
+    queue: &QueueName,
+    confirm: impl FnOnce(&FixPlan) -> bool,
+    mut again: F,
+) -> Result<(FixPlan, FixAction, Option<Checked>), Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Checked, Error>>,
+{
+    ensure_callers_account(role, &checked.facts)?;
+    let granted = checked.evaluation.fixable();
+    let plan = plan_fix(&ctx.clients, role, queue, &granted).await?;
+    if !plan.changes() {
+        return Ok((plan, FixAction::Unchanged, None));
+    }
+    if !confirm(&plan) {
+        return Ok((plan, FixAction::Declined, None));
+    }
+    let action = apply_fix(&ctx.clients, &ctx.journal, &plan).await?;
+    ctx.output.note(format!("{} inline policy {} on {role}; checking again", action_word(action), plan.policy_name));
     let mut attempt = 0;
     loop {
-        let checked = check(clients, &settings.function, &settings.queue, settings.role.as_ref()).await?;
-        let still_missing = checked.evaluation.permissions.iter().any(|p| {
+        let rechecked = again().await?;
+        let still_missing = rechecked.evaluation.permissions.iter().any(|p| {
             p.decision == PermissionVerdict::Missing
                 && granted.iter().any(|g| g.action == p.action && g.resource == p.resource)
         });
         attempt += 1;
         if !still_missing || attempt >= 5 {
-            return Ok(checked);
+            return Ok((plan, action, Some(rechecked)));
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }

@@ -484,9 +484,9 @@ async fn role_step(
             .with_findings(checked.findings)
             .with_status(ExitStatus::CheckFailed));
     };
-    role_check::ensure_callers_account(&role, &checked.facts)?;
-    let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants).await?;
     if s.dry_run {
+        role_check::ensure_callers_account(&role, &checked.facts)?;
+        let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants).await?;
         let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
         return Ok(Step::ok(
             StepName::Role,
@@ -495,20 +495,19 @@ async fn role_step(
         )
         .with_findings(checked.findings));
     }
-    if !s.yes && !ctx.output.confirm(&format!("Put inline policy {} on {role}?", fix.policy_name)) {
+    let confirm = |plan: &role_check::FixPlan| {
+        s.yes || ctx.output.confirm(&format!("Put inline policy {} on {role}?", plan.policy_name))
+    };
+    let (fix, action, rechecked) =
+        role_check::fix(ctx, &checked, &role, &s.spec.name, confirm, || check(queue.clone())).await?;
+    if action == role_check::FixAction::Declined {
         return Ok(Step::ok(StepName::Role, "refused", "the fix was declined: nothing was changed")
             .with_findings(checked.findings)
             .with_status(ExitStatus::CheckFailed));
     }
-    let action = role_check::apply_fix(clients, &ctx.journal, &fix).await?;
-    // IAM is eventually consistent: look again a few times before concluding.
-    for attempt in 0..5 {
-        checked = check(queue.clone()).await?;
+    if let Some(rechecked) = rechecked {
+        checked = rechecked;
         *last = Some(checked.facts.clone());
-        if !has_errors(&checked.findings) || attempt == 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
     }
     let word = match action {
         role_check::FixAction::Created => "created",
