@@ -323,7 +323,10 @@ pub fn identity_access(role: &RoleFacts, req: &Required) -> Access {
 }
 
 /// The resource policy that also has a say: the key policy for `kms:Decrypt`, and the queue
-/// policy for the SQS actions when the queue is in another account than the role.
+/// policy for the SQS actions. Across accounts the queue policy must grant the role; in the
+/// same account it only matters when it denies the role (a Deny wins over every Allow) or
+/// grants the role itself (enough on its own)
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
 pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> Option<ResourceAccess> {
     if req.action == KMS_DECRYPT {
         let Some(Ok(KeyLookup::Found(key))) = &facts.key else { return None };
@@ -331,10 +334,18 @@ pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> 
     }
     if req.action.starts_with("sqs:") {
         let queue = facts.queue.as_ref()?;
-        if queue.arn.account() == role.account() {
-            return None;
-        }
         let policy = format!("queue policy of {}", queue.arn);
+        if queue.arn.account() == role.account() {
+            let doc = queue.policy.as_ref()?;
+            let grant =
+                policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource);
+            return match grant {
+                policy::ResourceGrant::ExplicitDeny { .. } | policy::ResourceGrant::Direct { .. } => {
+                    Some(ResourceAccess { policy, grant, direct_suffices: true, decider: Decider::QueuePolicy })
+                }
+                _ => None,
+            };
+        }
         let grant = match &queue.policy {
             Some(doc) => {
                 policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource)
@@ -499,6 +510,11 @@ pub fn decide(
     check
 }
 
+/// The account field of an ARN.
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
 fn policy_label(policy: &str) -> &str {
     if policy.is_empty() { "the role's policies" } else { policy }
 }
@@ -536,8 +552,12 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         match p.decision {
             Verdict::Allowed | Verdict::Skipped => {}
             Verdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
-            // `cross-account-queue-policy` (checks::placement) says it, once for the queue.
-            Verdict::Missing | Verdict::Denied if p.decided_by == Some(Decider::QueuePolicy) => {}
+            // Across accounts `cross-account-queue-policy` (checks::placement) says it, once for
+            // the queue; a Deny in the queue policy of the role's own account is said here.
+            Verdict::Missing if p.decided_by == Some(Decider::QueuePolicy) => {}
+            Verdict::Denied
+                if p.decided_by == Some(Decider::QueuePolicy)
+                    && !evaluation.role.as_ref().is_some_and(|r| arn_account(&p.resource) == Some(r.account())) => {}
             Verdict::Missing => {
                 let fix = if p.fixable {
                     format!(
@@ -944,6 +964,25 @@ pub(crate) mod tests {
         let mut f = facts(role_facts(&[("inline policy full", &full)], None, LAMBDA_SERVICE));
         f.queue = Some(queue(Encryption::SseSqs, QUEUE, None));
         assert!(check(&f).is_empty());
+    }
+
+    #[test]
+    fn a_same_account_queue_policy_deny_wins() {
+        let full = allow(&["sqs:*", "logs:*"], "*");
+        let denies = r#"{"Statement":[{"Sid":"NoWorker","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"sqs:ReceiveMessage","Resource":"*"}]}"#;
+        let mut f = facts(role_facts(&[("inline policy full", &full)], None, LAMBDA_SERVICE));
+        f.queue = Some(queue(Encryption::SseSqs, QUEUE, Some(denies)));
+        let findings = check(&f);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].code, FindingCode::RoleExplicitDeny);
+        assert!(findings[0].message.contains("sqs:ReceiveMessage") && findings[0].message.contains("queue policy"));
+        assert!(findings[0].remediation.as_deref().unwrap().contains(&format!("queue policy of {QUEUE}")));
+        // A queue policy granting the role itself suffices in the same account.
+        let grants = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"sqs:*","Resource":"*"}]}"#;
+        let logs_only = allow(&["logs:*"], "*");
+        let mut f = facts(role_facts(&[("inline policy logs", &logs_only)], None, LAMBDA_SERVICE));
+        f.queue = Some(queue(Encryption::SseSqs, QUEUE, Some(grants)));
+        assert!(check(&f).is_empty(), "{:#?}", check(&f));
     }
 
     #[test]
