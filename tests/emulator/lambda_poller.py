@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import threading
 import time
 from typing import Any
@@ -52,7 +53,7 @@ class Config:
     # Lambda long-polls with the maximum wait: "Lambda ... uses long polling"
     # (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html); an empty
     # long poll of 20 s is one empty receive (NumberOfEmptyReceives).
-    long_poll_seconds = 20.0
+    long_poll_seconds = float(os.environ.get("SQS_TRIGGER_EMULATOR_LONG_POLL_S", "20"))
     # How often the queue gauges (ApproximateNumberOfMessagesVisible, ...) are sampled.
     gauge_seconds = 1.0
     # Concurrent batches a mapping starts with: "Lambda ... starts processing five batches
