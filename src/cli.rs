@@ -131,9 +131,15 @@ pub struct QueueCreateArgs {
     #[command(flatten)]
     pub queue: QueueOptions,
 
-    /// Change an existing queue whose attributes differ, instead of refusing.
+    /// Change an existing queue's attributes that the flags name and that differ, instead
+    /// of refusing. Attributes whose flags are not given are kept.
     #[arg(long)]
     pub update: bool,
+
+    /// Do not ask before a security change (replacing or removing encryption, dropping the
+    /// DLQ); required for one when not on a terminal.
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 /// Queue settings shared by `queue create` and `setup`.
@@ -171,7 +177,7 @@ pub struct QueueOptions {
     #[arg(long, help_heading = "Queue")]
     pub no_encryption: bool,
 
-    /// Tag the queues (repeatable); managed-by=sqs-trigger is always added.
+    /// Tag the queues (repeatable); managed-by=sqs-trigger is added to the queues this command creates.
     #[arg(long = "tag", value_name = "KEY=VALUE", help_heading = "Queue")]
     pub tags: Vec<String>,
 }
@@ -273,13 +279,26 @@ pub struct MappingOptions {
     #[arg(long, help_heading = "Mapping")]
     pub report_batch_item_failures: bool,
 
-    /// Event filter pattern as JSON (repeatable). Messages no filter matches are DELETED.
+    /// Turn ReportBatchItemFailures off on an existing mapping.
+    #[arg(long, conflicts_with = "report_batch_item_failures", help_heading = "Mapping")]
+    pub no_report_batch_item_failures: bool,
+
+    /// Event filter pattern as JSON (repeatable); replaces the mapping's filters. Messages no
+    /// filter matches are DELETED.
     #[arg(long = "filter", value_name = "JSON", help_heading = "Mapping")]
     pub filters: Vec<String>,
 
-    /// Create the mapping disabled.
+    /// Remove every filter of an existing mapping (it then processes every message).
+    #[arg(long, conflicts_with = "filters", help_heading = "Mapping")]
+    pub clear_filters: bool,
+
+    /// Create the mapping disabled, or disable an existing one.
     #[arg(long, help_heading = "Mapping")]
     pub disabled: bool,
+
+    /// Enable an existing disabled mapping (it is never enabled as a side effect).
+    #[arg(long, conflicts_with = "disabled", help_heading = "Mapping")]
+    pub enable: bool,
 }
 
 #[derive(Debug, Args)]
@@ -335,6 +354,11 @@ pub struct ProbeArgs {
     /// Use CloudWatch Logs Live Tail where the endpoint supports it (falls back to polling).
     #[arg(long)]
     pub live_tail: bool,
+
+    /// Send even when another enabled mapping reads the queue: its function may take the
+    /// probe message, and the verdict then says nothing about this one.
+    #[arg(long)]
+    pub allow_other_consumers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -417,13 +441,23 @@ pub struct SetupArgs {
     #[arg(long, short)]
     pub yes: bool,
 
-    /// Change an existing queue whose attributes differ from the queue flags, instead of refusing.
+    /// Change an existing queue's attributes that the queue flags name and that differ,
+    /// instead of refusing. Attributes whose flags are not given are kept.
     #[arg(long)]
     pub update: bool,
 
     /// Skip the probe.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "probe")]
     pub no_probe: bool,
+
+    /// Probe even a queue that existed before this run (by default only after asking on a
+    /// terminal: a live queue's consumer would process the probe message).
+    #[arg(long)]
+    pub probe: bool,
+
+    /// Probe even when another mapping reads the queue (it may take the probe message).
+    #[arg(long)]
+    pub allow_other_consumers: bool,
 
     /// How long the probe watches the logs.
     #[arg(long, value_name = "DURATION", default_value = "2m")]

@@ -62,7 +62,7 @@ pub struct Output {
     pub style: Style,
     /// Spinners allowed: stderr is a terminal, text output, not quiet, not CI.
     pub progress: bool,
-    /// Whether a person can answer a question on this terminal.
+    /// Whether a person can answer a question on this terminal (never under `CI`).
     pub interactive: bool,
 }
 
@@ -76,7 +76,9 @@ impl Output {
             quiet,
             style: Style { color: text && !no_color && io::stdout().is_terminal() },
             progress: text && !quiet && !ci && io::stderr().is_terminal(),
-            interactive: io::stdin().is_terminal() && io::stderr().is_terminal(),
+            // Under CI nobody answers, even when a pseudo-terminal is attached: `--yes` is
+            // then required, as without a terminal.
+            interactive: !ci && io::stdin().is_terminal() && io::stderr().is_terminal(),
         }
     }
 

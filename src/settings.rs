@@ -99,6 +99,10 @@ pub struct QueueSpec {
     pub name: QueueName,
     /// The dead-letter queue, unless `--no-dlq`.
     pub dlq: Option<QueueName>,
+    /// Whether `--dlq` was given (an existing queue gets a DLQ only when it was).
+    pub dlq_given: bool,
+    /// Whether `--no-dlq` was given (on an existing queue: drop its redrive policy).
+    pub no_dlq: bool,
     pub max_receive_count: u32,
     /// Whether `--max-receive-count` was given (an existing queue is only compared on it then).
     pub max_receive_count_given: bool,
@@ -106,7 +110,7 @@ pub struct QueueSpec {
     pub encryption: EncryptionChoice,
     /// Whether an encryption flag was given (an existing queue is only compared on it then).
     pub encryption_given: bool,
-    /// User tags plus managed-by=sqs-trigger.
+    /// User tags plus managed-by=sqs-trigger: what a queue this tool creates gets.
     pub tags: BTreeMap<String, String>,
     /// The user's own tags, compared on existing queues.
     pub user_tags: BTreeMap<String, String>,
@@ -172,6 +176,8 @@ impl QueueSpec {
         Ok(QueueSpec {
             name,
             dlq,
+            dlq_given: args.dlq.is_some(),
+            no_dlq: args.no_dlq,
             max_receive_count,
             max_receive_count_given: args.max_receive_count.is_some(),
             visibility_timeout_secs,

@@ -388,7 +388,7 @@ fn a_message_sent_after_the_mapping_exists_invokes_the_function() {
 }
 
 #[test]
-fn disabled_mapping_waits_for_disabled_and_enabling_updates_it() {
+fn disabled_mapping_waits_for_disabled_and_only_enable_enables_it() {
     let emu = emulator();
     let p = pair(emu, "off", false, &["--visibility-timeout", "3m"], 30);
     let run = create(emu, &p, &["--disabled"]);
@@ -397,7 +397,11 @@ fn disabled_mapping_waits_for_disabled_and_enabling_updates_it() {
     assert_eq!(report.state.as_deref(), Some("Disabled"));
     assert!(!report.settings.enabled);
     assert_eq!(emu.mappings_of(&p.queue_arn)[0].state(), Some("Disabled"));
-    let enabled = create(emu, &p, &[]);
+    // Re-running without --enable keeps it disabled: a mapping is never enabled as a side effect.
+    let again: CreateReport = parse(create(emu, &p, &[]).expect_code(0));
+    assert_eq!(again.outcome, "unchanged");
+    assert_eq!(emu.mappings_of(&p.queue_arn)[0].state(), Some("Disabled"));
+    let enabled = create(emu, &p, &["--enable"]);
     enabled.expect_code(0);
     let enabled: CreateReport = parse(&enabled);
     assert_eq!(enabled.outcome, "updated");

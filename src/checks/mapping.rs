@@ -189,7 +189,11 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
                         m.state_transition_reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default()
                     ),
                 )
-                .fix(format!("aws lambda update-event-source-mapping --uuid {} --enabled", m.uuid)),
+                // Changes only `Enabled`: every other setting of the mapping is kept.
+                .fix(format!(
+                    "sqs-trigger mapping create --function {} --queue {} --enable",
+                    m.function_arn, m.queue_arn
+                )),
             );
         }
         if let Some(problem) = problem(m) {

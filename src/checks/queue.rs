@@ -83,8 +83,9 @@ pub fn dead_letter_queue(queue: &QueueFacts, dlq: Option<&QueueFacts>) -> Vec<Fi
                 "the queue has no dead-letter queue: a message the function keeps failing on is retried until it \
                  expires, blocking a FIFO group or wasting invocations, and is then lost",
             )
+            // Names the DLQ, so the update sets only the RedrivePolicy (and creates that queue).
             .fix(format!(
-                "give it a DLQ: sqs-trigger queue create {} --update (creates {}), or set a RedrivePolicy",
+                "give it a DLQ (only the RedrivePolicy changes): sqs-trigger queue create {} --dlq {} --update",
                 queue.name,
                 queue.name.default_dlq().map(|d| d.to_string()).unwrap_or_else(|_| "NAME-dlq".into())
             )),
@@ -199,6 +200,7 @@ pub(crate) mod fixtures {
     pub fn mapping(queue: &QueueFacts, state: &str) -> MappingFacts {
         MappingFacts {
             uuid: "11111111-2222-3333-4444-555555555555".into(),
+            arn: None,
             queue_arn: queue.arn.clone(),
             function_arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:worker").parse().unwrap(),
             state: state.into(),

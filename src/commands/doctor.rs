@@ -282,7 +282,8 @@ pub fn link_of(finding: &Finding) -> Link {
         | MappingDisabled
         | MappingDuplicate
         | MappingProblem
-        | FilterDeletesUnmatched => Link::Mapping,
+        | FilterDeletesUnmatched
+        | ProbeOtherConsumers => Link::Mapping,
         RoleMissingPermission if finding.message.contains("logs:") => Link::LogGroup,
         RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda | FunctionNotActive | FunctionThrottled => {
             Link::Function

@@ -17,11 +17,11 @@ use crate::aws::AwsResultExt;
 use crate::aws::errors::{is_resource_in_use, is_role_not_ready};
 use crate::checks::{self, TriggerFacts, mapping::DEFAULT_BATCH_SIZE, placement};
 use crate::cli::{MappingCreateArgs, MappingDeleteArgs, MappingListArgs, MappingOptions, TargetArgs};
-use crate::commands::Ctx;
 use crate::commands::queue_create::{Difference, Outcome};
+use crate::commands::{Change, Ctx};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
-use crate::model::facts::{MappingFacts, MappingRequest};
+use crate::model::facts::{MappingFacts, MappingFlags, MappingRequest};
 use crate::model::finding::has_errors;
 use crate::model::names::shorten;
 use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};
@@ -56,7 +56,7 @@ impl Target {
 /// queue (batch size on FIFO, ...) are checks, reported as findings once the queue is read;
 /// what cannot mean anything (a window of `5x`, a filter that is not a JSON object) is a
 /// usage error here, before anything is sent.
-pub fn request_from_options(options: &MappingOptions) -> Result<MappingRequest, Error> {
+pub fn request_from_options(options: &MappingOptions) -> Result<MappingFlags, Error> {
     let batch_window_secs = match &options.batch_window {
         Some(text) => {
             let d = duration_flag("batch-window", text)?;
@@ -74,13 +74,19 @@ pub fn request_from_options(options: &MappingOptions) -> Result<MappingRequest, 
     for (i, text) in options.filters.iter().enumerate() {
         filters.push(validate_filter(i + 1, options.filters.len(), text)?);
     }
-    Ok(MappingRequest {
+    // Each switch has an on and an off flag; neither means "keep what the mapping has".
+    let switch = |on: bool, off: bool| match (on, off) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    Ok(MappingFlags {
         batch_size: options.batch_size,
         batch_window_secs,
         max_concurrency: options.max_concurrency,
-        report_batch_item_failures: options.report_batch_item_failures,
-        filters,
-        enabled: !options.disabled,
+        report_batch_item_failures: switch(options.report_batch_item_failures, options.no_report_batch_item_failures),
+        filters: if options.clear_filters { Some(vec![]) } else { (!filters.is_empty()).then_some(filters) },
+        enabled: switch(options.enable, options.disabled),
     })
 }
 
@@ -144,7 +150,7 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 #[derive(Clone, Debug)]
 pub struct CreateSettings {
     pub target: Target,
-    pub request: MappingRequest,
+    pub request: MappingFlags,
     /// How long to wait for the mapping to settle; None with `--no-wait`.
     pub wait: Option<Duration>,
 }
@@ -228,22 +234,41 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// What the request changes on `existing`. Settings not given (`None` in the request) are
-    /// kept; the switches (`--report-batch-item-failures`, `--filter`, `--disabled`) say
-    /// what the mapping should be, so leaving one out turns it off.
-    pub fn between(existing: &MappingFacts, request: &MappingRequest) -> Changes {
+    /// What the flags change on `existing`: only settings whose flag was given and whose value
+    /// differs. A flag not given keeps the mapping's setting, whatever it is (unspecified
+    /// means keep); filters go only with `--clear-filters`, enabling only with `--enable`.
+    pub fn between(existing: &MappingFacts, flags: &MappingFlags) -> Changes {
         let differs = |current: Option<i32>, default: Option<i32>, wanted: Option<i32>| {
             wanted.filter(|w| current.or(default) != Some(*w))
         };
         Changes {
-            batch_size: differs(existing.batch_size, Some(DEFAULT_BATCH_SIZE), request.batch_size),
-            batch_window_secs: differs(existing.batch_window_secs, Some(0), request.batch_window_secs),
-            max_concurrency: differs(existing.max_concurrency, None, request.max_concurrency),
-            report_batch_item_failures: (existing.report_batch_item_failures != request.report_batch_item_failures)
-                .then_some(request.report_batch_item_failures),
-            filters: (!same_filters(&existing.filters, &request.filters)).then(|| request.filters.clone()),
-            enabled: (existing_enabled(existing) != request.enabled).then_some(request.enabled),
+            batch_size: differs(existing.batch_size, Some(DEFAULT_BATCH_SIZE), flags.batch_size),
+            batch_window_secs: differs(existing.batch_window_secs, Some(0), flags.batch_window_secs),
+            max_concurrency: differs(existing.max_concurrency, None, flags.max_concurrency),
+            report_batch_item_failures: flags
+                .report_batch_item_failures
+                .filter(|wanted| *wanted != existing.report_batch_item_failures),
+            filters: flags.filters.clone().filter(|wanted| !same_filters(&existing.filters, wanted)),
+            enabled: flags.enabled.filter(|wanted| *wanted != existing.is_enabled()),
         }
+    }
+
+    /// The names of the mapping fields these changes write (as the change report and
+    /// `UpdateEventSourceMapping` name them).
+    pub fn fields(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut add = |set: bool, name: &str| {
+            if set {
+                out.push(name.to_owned());
+            }
+        };
+        add(self.batch_size.is_some(), "BatchSize");
+        add(self.batch_window_secs.is_some(), "MaximumBatchingWindowInSeconds");
+        add(self.max_concurrency.is_some(), "ScalingConfig");
+        add(self.report_batch_item_failures.is_some(), "FunctionResponseTypes");
+        add(self.filters.is_some(), "FilterCriteria");
+        add(self.enabled.is_some(), "Enabled");
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -252,11 +277,7 @@ impl Changes {
 
     /// The changes as `current → requested` lines for the report.
     pub fn differences(&self, existing: &MappingFacts) -> Vec<Difference> {
-        let diff = |attribute: &str, current: String, requested: String| Difference {
-            attribute: attribute.to_owned(),
-            current,
-            requested,
-        };
+        let diff = Difference::new;
         let mut out = Vec::new();
         if let Some(b) = self.batch_size {
             out.push(diff("BatchSize", existing.batch_size.unwrap_or(DEFAULT_BATCH_SIZE).to_string(), b.to_string()));
@@ -293,11 +314,6 @@ fn filters_text(filters: &[String]) -> String {
     if filters.is_empty() { "none".into() } else { filters.join(" | ") }
 }
 
-/// Whether the mapping is (or is becoming) enabled.
-fn existing_enabled(m: &MappingFacts) -> bool {
-    !matches!(m.state.as_str(), "Disabled" | "Disabling")
-}
-
 /// Filter patterns compared as JSON documents, in any order.
 pub fn same_filters(a: &[String], b: &[String]) -> bool {
     let canon = |list: &[String]| {
@@ -332,25 +348,12 @@ fn canonical_json(value: &serde_json::Value) -> String {
     }
 }
 
-/// The request with what it leaves out filled in from the one existing mapping, so the
-/// checks see the settings the mapping will actually have (batch 100 kept from before and a
-/// window of 0 asked for now still needs a window).
-pub fn effective_request(request: &MappingRequest, existing: Option<&MappingFacts>) -> MappingRequest {
-    let Some(m) = existing else { return request.clone() };
-    MappingRequest {
-        batch_size: request.batch_size.or(m.batch_size),
-        batch_window_secs: request.batch_window_secs.or(m.batch_window_secs),
-        max_concurrency: request.max_concurrency.or(m.max_concurrency),
-        ..request.clone()
-    }
-}
-
 /// Everything `apply` needs, and what `setup --dry-run` prints.
 #[derive(Clone, Debug)]
 pub struct MappingPlan {
     pub target: Target,
-    /// The request as given.
-    pub request: MappingRequest,
+    /// The flags as given.
+    pub request: MappingFlags,
     /// The settings the mapping will have (the request, completed from an existing mapping).
     pub settings: MappingRequest,
     pub action: Action,
@@ -382,11 +385,11 @@ impl MappingPlan {
         self.facts.function.as_ref().map(|f| &f.arn)
     }
 
-    fn refused(target: &Target, request: &MappingRequest, findings: Vec<Finding>, facts: TriggerFacts) -> Self {
+    fn refused(target: &Target, request: &MappingFlags, findings: Vec<Finding>, facts: TriggerFacts) -> Self {
         MappingPlan {
             target: target.clone(),
             request: request.clone(),
-            settings: request.clone(),
+            settings: request.settle(None),
             action: Action::Refuse,
             existing: None,
             differences: vec![],
@@ -397,7 +400,7 @@ impl MappingPlan {
 }
 
 /// Reads everything (concurrently), runs every check, and decides. Read-only.
-pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingRequest) -> Result<MappingPlan, Error> {
+pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingFlags) -> Result<MappingPlan, Error> {
     plan_with(ctx, target, request, None).await
 }
 
@@ -406,7 +409,7 @@ pub async fn plan(ctx: &Ctx, target: &Target, request: &MappingRequest) -> Resul
 pub async fn plan_with(
     ctx: &Ctx,
     target: &Target,
-    request: &MappingRequest,
+    request: &MappingFlags,
     known: Option<TriggerFacts>,
 ) -> Result<MappingPlan, Error> {
     let region = ctx.clients.region.as_str();
@@ -417,7 +420,7 @@ pub async fn plan_with(
         target.function.region().map(|r| placement::Placed { resource: target.function.to_string(), region: r });
     if let Some(finding) = placement::region_mismatch(region, queue_placed.as_ref(), function_placed.as_ref()) {
         let facts =
-            TriggerFacts { region: region.to_owned(), request: Some(request.clone()), ..TriggerFacts::default() };
+            TriggerFacts { region: region.to_owned(), request: Some(request.settle(None)), ..TriggerFacts::default() };
         return Ok(MappingPlan::refused(target, request, vec![finding], facts));
     }
 
@@ -433,7 +436,9 @@ pub async fn plan_with(
         [one] => Some(one.clone()),
         _ => None,
     };
-    let settings = effective_request(request, existing.as_ref());
+    // The checks see the settings the mapping will actually have (batch 100 kept from before
+    // and a window of 0 asked for now still needs a window).
+    let settings = request.settle(existing.as_ref());
     facts.request = Some(settings.clone());
     let findings = checks::run_all(&facts);
     let (action, differences) = if has_errors(&findings) {
@@ -672,14 +677,18 @@ pub async fn apply(
         Action::Create => {
             progress.set_message(format!("creating the mapping {pair}"));
             let created = retrying(ctx, progress, in_use_bound, || create(ctx, plan)).await?;
-            ctx.journal.record(format!("created mapping {} ({pair})", created.uuid));
+            ctx.journal.record(
+                Change::new("create-mapping", created.arn.as_deref().unwrap_or(&created.uuid))
+                    .with(["uuid:".to_owned() + &created.uuid]),
+            );
             report.state = Some(created.state.clone());
             created.uuid
         }
         Action::Update { uuid, changes } => {
             progress.set_message(format!("updating the mapping {uuid}"));
             let updated = retrying(ctx, progress, in_use_bound, || update(ctx, uuid, changes, plan)).await?;
-            ctx.journal.record(format!("updated mapping {uuid} ({pair})"));
+            ctx.journal
+                .record(Change::new("update-mapping", mapping_id(plan.existing.as_ref(), uuid)).with(changes.fields()));
             report.state = Some(updated.state);
             uuid.clone()
         }
@@ -731,7 +740,13 @@ fn not_settled_finding(queue: &str, uuid: &str, w: &WaitResult, timeout: Duratio
 /// The few fields of a mapping that the create/update answer carries.
 struct Changed {
     uuid: String,
+    arn: Option<String>,
     state: String,
+}
+
+/// How a change names a mapping: its ARN when Lambda gave one, else its UUID.
+fn mapping_id(mapping: Option<&MappingFacts>, uuid: &str) -> String {
+    mapping.and_then(|m| m.arn.clone()).unwrap_or_else(|| uuid.to_owned())
 }
 
 async fn create(ctx: &Ctx, plan: &MappingPlan) -> Result<Changed, AwsError> {
@@ -754,10 +769,16 @@ async fn create(ctx: &Ctx, plan: &MappingPlan) -> Result<Changed, AwsError> {
             s.report_batch_item_failures.then(|| vec![FunctionResponseType::ReportBatchItemFailures]),
         )
         .set_filter_criteria((!s.filters.is_empty()).then(|| filter_criteria(&s.filters)))
+        // Ownership is given at creation: teardown deletes only mappings carrying this tag.
+        .tags(crate::MANAGED_BY_TAG, crate::MANAGED_BY_VALUE)
         .send()
         .await
         .aws_err("lambda:CreateEventSourceMapping", &queue_arn)?;
-    Ok(Changed { uuid: out.uuid().unwrap_or_default().to_owned(), state: out.state().unwrap_or("Creating").to_owned() })
+    Ok(Changed {
+        uuid: out.uuid().unwrap_or_default().to_owned(),
+        arn: out.event_source_mapping_arn().map(str::to_owned),
+        state: out.state().unwrap_or("Creating").to_owned(),
+    })
 }
 
 async fn update(ctx: &Ctx, uuid: &str, changes: &Changes, plan: &MappingPlan) -> Result<Changed, AwsError> {
@@ -781,7 +802,11 @@ async fn update(ctx: &Ctx, uuid: &str, changes: &Changes, plan: &MappingPlan) ->
         .send()
         .await
         .aws_err("lambda:UpdateEventSourceMapping", &uuid)?;
-    Ok(Changed { uuid: uuid.to_owned(), state: out.state().unwrap_or("Updating").to_owned() })
+    Ok(Changed {
+        uuid: uuid.to_owned(),
+        arn: out.event_source_mapping_arn().map(str::to_owned),
+        state: out.state().unwrap_or("Updating").to_owned(),
+    })
 }
 
 fn filter_criteria(patterns: &[String]) -> FilterCriteria {
@@ -962,10 +987,10 @@ async fn queue_arn(ctx: &Ctx, queue: &QueueRef) -> Result<QueueArn, Error> {
     Ok(facts.ok_or_else(|| not_found("sqs:GetQueueUrl", queue, "the queue", &ctx.clients.region))?.arn)
 }
 
-/// A function's unqualified ARN: from the ARN given, or read from Lambda.
+/// A function's ARN, its qualifier kept: from the ARN given, or read from Lambda.
 async fn function_arn(ctx: &Ctx, function: &FunctionRef) -> Result<FunctionArn, Error> {
     if let FunctionRef::Arn(arn) = function {
-        return Ok(arn.unqualified());
+        return Ok(arn.clone());
     }
     let facts = gather::function::read(&ctx.clients, function).await?;
     Ok(facts.ok_or_else(|| not_found("lambda:GetFunction", function, "the function", &ctx.clients.region))?.arn)
@@ -991,8 +1016,10 @@ pub async fn run_list(ctx: &Ctx, settings: ListSettings) -> Result<MappingListRe
     // mapping created with the function's name or ARN is found either way.
     let server_function = if queue.is_none() { function.as_ref().map(ToString::to_string) } else { None };
     let mut mappings = gather::mapping::list(&ctx.clients, queue.as_ref(), server_function.as_deref()).await?;
+    // A qualified ARN lists that alias's or version's mappings only; a name lists them all.
     if let Some(f) = &function {
-        mappings.retain(|m| &m.function_arn == f);
+        mappings
+            .retain(|m| if f.qualifier().is_some() { &m.function_arn == f } else { m.function_arn.name() == f.name() });
     }
     spinner.finish();
     Ok(MappingListReport { mappings })
@@ -1047,11 +1074,9 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
     let spinner = ctx.output.spinner("finding the mappings");
     let (queue, function) =
         tokio::try_join!(queue_arn(ctx, &settings.target.queue), function_arn(ctx, &settings.target.function))?;
-    let mappings: Vec<MappingFacts> = gather::mapping::list(&ctx.clients, Some(&queue), None)
-        .await?
-        .into_iter()
-        .filter(|m| m.function_arn == function)
-        .collect();
+    // Exactly this pair: deleting `worker:live` never touches the mapping of `worker:blue`.
+    let all = gather::mapping::list(&ctx.clients, Some(&queue), None).await?;
+    let mappings = gather::mapping::of_pair(&all, &queue, &function);
     let mut report = MappingDeleteReport {
         queue: queue.to_string(),
         function: function.to_string(),
@@ -1089,7 +1114,7 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
     let spinner = ctx.output.spinner("deleting");
     for m in &mappings {
         spinner.set_message(format!("deleting mapping {}", m.uuid));
-        let state = delete_mapping(ctx, &m.uuid, &spinner).await?;
+        let state = delete_mapping(ctx, m, &spinner).await?;
         report.deleted.push(DeletedMapping { uuid: m.uuid.clone(), state });
     }
     spinner.finish();
@@ -1098,7 +1123,8 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
 
 /// Deletes one mapping, waiting while it is busy; one already gone counts as deleted.
 /// Returns the state Lambda answers with.
-pub async fn delete_mapping(ctx: &Ctx, uuid: &str, progress: &Progress) -> Result<String, Error> {
+pub async fn delete_mapping(ctx: &Ctx, mapping: &MappingFacts, progress: &Progress) -> Result<String, Error> {
+    let uuid = mapping.uuid.as_str();
     let call = || async {
         let result = ctx.clients.lambda.delete_event_source_mapping().uuid(uuid).send().await;
         match result {
@@ -1108,14 +1134,18 @@ pub async fn delete_mapping(ctx: &Ctx, uuid: &str, progress: &Progress) -> Resul
         }
     };
     let state = retrying(ctx, progress, IN_USE_BOUND, call).await?;
-    ctx.journal.record(format!("deleted mapping {uuid}"));
+    ctx.journal.record(Change::new("delete-mapping", mapping_id(Some(mapping), uuid)));
     Ok(state)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::queue::fixtures::{mapping, queue, request};
+    use crate::checks::queue::fixtures::{mapping, queue};
+
+    fn request() -> MappingFlags {
+        MappingFlags::default()
+    }
 
     fn options() -> MappingOptions {
         MappingOptions::default()
@@ -1124,14 +1154,21 @@ mod tests {
     #[test]
     fn request_defaults() {
         let r = request_from_options(&options()).unwrap();
-        assert_eq!(r, MappingRequest { enabled: true, ..MappingRequest::default() });
+        assert_eq!(r, MappingFlags::default(), "nothing given: everything kept");
+        assert_eq!(r.settle(None), MappingRequest { enabled: true, ..MappingRequest::default() }, "creating: defaults");
         let mut o = options();
         o.disabled = true;
         o.batch_window = Some("1m".into());
         o.report_batch_item_failures = true;
         let r = request_from_options(&o).unwrap();
-        assert!(!r.enabled && r.report_batch_item_failures);
+        assert_eq!((r.enabled, r.report_batch_item_failures), (Some(false), Some(true)));
         assert_eq!(r.batch_window_secs, Some(60));
+        let mut o = options();
+        o.enable = true;
+        o.clear_filters = true;
+        o.no_report_batch_item_failures = true;
+        let r = request_from_options(&o).unwrap();
+        assert_eq!((r.enabled, r.filters, r.report_batch_item_failures), (Some(true), Some(vec![]), Some(false)));
     }
 
     #[test]
@@ -1214,9 +1251,9 @@ mod tests {
         r.batch_size = Some(50);
         r.batch_window_secs = Some(2);
         r.max_concurrency = Some(4);
-        r.report_batch_item_failures = true;
-        r.filters = vec![r#"{"body":{"a":[1]}}"#.into()];
-        r.enabled = false;
+        r.report_batch_item_failures = Some(true);
+        r.filters = Some(vec![r#"{"body":{"a":[1]}}"#.into()]);
+        r.enabled = Some(false);
         let c = Changes::between(&existing, &r);
         assert_eq!(
             c,
@@ -1225,7 +1262,7 @@ mod tests {
                 batch_window_secs: Some(2),
                 max_concurrency: Some(4),
                 report_batch_item_failures: Some(true),
-                filters: Some(r.filters.clone()),
+                filters: r.filters.clone(),
                 enabled: Some(false),
             }
         );
@@ -1243,16 +1280,42 @@ mod tests {
         );
     }
 
+    /// (existing mapping, flags given) → (fields written): unspecified means keep; filters go
+    /// only with --clear-filters, enabling only with --enable.
     #[test]
-    fn switches_left_out_turn_off() {
+    fn writes_planned_for_flags_given() {
         let q = queue("orders");
-        let mut m = mapping(&q, "Disabled");
-        m.report_batch_item_failures = true;
-        m.filters = vec![r#"{"body":{"a":[1]}}"#.into()];
-        let c = Changes::between(&m, &request());
-        assert_eq!(c.report_batch_item_failures, Some(false));
-        assert_eq!(c.filters, Some(vec![]));
-        assert_eq!(c.enabled, Some(true));
+        let mut filtered = mapping(&q, "Disabled");
+        filtered.report_batch_item_failures = true;
+        filtered.filters = vec![r#"{"body":{"type":["payment"]}}"#.into()];
+        filtered.batch_size = Some(50);
+        filtered.batch_window_secs = Some(5);
+        let flags = |f: &dyn Fn(&mut MappingFlags)| {
+            let mut r = request();
+            f(&mut r);
+            r
+        };
+        let cases: Vec<(MappingFlags, Vec<&str>)> = vec![
+            (request(), vec![]),
+            (flags(&|r| r.batch_size = Some(50)), vec![]),
+            (flags(&|r| r.batch_size = Some(100)), vec!["BatchSize"]),
+            (flags(&|r| r.batch_window_secs = Some(5)), vec![]),
+            (flags(&|r| r.enabled = Some(false)), vec![]),
+            (flags(&|r| r.enabled = Some(true)), vec!["Enabled"]),
+            (flags(&|r| r.filters = Some(vec![])), vec!["FilterCriteria"]),
+            (flags(&|r| r.filters = Some(vec![r#"{"body":{"type":["payment"]}}"#.into()])), vec![]),
+            (flags(&|r| r.filters = Some(vec![r#"{"body":{"type":["refund"]}}"#.into()])), vec!["FilterCriteria"]),
+            (flags(&|r| r.report_batch_item_failures = Some(false)), vec!["FunctionResponseTypes"]),
+            (flags(&|r| r.max_concurrency = Some(5)), vec!["ScalingConfig"]),
+        ];
+        for (given, fields) in cases {
+            assert_eq!(Changes::between(&filtered, &given).fields(), fields, "{given:?}");
+        }
+        // What the mapping then has: the kept settings, not the defaults.
+        let settled = flags(&|r| r.batch_size = Some(60)).settle(Some(&filtered));
+        assert_eq!(settled.filters, filtered.filters);
+        assert!(!settled.enabled && settled.report_batch_item_failures);
+        assert_eq!((settled.batch_size, settled.batch_window_secs), (Some(60), Some(5)));
     }
 
     #[test]
@@ -1272,13 +1335,13 @@ mod tests {
         m.batch_window_secs = Some(5);
         let mut r = request();
         r.batch_window_secs = Some(0);
-        let e = effective_request(&r, Some(&m));
+        let e = r.settle(Some(&m));
         assert_eq!(
             (e.batch_size, e.batch_window_secs),
             (Some(100), Some(0)),
             "the checks see batch 100 without window"
         );
-        assert_eq!(effective_request(&r, None), r);
+        assert_eq!(r.settle(None).batch_size, None);
     }
 
     /// A context whose Lambda client answers from `rules` (others are never called).
@@ -1433,7 +1496,7 @@ mod tests {
             state: Some("Enabled".into()),
             queue: q.arn.to_string(),
             function: existing.function_arn.to_string(),
-            settings: r,
+            settings: r.settle(Some(&existing)),
             differences: changes.differences(&existing),
             wait: None,
             findings: vec![Finding::warning(FindingCode::DlqMissing, q.arn.to_string(), "no DLQ").fix("add one")],

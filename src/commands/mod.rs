@@ -13,6 +13,8 @@ pub mod teardown;
 
 use std::sync::{Arc, Mutex};
 
+use serde::Serialize;
+
 use crate::aws::{self, Clients};
 use crate::cli::{Cli, Command, MappingCommand, QueueCommand};
 use crate::error::{Error, ExitStatus};
@@ -27,18 +29,67 @@ pub struct Ctx {
     pub journal: Journal,
 }
 
+/// One write this run made to the account: every mutating command lists them all in its
+/// report (`changed`), and nothing else changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// What was done: `create-queue`, `set-queue-attributes`, `tag-queue`, `delete-queue`,
+    /// `create-mapping`, `update-mapping`, `delete-mapping`, `put-role-policy`, `send-message`.
+    pub action: &'static str,
+    /// The resource written: its ARN (a queue's URL for a probe message).
+    pub resource: String,
+    /// What was written: attribute or field names, `tag:KEY`, `policy:NAME`, a message id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+}
+
+impl Change {
+    pub fn new(action: &'static str, resource: impl ToString) -> Self {
+        Change { action, resource: resource.to_string(), attributes: vec![] }
+    }
+    pub fn with(mut self, attributes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.attributes.extend(attributes.into_iter().map(Into::into));
+        self
+    }
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = self.attributes.join(", ");
+        match self.action {
+            "send-message" => {
+                write!(
+                    f,
+                    "sent probe message {what} to {}; it stays there until the function handles it",
+                    self.resource
+                )
+            }
+            "create-queue" => write!(f, "created queue {}", self.resource),
+            "delete-queue" => write!(f, "deleted queue {}", self.resource),
+            "create-mapping" => write!(f, "created mapping {} ({what})", self.resource),
+            "delete-mapping" => write!(f, "deleted mapping {}", self.resource),
+            "put-role-policy" => write!(f, "put {what} on role {}", self.resource),
+            _ => write!(f, "{} {} ({what})", self.action, self.resource),
+        }
+    }
+}
+
 /// Everything this run changed in the account, in order. On Ctrl-C it is printed so the
 /// user knows what exists, and a re-run converges from there.
 #[derive(Clone, Default, Debug)]
-pub struct Journal(Arc<Mutex<Vec<String>>>);
+pub struct Journal(Arc<Mutex<Vec<Change>>>);
 
 impl Journal {
-    pub fn record(&self, entry: impl Into<String>) {
-        if let Ok(mut entries) = self.0.lock() {
-            entries.push(entry.into());
+    pub fn record(&self, change: Change) {
+        if let Ok(mut changes) = self.0.lock() {
+            changes.push(change);
         }
     }
+    /// The changes, as lines for people.
     pub fn entries(&self) -> Vec<String> {
+        self.changes().iter().map(ToString::to_string).collect()
+    }
+    pub fn changes(&self) -> Vec<Change> {
         self.0.lock().map(|e| e.clone()).unwrap_or_default()
     }
 }

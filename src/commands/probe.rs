@@ -105,6 +105,8 @@ pub struct Settings {
     pub body: Body,
     pub require_marker: bool,
     pub live_tail: bool,
+    /// Send even when another enabled mapping reads the queue.
+    pub allow_other_consumers: bool,
     pub probe_ids: ProbeIds,
 }
 
@@ -135,6 +137,7 @@ impl Settings {
             body,
             require_marker: args.require_marker,
             live_tail: args.live_tail,
+            allow_other_consumers: args.allow_other_consumers,
             probe_ids,
         })
     }
@@ -311,6 +314,22 @@ fn not_found(action: &'static str, resource: String, message: String, what: &str
     })
 }
 
+/// The functions (qualifier included) of the enabled mappings on the queue other than this
+/// function's own.
+fn other_consumers(all: &[MappingFacts], function: &FunctionFacts) -> Vec<String> {
+    let mut out: Vec<String> = all
+        .iter()
+        .filter(|m| m.function_arn != function.arn && m.is_enabled())
+        .map(|m| match m.function_arn.qualifier() {
+            Some(q) => format!("{}:{q}", m.function_arn.name()),
+            None => m.function_arn.name().to_string(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Where events come from while watching.
 enum Source {
     Poll,
@@ -340,11 +359,11 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
             "function",
         )
     })?;
-    let mappings = gather::unreadable_if_denied(
+    let all_mappings = gather::unreadable_if_denied(
         format!("the event source mappings of {}", queue.arn),
         gather::mapping::list(clients, Some(&queue.arn), None).await,
-    )?
-    .map(|all| all.into_iter().filter(|m| m.function_arn == function.arn).collect::<Vec<_>>());
+    )?;
+    let mappings = all_mappings.clone().map(|all| gather::mapping::of_pair(&all, &queue.arn, &function.arn));
 
     let probe_id = settings.probe_ids.next_id();
     let mut report = ProbeReport {
@@ -371,14 +390,59 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
         findings: Vec::new(),
     };
 
+    // Another consumer could take the probe message (and delete it): never send then, unless
+    // told to; and not when the mappings cannot be read, since that cannot be ruled out.
+    let others = match &all_mappings {
+        Ok(all) => other_consumers(all, &function),
+        Err(_) => Vec::new(),
+    };
+    let consumer_refusal = match &all_mappings {
+        Err(unreadable) => Some(
+            Finding::error(
+                FindingCode::ProbeOtherConsumers,
+                queue.arn.to_string(),
+                format!(
+                    "the mappings of the queue could not be read ({}): another consumer could take the probe \
+                     message, so nothing was sent",
+                    unreadable.detail
+                ),
+            )
+            .fix(format!("grant the caller `{}`, then probe again", unreadable.permission)),
+        ),
+        Ok(_) if !others.is_empty() && !settings.allow_other_consumers => Some(
+            Finding::error(
+                FindingCode::ProbeOtherConsumers,
+                queue.arn.to_string(),
+                format!(
+                    "{} also read{} this queue: {} could take the probe message (and delete it), so nothing was sent",
+                    others.join(", "),
+                    if others.len() == 1 { "s" } else { "" },
+                    if others.len() == 1 { "it" } else { "they" }
+                ),
+            )
+            .fix(
+                "probe a queue only this function reads, or pass --allow-other-consumers knowing the other \
+                  consumer will receive the probe message",
+            ),
+        ),
+        Ok(_) => None,
+    };
+    if let Some(finding) = consumer_refusal {
+        report.findings.push(finding);
+        return Ok(report);
+    }
+    if !others.is_empty() {
+        report.notes.push(format!(
+            "{} also read{} this queue (--allow-other-consumers): a not-invoked verdict may only mean another \
+             consumer took the probe",
+            others.join(", "),
+            if others.len() == 1 { "s" } else { "" }
+        ));
+    }
     // No enabled mapping: the message would sit on the queue (or be read by someone else).
     let refusal = match &mappings {
         Ok(list) => refusal(&queue, &function, list),
-        Err(unreadable) => {
-            report.findings.push(checks::skipped_finding(unreadable));
-            report.notes.push("could not read the mappings; sending the probe anyway".to_owned());
-            None
-        }
+        Err(_) => None,
     };
     if let Some(finding) = refusal {
         let facts = trigger_facts(ctx, &queue, None, &function, &mappings);
@@ -426,10 +490,9 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     spinner.set_message(format!("sending the probe message to {}", queue.name));
     let sent_at = SystemTime::now();
     let message_id = send(ctx, &queue, &body, &probe_id).await?;
-    ctx.journal.record(format!(
-        "sent probe message {message_id} (probe id {probe_id}) to {}; it stays there until the function handles it",
-        queue.url
-    ));
+    ctx.journal.record(
+        crate::commands::Change::new("send-message", &queue.arn).with([format!("{message_id} (probe id {probe_id})")]),
+    );
     report.message_id = Some(message_id.clone());
     report.verdict = Verdict::NotInvoked;
     let sent_error = |mut err: AwsError| {
@@ -534,7 +597,7 @@ fn refusal(queue: &QueueFacts, function: &FunctionFacts, mappings: &[MappingFact
                     queue.name
                 ),
             )
-            .fix(format!("sqs-trigger mapping create --function {name} --queue {}", queue.name)),
+            .fix(format!("sqs-trigger mapping create --function {} --queue {}", function.arn, queue.arn)),
         );
     }
     if mappings.iter().any(MappingFacts::is_enabled) {
@@ -551,7 +614,7 @@ fn refusal(queue: &QueueFacts, function: &FunctionFacts, mappings: &[MappingFact
                 queue.name, mapping.state
             ),
         )
-        .fix(format!("aws lambda update-event-source-mapping --uuid {} --enabled", mapping.uuid)),
+        .fix(format!("sqs-trigger mapping create --function {} --queue {} --enable", mapping.function_arn, queue.arn)),
     )
 }
 

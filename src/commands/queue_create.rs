@@ -3,6 +3,11 @@
 //! Idempotent by construction: the plan reads what exists first; an existing queue that
 //! matches is `unchanged`, one that differs is refused with every difference listed (or
 //! changed with `--update`). The DLQ is made before the queue that redrives to it.
+//!
+//! On existing resources: only what the flags name is compared and changed (defaults apply
+//! only when creating); a queue named as the DLQ is used as it is; the managed-by tag goes
+//! only on what this command creates; replacing or removing encryption and dropping the DLQ
+//! are security changes, which need `--update` and a confirmation (or `--yes`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -12,7 +17,7 @@ use serde::Serialize;
 
 use crate::aws::AwsResultExt;
 use crate::cli::QueueCreateArgs;
-use crate::commands::Ctx;
+use crate::commands::{Change, Ctx};
 use crate::error::{Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::{CallerFacts, Encryption, KeyLookup, QueueFacts, Redrive};
@@ -29,11 +34,12 @@ const DLQ_RETENTION_SECS: &str = "1209600";
 pub struct Settings {
     pub spec: QueueSpec,
     pub update: bool,
+    pub yes: bool,
 }
 
 impl Settings {
     pub fn from_args(args: &QueueCreateArgs) -> Result<Self, Error> {
-        Ok(Settings { spec: QueueSpec::from_args(&args.name, &args.queue)?, update: args.update })
+        Ok(Settings { spec: QueueSpec::from_args(&args.name, &args.queue)?, update: args.update, yes: args.yes })
     }
 }
 
@@ -75,6 +81,15 @@ pub struct Difference {
     pub attribute: String,
     pub current: String,
     pub requested: String,
+    /// A change that weakens security (replaces or removes encryption, drops the DLQ).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub security: bool,
+}
+
+impl Difference {
+    pub fn new(attribute: &str, current: String, requested: String) -> Self {
+        Difference { attribute: attribute.to_owned(), current, requested, security: false }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -89,6 +104,9 @@ pub struct QueueOutcome {
     pub managed: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub differences: Vec<Difference>,
+    /// What is kept as it is, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -98,11 +116,16 @@ pub struct QueueCreateReport {
     /// The DLQ's ARN, also at the top for scripts.
     pub dlq_arn: Option<QueueArn>,
     pub findings: Vec<Finding>,
+    /// Why nothing was changed, when a security change was not confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+    /// Every write this command made, in order.
+    pub changed: Vec<Change>,
 }
 
 impl QueueCreateReport {
     pub fn refused(&self) -> bool {
-        has_errors(&self.findings) || self.queue.outcome == Outcome::Refused
+        has_errors(&self.findings) || self.queue.outcome == Outcome::Refused || self.refusal.is_some()
     }
 }
 
@@ -116,7 +139,11 @@ impl Report for QueueCreateReport {
             writeln!(out, "findings:")?;
             write_findings(out, style, &self.findings)?;
         }
-        if self.queue.outcome == Outcome::Refused || self.dlq.as_ref().is_some_and(|d| d.outcome == Outcome::Refused) {
+        if let Some(why) = &self.refusal {
+            writeln!(out, "refused: {why}")?;
+        } else if self.queue.outcome == Outcome::Refused
+            || self.dlq.as_ref().is_some_and(|d| d.outcome == Outcome::Refused)
+        {
             writeln!(
                 out,
                 "refused: the existing queue differs; re-run with --update to change it, or pick another name"
@@ -156,8 +183,13 @@ fn write_queue(out: &mut dyn Write, style: &Style, label: &str, q: &QueueOutcome
     if !q.managed && matches!(q.outcome, Outcome::Unchanged | Outcome::Updated | Outcome::Refused) {
         writeln!(out, "       note: not created by sqs-trigger (no managed-by tag): teardown will leave it alone")?;
     }
+    for note in &q.notes {
+        writeln!(out, "       note: {note}")?;
+    }
     for d in &q.differences {
-        writeln!(out, "       {} differs: current {}, requested {}", d.attribute, d.current, d.requested)?;
+        let security = if d.security { style.red(" [security change]") } else { String::new() };
+        let verb = if q.outcome == Outcome::Updated { "changed" } else { "differs" };
+        writeln!(out, "       {} {verb}: current {}, requested {}{security}", d.attribute, d.current, d.requested)?;
     }
     Ok(())
 }
@@ -170,16 +202,69 @@ enum Desired {
     None,
 }
 
+impl Desired {
+    fn label(&self) -> String {
+        match self {
+            Desired::SseSqs => "SSE-SQS".to_owned(),
+            Desired::None => "unencrypted".to_owned(),
+            Desired::Kms { key_id, .. } => format!("SSE-KMS {key_id}"),
+        }
+    }
+
+    fn matches(&self, current: &Encryption) -> bool {
+        match (self, current) {
+            (Desired::SseSqs, Encryption::SseSqs) | (Desired::None, Encryption::None) => true,
+            (Desired::Kms { key_id, aliases }, Encryption::Kms { key_id: current }) => {
+                current == key_id || aliases.iter().any(|a| a == current)
+            }
+            _ => false,
+        }
+    }
+
+    /// The attributes that set this encryption on a queue.
+    fn attributes(&self, existing: bool) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        match self {
+            Desired::SseSqs => {
+                out.insert("SqsManagedSseEnabled".to_owned(), "true".to_owned());
+                if existing {
+                    // Leaving KMS: SQS takes an empty key id as "no KMS key".
+                    out.insert("KmsMasterKeyId".to_owned(), String::new());
+                }
+            }
+            Desired::None => {
+                out.insert("SqsManagedSseEnabled".to_owned(), "false".to_owned());
+                if existing {
+                    out.insert("KmsMasterKeyId".to_owned(), String::new());
+                }
+            }
+            Desired::Kms { key_id, .. } => {
+                out.insert("KmsMasterKeyId".to_owned(), key_id.clone());
+                if existing {
+                    out.insert("SqsManagedSseEnabled".to_owned(), "false".to_owned());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// One queue's plan: what exists, what it should be, and what to do.
 #[derive(Clone, Debug)]
 pub struct QueueStepPlan {
     pub name: QueueName,
     pub existing: Option<QueueFacts>,
     pub differences: Vec<Difference>,
-    /// Attributes to create the queue with (or to set on update).
+    /// Attributes to create the queue with.
     attributes: BTreeMap<String, String>,
+    /// Tags to create the queue with (managed-by included: this tool made it).
     tags: BTreeMap<String, String>,
-    is_dlq: bool,
+    /// On an existing queue: exactly the attributes to set (those whose flags were given and
+    /// differ) and the user's tags to add. Nothing else is written.
+    update_attributes: BTreeMap<String, String>,
+    update_tags: BTreeMap<String, String>,
+    /// Said to the user about what is kept as it is.
+    pub notes: Vec<String>,
 }
 
 impl QueueStepPlan {
@@ -192,6 +277,11 @@ impl QueueStepPlan {
             (Some(_), false) if dry_run => Outcome::WouldUpdate,
             (Some(_), false) => Outcome::Updated,
         }
+    }
+
+    /// The differences that weaken security (replace or remove encryption, drop the DLQ).
+    pub fn security_changes(&self) -> impl Iterator<Item = &Difference> {
+        self.differences.iter().filter(|d| d.security)
     }
 }
 
@@ -275,22 +365,48 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
             Desired::Kms { key_id: key_ref.to_string(), aliases: vec![] }
         }
     };
-    let encryption_label = match &desired {
-        Desired::SseSqs => "SSE-SQS".to_owned(),
-        Desired::None => "unencrypted".to_owned(),
-        Desired::Kms { key_id, .. } => format!("SSE-KMS {key_id}"),
-    };
+    let encryption_label = desired.label();
+    let region = clients.region.clone();
+    Ok(plan_steps(spec, existing, existing_dlq, &desired, caller, region, findings, encryption_label))
+}
 
-    let dlq = spec.dlq.as_ref().map(|name| step(spec, name, existing_dlq, &desired, None, true));
-    let redrive = spec.dlq.as_ref().map(|name| Redrive {
-        dead_letter_target_arn: dlq
+/// The pure part of planning: from what exists and what was asked, the steps.
+#[allow(clippy::too_many_arguments)]
+fn plan_steps(
+    spec: &QueueSpec,
+    existing: Option<QueueFacts>,
+    existing_dlq: Option<QueueFacts>,
+    desired: &Desired,
+    caller: CallerFacts,
+    region: String,
+    findings: Vec<Finding>,
+    encryption_label: String,
+) -> QueuePlan {
+    // A DLQ is made or attached when the queue is new (the default DLQ), or when --dlq names
+    // one for an existing queue. An existing queue without --dlq keeps what it has: defaults
+    // apply only when creating.
+    let wants_dlq = spec.dlq.is_some() && (existing.is_none() || spec.dlq_given);
+    let dlq = match (&spec.dlq, wants_dlq) {
+        (Some(name), true) => Some(dlq_step(spec, name, existing_dlq, desired)),
+        _ => None,
+    };
+    let redrive = dlq.as_ref().zip(spec.dlq.as_ref()).map(|(d, name)| Redrive {
+        dead_letter_target_arn: d
+            .existing
             .as_ref()
-            .and_then(|d| d.existing.as_ref().map(|f| f.arn.clone()))
-            .unwrap_or_else(|| arn_in_callers_account(&caller, &clients.region, name)),
-        max_receive_count: spec.max_receive_count,
+            .map(|f| f.arn.clone())
+            .unwrap_or_else(|| arn_in_callers_account(&caller, &region, name)),
+        max_receive_count: match (&existing, spec.max_receive_count_given) {
+            // Switching DLQ keeps the queue's count unless one was given.
+            (Some(QueueFacts { redrive: Some(r), .. }), false) => r.max_receive_count,
+            _ => spec.max_receive_count,
+        },
     });
-    let queue = step(spec, &spec.name, existing, &desired, redrive.as_ref(), false);
-    Ok(QueuePlan { spec: spec.clone(), dlq, queue, findings, encryption_label, caller, region: clients.region.clone() })
+    let queue = match existing {
+        None => new_queue_step(spec, &spec.name, desired, redrive.as_ref()),
+        Some(q) => existing_queue_step(spec, q, desired, redrive.as_ref()),
+    };
+    QueuePlan { spec: spec.clone(), dlq, queue, findings, encryption_label, caller, region }
 }
 
 fn planned_url_fallback(name: &QueueName) -> crate::model::QueueUrl {
@@ -304,101 +420,152 @@ fn arn_in_callers_account(caller: &CallerFacts, region: &str, name: &QueueName) 
     QueueArn::new(gather::partition_of(&caller.arn), region, &caller.account, name)
 }
 
-fn step(
-    spec: &QueueSpec,
-    name: &QueueName,
-    existing: Option<QueueFacts>,
-    desired: &Desired,
-    redrive: Option<&Redrive>,
-    is_dlq: bool,
-) -> QueueStepPlan {
-    let mut attributes = BTreeMap::new();
+/// A queue this run creates: every attribute the flags (or their defaults) give, and the
+/// managed-by tag, since this tool made it.
+fn new_queue_step(spec: &QueueSpec, name: &QueueName, desired: &Desired, redrive: Option<&Redrive>) -> QueueStepPlan {
+    let mut attributes = desired.attributes(false);
     if name.is_fifo() {
         attributes.insert("FifoQueue".to_owned(), "true".to_owned());
     }
-    if let (Some(v), false) = (spec.visibility_timeout_secs, is_dlq) {
+    if let Some(v) = spec.visibility_timeout_secs {
         attributes.insert("VisibilityTimeout".to_owned(), v.to_string());
-    }
-    match desired {
-        Desired::SseSqs => {
-            attributes.insert("SqsManagedSseEnabled".to_owned(), "true".to_owned());
-        }
-        Desired::None => {
-            attributes.insert("SqsManagedSseEnabled".to_owned(), "false".to_owned());
-        }
-        Desired::Kms { key_id, .. } => {
-            attributes.insert("KmsMasterKeyId".to_owned(), key_id.clone());
-        }
     }
     if let Some(redrive) = redrive {
         attributes.insert("RedrivePolicy".to_owned(), gather::queue::redrive_json(redrive));
     }
-    if is_dlq {
-        attributes.insert("MessageRetentionPeriod".to_owned(), DLQ_RETENTION_SECS.to_owned());
+    QueueStepPlan {
+        name: name.clone(),
+        existing: None,
+        differences: vec![],
+        attributes,
+        tags: spec.tags.clone(),
+        update_attributes: BTreeMap::new(),
+        update_tags: BTreeMap::new(),
+        notes: vec![],
     }
-    let differences = existing.as_ref().map(|q| differences(spec, q, desired, redrive, is_dlq)).unwrap_or_default();
-    QueueStepPlan { name: name.clone(), existing, differences, attributes, tags: spec.tags.clone(), is_dlq }
 }
 
-/// What differs between an existing queue and the request. Only what the user asked for
-/// explicitly is compared, plus the redrive target, so re-running a command converges
-/// without fighting settings changed on purpose elsewhere.
-fn differences(
-    spec: &QueueSpec,
-    q: &QueueFacts,
-    desired: &Desired,
-    redrive: Option<&Redrive>,
-    is_dlq: bool,
-) -> Vec<Difference> {
-    let mut out = Vec::new();
-    let mut differ = |attribute: &str, current: String, requested: String| {
-        out.push(Difference { attribute: attribute.to_owned(), current, requested });
+/// The dead-letter queue: created (and owned) when missing. An existing one is used as it
+/// is: naming a queue as the DLQ changes nothing on it, unless this tool created it, in which
+/// case it follows an encryption flag as its queue does.
+fn dlq_step(spec: &QueueSpec, name: &QueueName, existing: Option<QueueFacts>, desired: &Desired) -> QueueStepPlan {
+    let Some(q) = existing else {
+        let mut step = new_queue_step(spec, name, desired, None);
+        step.attributes.remove("VisibilityTimeout");
+        // A DLQ keeps messages for the SQS maximum, so nothing redriven is lost before someone looks.
+        step.attributes.insert("MessageRetentionPeriod".to_owned(), DLQ_RETENTION_SECS.to_owned());
+        return step;
     };
-    if let (Some(v), false) = (spec.visibility_timeout_secs, is_dlq)
+    let mut step = QueueStepPlan {
+        name: name.clone(),
+        existing: None,
+        differences: vec![],
+        attributes: BTreeMap::new(),
+        tags: BTreeMap::new(),
+        update_attributes: BTreeMap::new(),
+        update_tags: BTreeMap::new(),
+        notes: vec![],
+    };
+    if q.is_managed() && spec.encryption_given && !desired.matches(&q.encryption) {
+        step.differences.push(encryption_difference(&q.encryption, desired));
+        step.update_attributes = desired.attributes(true);
+    } else if !q.is_managed() {
+        step.notes.push(format!("{name} exists and was not created by sqs-trigger: used as the DLQ as it is"));
+    }
+    step.existing = Some(q);
+    step
+}
+
+fn encryption_difference(current: &Encryption, desired: &Desired) -> Difference {
+    // Replacing a KMS key, or going from KMS or SSE-SQS to something weaker, is a security
+    // change: it needs --update and confirmation. Adding encryption is not.
+    let security = matches!((current, desired), (Encryption::Kms { .. }, _) | (Encryption::SseSqs, Desired::None));
+    Difference { attribute: "encryption".into(), current: current.to_string(), requested: desired.label(), security }
+}
+
+/// An existing queue: compared only on what the flags name. What differs is the whole update.
+fn existing_queue_step(spec: &QueueSpec, q: QueueFacts, desired: &Desired, redrive: Option<&Redrive>) -> QueueStepPlan {
+    let mut differences = Vec::new();
+    let mut set = BTreeMap::new();
+    let mut notes = Vec::new();
+    if let Some(v) = spec.visibility_timeout_secs
         && q.visibility_timeout_secs != v
     {
-        differ("VisibilityTimeout", format!("{}s", q.visibility_timeout_secs), format!("{v}s"));
+        differences.push(Difference::new(
+            "VisibilityTimeout",
+            format!("{}s", q.visibility_timeout_secs),
+            format!("{v}s"),
+        ));
+        set.insert("VisibilityTimeout".to_owned(), v.to_string());
     }
-    if spec.encryption_given {
-        let same = match (desired, &q.encryption) {
-            (Desired::SseSqs, Encryption::SseSqs) | (Desired::None, Encryption::None) => true,
-            (Desired::Kms { key_id, aliases }, Encryption::Kms { key_id: current }) => {
-                current == key_id || aliases.iter().any(|a| a == current)
-            }
-            _ => false,
-        };
-        if !same {
-            let requested = match desired {
-                Desired::SseSqs => "SSE-SQS".to_owned(),
-                Desired::None => "unencrypted".to_owned(),
-                Desired::Kms { key_id, .. } => format!("SSE-KMS {key_id}"),
-            };
-            differ("encryption", q.encryption.to_string(), requested);
-        }
+    if spec.encryption_given && !desired.matches(&q.encryption) {
+        differences.push(encryption_difference(&q.encryption, desired));
+        set.extend(desired.attributes(true));
     }
-    if let Some(want) = redrive {
-        match &q.redrive {
-            None => differ("RedrivePolicy", "none".into(), format!("DLQ {}", want.dead_letter_target_arn.name())),
-            Some(have) if have.dead_letter_target_arn != want.dead_letter_target_arn => differ(
+    match (redrive, &q.redrive) {
+        (Some(want), None) => {
+            differences.push(Difference::new(
                 "RedrivePolicy",
-                format!("DLQ {}", have.dead_letter_target_arn),
-                format!("DLQ {}", want.dead_letter_target_arn),
-            ),
-            Some(have) if spec.max_receive_count_given && have.max_receive_count != want.max_receive_count => {
-                differ("maxReceiveCount", have.max_receive_count.to_string(), want.max_receive_count.to_string())
-            }
-            Some(_) => {}
+                "none".into(),
+                format!("DLQ {} (maxReceiveCount {})", want.dead_letter_target_arn.name(), want.max_receive_count),
+            ));
+            set.insert("RedrivePolicy".to_owned(), gather::queue::redrive_json(want));
         }
+        (Some(want), Some(have)) if want != have => {
+            let (attribute, current, requested) = if want.dead_letter_target_arn == have.dead_letter_target_arn {
+                ("maxReceiveCount", have.max_receive_count.to_string(), want.max_receive_count.to_string())
+            } else {
+                (
+                    "RedrivePolicy",
+                    format!("DLQ {}", have.dead_letter_target_arn),
+                    format!("DLQ {}", want.dead_letter_target_arn),
+                )
+            };
+            differences.push(Difference::new(attribute, current, requested));
+            set.insert("RedrivePolicy".to_owned(), gather::queue::redrive_json(want));
+        }
+        (None, Some(have)) if spec.no_dlq => {
+            differences.push(Difference {
+                security: true,
+                ..Difference::new("RedrivePolicy", format!("DLQ {}", have.dead_letter_target_arn), "none".into())
+            });
+            set.insert("RedrivePolicy".to_owned(), String::new());
+        }
+        (None, Some(have)) if spec.max_receive_count_given && have.max_receive_count != spec.max_receive_count => {
+            differences.push(Difference::new(
+                "maxReceiveCount",
+                have.max_receive_count.to_string(),
+                spec.max_receive_count.to_string(),
+            ));
+            let want = Redrive { max_receive_count: spec.max_receive_count, ..have.clone() };
+            set.insert("RedrivePolicy".to_owned(), gather::queue::redrive_json(&want));
+        }
+        (None, None) if spec.max_receive_count_given => {
+            notes.push("--max-receive-count is not applied: the queue has no DLQ (name one with --dlq)".to_owned());
+        }
+        _ => {}
     }
+    let mut tags = BTreeMap::new();
     for (key, value) in &spec.user_tags {
-        match q.tags.get(key) {
-            Some(v) if v == value => {}
-            current => {
-                differ(&format!("tag {key}"), current.cloned().unwrap_or_else(|| "(none)".into()), value.clone())
-            }
+        if q.tags.get(key) != Some(value) {
+            differences.push(Difference::new(
+                &format!("tag {key}"),
+                q.tags.get(key).cloned().unwrap_or_else(|| "(none)".into()),
+                value.clone(),
+            ));
+            tags.insert(key.clone(), value.clone());
         }
     }
-    out
+    QueueStepPlan {
+        name: q.name.clone(),
+        existing: Some(q),
+        differences,
+        attributes: BTreeMap::new(),
+        tags: BTreeMap::new(),
+        update_attributes: set,
+        update_tags: tags,
+        notes,
+    }
 }
 
 impl QueuePlan {
@@ -432,9 +599,23 @@ impl QueuePlan {
         }
     }
 
+    /// The caller's account: where this plan creates and changes queues.
+    pub fn caller_account(&self) -> &str {
+        &self.caller.account
+    }
+
     /// Whether the queue itself does not exist yet.
     pub fn creates_queue(&self) -> bool {
         self.queue.existing.is_none()
+    }
+
+    /// The security changes an update would make, on the queue or its DLQ.
+    pub fn security_changes(&self) -> Vec<(QueueName, Difference)> {
+        self.dlq
+            .iter()
+            .chain([&self.queue])
+            .flat_map(|s| s.security_changes().map(|d| (s.name.clone(), d.clone())))
+            .collect()
     }
 
     /// The report this plan would give, without changing anything.
@@ -446,6 +627,8 @@ impl QueuePlan {
             queue,
             dlq,
             findings: self.findings.clone(),
+            refusal: None,
+            changed: vec![],
         }
     }
 
@@ -455,12 +638,14 @@ impl QueuePlan {
             (Some(q), None) => (Some(q.url.to_string()), Some(q.arn.clone())),
             (None, None) => (None, None),
         };
-        let managed = match (&step.existing, outcome) {
-            (Some(q), _) => q.is_managed(),
-            (None, _) => true,
+        let managed = match &step.existing {
+            Some(q) => q.is_managed(),
+            None => true,
         };
         let encryption = match &step.existing {
-            Some(q) if outcome == Outcome::Unchanged || outcome == Outcome::Refused => q.encryption.to_string(),
+            Some(q) if !step.update_attributes.contains_key("KmsMasterKeyId") || !outcome.changed() => {
+                q.encryption.to_string()
+            }
             _ => self.encryption_label.clone(),
         };
         QueueOutcome {
@@ -472,6 +657,7 @@ impl QueuePlan {
             encryption,
             managed,
             differences: step.differences.clone(),
+            notes: step.notes.clone(),
         }
     }
 
@@ -499,6 +685,8 @@ impl QueuePlan {
                 queue,
                 dlq,
                 findings: self.findings.clone(),
+                refusal: None,
+                changed: vec![],
             });
         }
         let dlq = match &self.dlq {
@@ -511,7 +699,21 @@ impl QueuePlan {
             queue,
             dlq,
             findings: self.findings.clone(),
+            refusal: None,
+            changed: ctx.journal.changes(),
         })
+    }
+
+    /// The report when the security changes were not confirmed: nothing was changed.
+    pub fn declined_report(&self, update: bool, why: String) -> QueueCreateReport {
+        let mut report = self.dry_run_report(update);
+        for q in report.dlq.iter_mut().chain([&mut report.queue]) {
+            if matches!(q.outcome, Outcome::WouldUpdate | Outcome::WouldCreate) {
+                q.outcome = if q.outcome == Outcome::WouldUpdate { Outcome::Refused } else { Outcome::Skipped };
+            }
+        }
+        report.refusal = Some(why);
+        report
     }
 
     async fn apply_step(&self, ctx: &Ctx, step: &QueueStepPlan, update: bool) -> Result<QueueOutcome, Error> {
@@ -519,12 +721,15 @@ impl QueuePlan {
         match outcome {
             Outcome::Created => {
                 let (url, arn) = create_queue(ctx, step).await?;
-                ctx.journal.record(format!("created queue {} ({arn})", step.name));
+                ctx.journal.record(
+                    Change::new("create-queue", &arn)
+                        .with(step.attributes.keys().cloned())
+                        .with(step.tags.keys().map(|k| format!("tag:{k}"))),
+                );
                 Ok(self.outcome_of(step, outcome, Some((url, arn))))
             }
             Outcome::Updated => {
                 update_queue(ctx, step).await?;
-                ctx.journal.record(format!("updated queue {}", step.name));
                 Ok(self.outcome_of(step, outcome, None))
             }
             _ => Ok(self.outcome_of(step, outcome, None)),
@@ -562,40 +767,67 @@ async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(String, QueueA
     Ok((url, arn))
 }
 
+/// Writes exactly the planned attributes and tags of an existing queue, each write journaled.
 async fn update_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(), Error> {
     let Some(existing) = &step.existing else { return Ok(()) };
     let sqs = &ctx.clients.sqs;
-    let mut attributes = step.attributes.clone();
-    // FifoQueue cannot be set after creation, and the name already fixes it.
-    attributes.remove("FifoQueue");
-    if step.is_dlq {
-        attributes.remove("MessageRetentionPeriod");
+    if !step.update_attributes.is_empty() {
+        sqs.set_queue_attributes()
+            .queue_url(existing.url.as_str())
+            .set_attributes(Some(sqs_attributes(&step.update_attributes)))
+            .send()
+            .await
+            .aws("sqs:SetQueueAttributes", &existing.url)?;
+        ctx.journal
+            .record(Change::new("set-queue-attributes", &existing.arn).with(step.update_attributes.keys().cloned()));
     }
-    if attributes.contains_key("KmsMasterKeyId") {
-        attributes.insert("SqsManagedSseEnabled".to_owned(), "false".to_owned());
-    } else if attributes.get("SqsManagedSseEnabled").is_some_and(|v| v == "true") {
-        attributes.insert("KmsMasterKeyId".to_owned(), String::new());
+    if !step.update_tags.is_empty() {
+        sqs.tag_queue()
+            .queue_url(existing.url.as_str())
+            .set_tags(Some(step.update_tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
+            .send()
+            .await
+            .aws("sqs:TagQueue", &existing.url)?;
+        ctx.journal
+            .record(Change::new("tag-queue", &existing.arn).with(step.update_tags.keys().map(|k| format!("tag:{k}"))));
     }
-    sqs.set_queue_attributes()
-        .queue_url(existing.url.as_str())
-        .set_attributes(Some(sqs_attributes(&attributes)))
-        .send()
-        .await
-        .aws("sqs:SetQueueAttributes", &existing.url)?;
-    sqs.tag_queue()
-        .queue_url(existing.url.as_str())
-        .set_tags(Some(step.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
-        .send()
-        .await
-        .aws("sqs:TagQueue", &existing.url)?;
     Ok(())
 }
 
 pub async fn run(ctx: &Ctx, settings: Settings) -> Result<QueueCreateReport, Error> {
     let spinner = ctx.output.spinner(format!("checking queue {}", settings.spec.name));
     let plan = plan(ctx, &settings.spec).await?;
+    if settings.update
+        && let Some(why) = spinner.suspend(|| confirm_security_changes(ctx, &plan, settings.yes))
+    {
+        spinner.finish();
+        return Ok(plan.declined_report(settings.update, why));
+    }
     spinner.set_message(format!("creating queue {}", settings.spec.name));
     let report = plan.apply(ctx, settings.update).await?;
     spinner.finish();
     Ok(report)
+}
+
+/// Security changes go ahead only when confirmed: `--yes`, or a yes on a terminal. Returns
+/// why not, when they may not.
+pub fn confirm_security_changes(ctx: &Ctx, plan: &QueuePlan, yes: bool) -> Option<String> {
+    let changes = plan.security_changes();
+    if changes.is_empty() || yes {
+        return None;
+    }
+    let list: Vec<String> =
+        changes.iter().map(|(name, d)| format!("{name}: {} {} -> {}", d.attribute, d.current, d.requested)).collect();
+    if !ctx.output.interactive {
+        return Some(format!(
+            "security change ({}): pass --yes to confirm when not on a terminal; nothing was changed",
+            list.join("; ")
+        ));
+    }
+    let question = format!("Security change: {}. Go ahead?", list.join("; "));
+    if ctx.output.confirm(&question) {
+        None
+    } else {
+        Some("the security change was declined; nothing was changed".into())
+    }
 }

@@ -236,6 +236,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
     if settings.fix {
         match checked.target.role.clone() {
             Some(role) if !grants.is_empty() => {
+                ensure_callers_account(&role, &checked.facts)?;
                 let plan = plan_fix(&ctx.clients, &role, &queue_name, &grants).await?;
                 let action = if !plan.changes() {
                     FixAction::Unchanged
@@ -282,6 +283,20 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
         }
     }
     Ok(report(checked, policy, report_fix, settings.print_policy))
+}
+
+/// `--fix` writes with IAM, which names a role by name in the caller's account: a role of
+/// another account would be a different (same-named) role there, so it is refused (exit 2).
+pub fn ensure_callers_account(role: &RoleArn, facts: &TriggerFacts) -> Result<(), Error> {
+    match &facts.caller {
+        Some(caller) if caller.account != role.account() => Err(Error::usage(format!(
+            "--fix: the role {role} belongs to account {}, but the credentials are of account {}: nothing was \
+             changed (run --fix with that account's credentials, or use --print-policy)",
+            role.account(),
+            caller.account
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn action_word(action: FixAction) -> &'static str {
@@ -516,7 +531,9 @@ pub async fn apply_fix(clients: &Clients, journal: &Journal, plan: &FixPlan) -> 
         .send()
         .await
         .aws("iam:PutRolePolicy", &plan.role)?;
-    journal.record(format!("{} inline policy {} on role {}", action_word(action), plan.policy_name, plan.role));
+    journal.record(
+        crate::commands::Change::new("put-role-policy", &plan.role).with([format!("policy:{}", plan.policy_name)]),
+    );
     Ok(action)
 }
 

@@ -14,10 +14,10 @@ use serde_json::Value;
 
 use crate::checks::TriggerFacts;
 use crate::cli::SetupArgs;
-use crate::commands::{Ctx, mapping, probe, queue_create, role_check};
+use crate::commands::{Change, Ctx, mapping, probe, queue_create, role_check};
 use crate::error::{Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
-use crate::model::facts::{MappingRequest, QueueFacts};
+use crate::model::facts::{MappingFlags, MappingRequest, QueueFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, QueueRef};
 use crate::output::{Progress, Report, Style, write_findings};
@@ -30,11 +30,14 @@ const MAPPING_WAIT: Duration = Duration::from_secs(300);
 pub struct Settings {
     pub target: mapping::Target,
     pub spec: QueueSpec,
-    pub request: MappingRequest,
+    pub request: MappingFlags,
     pub fix: bool,
     pub yes: bool,
     pub update: bool,
     pub no_probe: bool,
+    /// Probe a queue that existed before this run without asking.
+    pub probe: bool,
+    pub allow_other_consumers: bool,
     pub probe_timeout: Duration,
     pub dry_run: bool,
 }
@@ -61,6 +64,8 @@ impl Settings {
             yes: args.yes,
             update: args.update,
             no_probe: args.no_probe,
+            probe: args.probe,
+            allow_other_consumers: args.allow_other_consumers,
             probe_timeout,
             dry_run: args.dry_run,
         })
@@ -164,7 +169,7 @@ pub struct SetupReport {
     pub function: String,
     pub steps: Vec<Step>,
     /// Everything this run changed in the account, in order.
-    pub changed: Vec<String>,
+    pub changed: Vec<Change>,
     /// `complete`, `planned`, or `stopped at STEP`.
     pub verdict: String,
     /// The steps were already printed as they completed (text mode).
@@ -254,6 +259,15 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         halts
     };
 
+    // A queue named by ARN or URL of another region is never created in this one.
+    if let Some(region) = s.target.queue.region()
+        && region != ctx.clients.region
+    {
+        return Err(Error::usage(format!(
+            "--queue {} is in {region}, but this run is in {}: pass --region {region}",
+            s.target.queue, ctx.clients.region
+        )));
+    }
     // 1. The queue and its DLQ.
     let plan = match queue_create::plan(ctx, &s.spec).await {
         Ok(plan) => plan,
@@ -262,7 +276,18 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             return Ok(finish(ctx, &s, steps));
         }
     };
-    let (queue_step, queue_facts) = queue_step(ctx, &s, &plan).await;
+    // ...nor one of another account in the caller's (where a same-named queue would be made).
+    if let Some(account) = s.target.queue.account()
+        && account != plan.caller_account()
+    {
+        return Err(Error::usage(format!(
+            "--queue {} belongs to account {account}, but the credentials are of account {}: setup creates and \
+             changes queues only in the caller's account (use that account's credentials)",
+            s.target.queue,
+            plan.caller_account()
+        )));
+    }
+    let (queue_step, queue_facts) = queue_step(ctx, &s, &plan, &progress).await;
     if push(queue_step, &mut steps) {
         return Ok(finish(ctx, &s, steps));
     }
@@ -284,14 +309,31 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     progress.set_message("setup: mapping");
     let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
     let mapping = mapping_step(ctx, &s, &target, queue_is_new, role_facts, &progress).await;
-    let mapping = mapping.unwrap_or_else(|e| Step::failed(StepName::Mapping, &e));
+    let (mapping, mapping_enabled) = match mapping {
+        Ok((step, enabled)) => (step, enabled),
+        Err(e) => (Step::failed(StepName::Mapping, &e), false),
+    };
     if push(mapping, &mut steps) {
         return Ok(finish(ctx, &s, steps));
     }
 
-    // 4. The probe.
-    if s.dry_run || s.no_probe {
-        let why = if s.dry_run { "a dry run sends nothing" } else { "--no-probe" };
+    // 4. The probe. A queue that existed before this run may be a live one: its consumer
+    // would process the probe message, so it is probed only when asked (--probe, or a yes).
+    let skip = if s.dry_run {
+        Some("a dry run sends nothing".to_owned())
+    } else if s.no_probe {
+        Some("--no-probe".to_owned())
+    } else if !mapping_enabled {
+        Some("the mapping is disabled: nothing would poll the probe (enable it with --enable)".to_owned())
+    } else if !queue_is_new && !s.probe && !s.yes_to_probe(ctx, &progress) {
+        Some(format!(
+            "{} existed before this run: its consumers would process a probe message (pass --probe to send one)",
+            s.spec.name
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = skip {
         push(Step::ok(StepName::Probe, "skipped", why), &mut steps);
     } else {
         // The probe shows its own spinner (what it waits for, elapsed time).
@@ -315,14 +357,41 @@ fn finish(ctx: &Ctx, s: &Settings, steps: Vec<Step>) -> SetupReport {
         queue: s.target.queue.to_string(),
         function: s.target.function.to_string(),
         steps,
-        changed: ctx.journal.entries(),
+        changed: ctx.journal.changes(),
         verdict,
         streamed: !ctx.output.is_json(),
     }
 }
 
-async fn queue_step(ctx: &Ctx, s: &Settings, plan: &queue_create::QueuePlan) -> (Step, Option<QueueFacts>) {
-    let report = if s.dry_run { Ok(plan.dry_run_report(s.update)) } else { plan.apply(ctx, s.update).await };
+impl Settings {
+    /// On a terminal, asks whether to probe a queue that existed before this run.
+    fn yes_to_probe(&self, ctx: &Ctx, progress: &Progress) -> bool {
+        ctx.output.interactive
+            && progress.suspend(|| {
+                ctx.output.confirm(&format!(
+                    "{} existed before this run; its consumers will process the probe message. Send a probe?",
+                    self.spec.name
+                ))
+            })
+    }
+}
+
+async fn queue_step(
+    ctx: &Ctx,
+    s: &Settings,
+    plan: &queue_create::QueuePlan,
+    progress: &Progress,
+) -> (Step, Option<QueueFacts>) {
+    let declined = if s.update && !s.dry_run {
+        progress.suspend(|| queue_create::confirm_security_changes(ctx, plan, s.yes))
+    } else {
+        None
+    };
+    let report = match declined {
+        Some(why) => Ok(plan.declined_report(s.update, why)),
+        None if s.dry_run => Ok(plan.dry_run_report(s.update)),
+        None => plan.apply(ctx, s.update).await,
+    };
     let report = match report {
         Ok(r) => r,
         Err(e) => return (Step::failed(StepName::Queue, &e), None),
@@ -344,7 +413,9 @@ async fn queue_step(ctx: &Ctx, s: &Settings, plan: &queue_create::QueuePlan) -> 
         ));
     }
     let refused = report.exit_status() != ExitStatus::Success;
-    if refused && report.findings.is_empty() {
+    if let Some(why) = &report.refusal {
+        summary.push_str(&format!("\n                        {why}"));
+    } else if refused && report.findings.is_empty() {
         summary.push_str("\n                        re-run with --update to change the existing queue");
     }
     let step = Step::ok(StepName::Queue, if refused { "refused".to_owned() } else { outcome }, summary)
@@ -411,6 +482,7 @@ async fn role_step(
             .with_findings(checked.findings)
             .with_status(ExitStatus::CheckFailed));
     };
+    role_check::ensure_callers_account(&role, &checked.facts)?;
     let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants).await?;
     if s.dry_run {
         let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
@@ -472,13 +544,17 @@ async fn mapping_step(
     queue_is_new: bool,
     known: Option<TriggerFacts>,
     progress: &Progress,
-) -> Result<Step, Error> {
+) -> Result<(Step, bool), Error> {
     if s.dry_run && queue_is_new {
         // No queue yet, so no mapping either: the mapping would be created with these settings.
-        return Ok(Step::ok(
-            StepName::Mapping,
-            "would-create",
-            format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&s.request)),
+        let settings = s.request.settle(None);
+        return Ok((
+            Step::ok(
+                StepName::Mapping,
+                "would-create",
+                format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&settings)),
+            ),
+            settings.enabled,
         ));
     }
     let plan = mapping::plan_with(ctx, target, &s.request, known).await?;
@@ -496,10 +572,14 @@ async fn mapping_step(
     for d in &report.differences {
         summary.push_str(&format!("; {} {} → {}", d.attribute, d.current, d.requested));
     }
-    Ok(Step::ok(StepName::Mapping, report.outcome.as_str().replace(' ', "-"), summary)
-        .with_findings(report.findings.clone())
-        .with_detail(&report)
-        .with_status(if failed { ExitStatus::CheckFailed } else { ExitStatus::Success }))
+    let enabled = report.settings.enabled;
+    Ok((
+        Step::ok(StepName::Mapping, report.outcome.as_str().replace(' ', "-"), summary)
+            .with_findings(report.findings.clone())
+            .with_detail(&report)
+            .with_status(if failed { ExitStatus::CheckFailed } else { ExitStatus::Success }),
+        enabled,
+    ))
 }
 
 fn describe_request(r: &MappingRequest) -> String {
@@ -523,13 +603,6 @@ fn describe_request(r: &MappingRequest) -> String {
 }
 
 async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result<Step, Error> {
-    if !s.request.enabled {
-        return Ok(Step::ok(
-            StepName::Probe,
-            "skipped",
-            "the mapping is disabled (--disabled): nothing would poll the probe",
-        ));
-    }
     let settings = probe::Settings {
         function: target.function.clone(),
         queue: target.queue.clone(),
@@ -537,6 +610,7 @@ async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result
         body: probe::Body::Default,
         require_marker: false,
         live_tail: false,
+        allow_other_consumers: s.allow_other_consumers,
         probe_ids: probe::ProbeIds::default(),
     };
     let report = probe::run(ctx, settings).await?;

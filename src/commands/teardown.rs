@@ -1,17 +1,20 @@
 //! `teardown --queue Q [--function F]`: removes the mapping(s) and the queues sqs-trigger
 //! created, and nothing else.
 //!
-//! A queue is deleted only when it carries `managed-by=sqs-trigger`, holds no messages (unless
-//! `--force`), and no other function is still mapped to it; a DLQ only when no other queue
-//! redrives to it. Everything else is kept and reported with the reason.
+//! A mapping or queue is deleted only when it carries `managed-by=sqs-trigger` (ownership is
+//! given at creation, never taken); a queue only when it holds no messages (unless `--force`)
+//! and no mapping is left on it; a DLQ only when no other queue redrives to it. Everything
+//! else is kept and reported with the reason. What was confirmed is read again right before
+//! deleting, and only what is still deletable then is deleted.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::aws::{AwsResultExt, is_not_found};
 use crate::cli::TeardownArgs;
-use crate::commands::Ctx;
+use crate::commands::{Change, Ctx};
 use crate::error::{Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::{MappingFacts, QueueFacts};
@@ -67,6 +70,9 @@ pub struct Item {
     pub id: String,
     /// The ARN (queue) or `queue -> function` (mapping).
     pub detail: String,
+    /// Messages in the queue (queues only), as read right before deciding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<u64>,
     pub action: Action,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -78,6 +84,8 @@ pub struct TeardownReport {
     pub items: Vec<Item>,
     /// Set when the user declined the confirmation.
     pub cancelled: bool,
+    /// Every write this command made (the deletions), in order.
+    pub changed: Vec<Change>,
 }
 
 impl Report for TeardownReport {
@@ -117,8 +125,9 @@ impl Report for TeardownReport {
 struct Facts {
     queue: Option<QueueFacts>,
     dlq: Option<QueueFacts>,
-    /// Mappings of the queue that this teardown targets (all, or the function's).
-    targeted: Vec<MappingFacts>,
+    /// Mappings of the queue that this teardown targets (all, or the function's), each with
+    /// its tags (None: they could not be read).
+    targeted: Vec<(MappingFacts, Option<BTreeMap<String, String>>)>,
     /// Mappings of the queue to other functions: the queue stays while they exist.
     others: Vec<MappingFacts>,
     /// Other queues that redrive to the DLQ.
@@ -140,14 +149,39 @@ async fn gather_facts(ctx: &Ctx, s: &Settings) -> Result<Facts, Error> {
         },
         gather::mapping::list(clients, Some(&queue.arn), None),
     )?;
-    let dlq_other_sources = match &dlq {
-        Some(d) => other_dlq_sources(ctx, d, &queue).await?,
-        None => vec![],
-    };
-    let wanted = s.function.as_ref().map(FunctionRef::name);
-    let (targeted, others) =
-        mappings.into_iter().partition(|m| wanted.as_ref().is_none_or(|name| &m.function_arn.name() == name));
+    let (targeted, others): (Vec<MappingFacts>, Vec<MappingFacts>) =
+        mappings.into_iter().partition(|m| s.function.as_ref().is_none_or(|f| targets(f, m)));
+    let (dlq_other_sources, tags) = tokio::try_join!(
+        async {
+            match &dlq {
+                Some(d) => other_dlq_sources(ctx, d, &queue).await,
+                None => Ok(vec![]),
+            }
+        },
+        async {
+            futures::future::try_join_all(targeted.iter().map(|m| gather::mapping::tags(clients, m)))
+                .await
+                .map_err(Error::Aws)
+        },
+    )?;
+    let targeted = targeted.into_iter().zip(tags).collect();
     Ok(Facts { queue: Some(queue), dlq, targeted, others, dlq_other_sources })
+}
+
+/// Whether `--function` names this mapping's function, exactly: a name is the unqualified
+/// function, an ARN matches with its qualifier (`worker:live` is not `worker:blue`).
+fn targets(function: &FunctionRef, m: &MappingFacts) -> bool {
+    match function {
+        FunctionRef::Name(name) => &m.function_arn.name() == name && m.function_arn.qualifier().is_none(),
+        FunctionRef::Arn(arn) => &m.function_arn == arn,
+    }
+}
+
+fn function_label(m: &MappingFacts) -> String {
+    match m.function_arn.qualifier() {
+        Some(q) => format!("{}:{q}", m.function_arn.name()),
+        None => m.function_arn.name().to_string(),
+    }
 }
 
 async fn other_dlq_sources(ctx: &Ctx, dlq: &QueueFacts, ours: &QueueFacts) -> Result<Vec<String>, Error> {
@@ -166,29 +200,54 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
     let mut items: Vec<Item> = facts
         .targeted
         .iter()
-        .map(|m| Item {
-            kind: "mapping",
-            id: m.uuid.clone(),
-            detail: format!("{} -> {}", m.queue_arn.name(), m.function_arn.name()),
-            action: delete,
-            reason: None,
+        .map(|(m, tags)| {
+            let (action, reason) = match tags {
+                Some(t) if t.get(crate::MANAGED_BY_TAG).map(String::as_str) == Some(crate::MANAGED_BY_VALUE) => {
+                    (delete, None)
+                }
+                Some(_) => (
+                    Action::Kept,
+                    Some("not created by sqs-trigger (no managed-by=sqs-trigger tag): never deleted".to_owned()),
+                ),
+                None => (
+                    Action::Kept,
+                    Some("its tags cannot be read here, so it cannot be shown to be sqs-trigger's: kept".to_owned()),
+                ),
+            };
+            Item {
+                kind: "mapping",
+                id: m.uuid.clone(),
+                detail: format!("{} -> {}", m.queue_arn.name(), function_label(m)),
+                messages: None,
+                action,
+                reason,
+            }
         })
+        .collect();
+    // Mappings that stay (other functions', or ones not ours) keep the queue.
+    let staying: Vec<String> = facts
+        .others
+        .iter()
+        .map(function_label)
+        .chain(
+            facts.targeted.iter().zip(&items).filter(|(_, i)| i.action != delete).map(|((m, _), _)| function_label(m)),
+        )
         .collect();
     let Some(queue) = &facts.queue else {
         items.push(Item {
             kind: "queue",
             id: s.queue.name().to_string(),
             detail: s.queue.to_string(),
+            messages: None,
             action: Action::Absent,
             reason: Some("no such queue (already deleted?)".into()),
         });
         return items;
     };
     let mut main_item = queue_item(s, "queue", queue, delete);
-    if main_item.action == delete && !facts.others.is_empty() {
-        let names: Vec<String> = facts.others.iter().map(|m| m.function_arn.name().to_string()).collect();
+    if main_item.action == delete && !staying.is_empty() {
         main_item.action = Action::Kept;
-        main_item.reason = Some(format!("still mapped to {} (tear those down first)", names.join(", ")));
+        main_item.reason = Some(format!("still mapped to {} (those mappings stay)", staying.join(", ")));
     }
     let queue_kept = main_item.action != delete;
     items.push(main_item);
@@ -223,10 +282,20 @@ fn queue_item(s: &Settings, kind: &'static str, q: &QueueFacts, delete: Action) 
     } else {
         (delete, None)
     };
-    Item { kind, id: q.name.to_string(), detail: q.arn.to_string(), action, reason }
+    Item { kind, id: q.name.to_string(), detail: q.arn.to_string(), messages: Some(q.depth.total()), action, reason }
+}
+
+/// One line per deletion for the confirmation: each mapping's function, each queue's messages.
+fn describe(item: &Item) -> String {
+    match (item.kind, item.messages) {
+        ("mapping", _) => format!("mapping {} ({})", item.id, item.detail),
+        (kind, Some(n)) => format!("{kind} {} ({n} message{})", item.id, if n == 1 { "" } else { "s" }),
+        (kind, None) => format!("{kind} {}", item.id),
+    }
 }
 
 pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
+    let report = |dry_run, items, cancelled| TeardownReport { dry_run, items, cancelled, changed: vec![] };
     let spinner = ctx.output.spinner(format!("reading {}", s.queue));
     let facts = gather_facts(ctx, &s).await?;
     spinner.finish();
@@ -234,28 +303,47 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
     let refused = items.iter().any(|i| i.action == Action::Refused);
     let to_delete = items.iter().filter(|i| i.action == Action::Deleted).count();
     if s.dry_run || to_delete == 0 {
-        return Ok(TeardownReport { dry_run: s.dry_run, items, cancelled: false });
+        return Ok(report(s.dry_run, items, false));
     }
     if refused {
         // Delete nothing when any part is refused: a half-torn-down trigger helps nobody.
-        for item in items.iter_mut().filter(|i| i.action == Action::Deleted) {
-            item.action = Action::Kept;
-            item.reason = Some("not deleted: another part of the teardown was refused".into());
-        }
-        return Ok(TeardownReport { dry_run: false, items, cancelled: false });
+        keep_all(&mut items, "not deleted: another part of the teardown was refused");
+        return Ok(report(false, items, false));
     }
     if !s.yes {
-        let list: Vec<String> =
-            items.iter().filter(|i| i.action == Action::Deleted).map(|i| format!("{} {}", i.kind, i.id)).collect();
+        let list: Vec<String> = items.iter().filter(|i| i.action == Action::Deleted).map(describe).collect();
         if !ctx.output.confirm(&format!("Delete {}?", list.join(", "))) {
-            return Ok(TeardownReport { dry_run: false, items: vec![], cancelled: true });
+            return Ok(report(false, vec![], true));
+        }
+    }
+    // Read everything again right before deleting: a message sent, a tag removed or a mapping
+    // added since the question stops what it concerns. Only what was confirmed, and is still
+    // deletable now, is deleted.
+    let confirmed: Vec<(&'static str, String)> =
+        items.iter().filter(|i| i.action == Action::Deleted).map(|i| (i.kind, i.id.clone())).collect();
+    let facts = gather_facts(ctx, &s).await?;
+    let mut items = plan(&s, &facts);
+    if items.iter().any(|i| i.action == Action::Refused) {
+        keep_all(&mut items, "not deleted: the account changed since the confirmation (read again just now)");
+        return Ok(report(false, items, false));
+    }
+    for item in items.iter_mut().filter(|i| i.action == Action::Deleted) {
+        if !confirmed.contains(&(item.kind, item.id.clone())) {
+            item.action = Action::Kept;
+            item.reason = Some("not in what was confirmed: run teardown again to delete it".into());
         }
     }
     let spinner = ctx.output.spinner("deleting");
     // Every mapping at once (the same delete as `mapping delete`, waiting out one that is
     // still being created or updated).
-    let mappings = items.iter().filter(|i| i.action == Action::Deleted && i.kind == "mapping");
-    futures::future::try_join_all(mappings.map(|item| super::mapping::delete_mapping(ctx, &item.id, &spinner))).await?;
+    let mappings: Vec<&MappingFacts> = facts
+        .targeted
+        .iter()
+        .map(|(m, _)| m)
+        .filter(|m| items.iter().any(|i| i.kind == "mapping" && i.id == m.uuid && i.action == Action::Deleted))
+        .collect();
+    futures::future::try_join_all(mappings.into_iter().map(|m| super::mapping::delete_mapping(ctx, m, &spinner)))
+        .await?;
     // The queues go only after their mappings: Lambda stops polling first.
     for (item, queue) in items.iter().filter(|i| i.action == Action::Deleted && i.kind != "mapping").filter_map(|i| {
         let q = if i.kind == "queue" { facts.queue.as_ref() } else { facts.dlq.as_ref() };
@@ -263,19 +351,24 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
     }) {
         spinner.set_message(format!("deleting {} {}", item.kind, item.id));
         match ctx.clients.sqs.delete_queue().queue_url(queue.url.as_str()).send().await {
-            Ok(_) => ctx.journal.record(format!("deleted {} {}", item.kind, item.id)),
+            Ok(_) => ctx.journal.record(Change::new("delete-queue", &queue.arn)),
             Err(err) if is_not_found(&err) => {}
             Err(err) => return Err(Error::Aws(crate::aws::errors::to_aws_error("sqs:DeleteQueue", &queue.url, &err))),
         }
     }
     spinner.finish();
-    Ok(TeardownReport { dry_run: false, items, cancelled: false })
+    Ok(TeardownReport { dry_run: false, items, cancelled: false, changed: ctx.journal.changes() })
+}
+
+fn keep_all(items: &mut [Item], why: &str) {
+    for item in items.iter_mut().filter(|i| i.action == Action::Deleted) {
+        item.action = Action::Kept;
+        item.reason = Some(why.to_owned());
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::model::facts::{Encryption, QueueDepth};
 
@@ -301,6 +394,7 @@ mod tests {
     fn mapping(function: &str) -> MappingFacts {
         MappingFacts {
             uuid: format!("uuid-{function}"),
+            arn: None,
             queue_arn: "arn:aws:sqs:us-east-1:123456789012:q".parse().unwrap(),
             function_arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{function}").parse().unwrap(),
             state: "Enabled".into(),
@@ -319,7 +413,17 @@ mod tests {
     }
 
     fn facts(queue: QueueFacts, dlq: Option<QueueFacts>) -> Facts {
-        Facts { queue: Some(queue), dlq, targeted: vec![mapping("f")], others: vec![], dlq_other_sources: vec![] }
+        Facts {
+            queue: Some(queue),
+            dlq,
+            targeted: vec![(mapping("f"), Some(managed()))],
+            others: vec![],
+            dlq_other_sources: vec![],
+        }
+    }
+
+    fn managed() -> BTreeMap<String, String> {
+        BTreeMap::from([("managed-by".to_owned(), "sqs-trigger".to_owned())])
     }
 
     fn actions(items: &[Item]) -> Vec<(&str, Action)> {
@@ -364,6 +468,31 @@ mod tests {
         let mut f = facts(queue("q", true, 0), Some(queue("q-dlq", true, 0)));
         f.dlq_other_sources = vec!["https://sqs.us-east-1.amazonaws.com/123456789012/another".into()];
         assert_eq!(plan(&settings(false), &f)[2].action, Action::Kept);
+    }
+
+    #[test]
+    fn never_deletes_a_mapping_it_did_not_create_and_keeps_its_queue() {
+        let mut f = facts(queue("q", true, 0), Some(queue("q-dlq", true, 0)));
+        f.targeted = vec![(mapping("theirs"), Some(BTreeMap::new())), (mapping("ours"), Some(managed()))];
+        let items = plan(&settings(false), &f);
+        assert_eq!(
+            actions(&items),
+            [("mapping", Action::Kept), ("mapping", Action::Deleted), ("queue", Action::Kept), ("dlq", Action::Kept)]
+        );
+        assert!(items[0].reason.as_ref().unwrap().contains("not created by sqs-trigger"));
+        assert!(items[2].reason.as_ref().unwrap().contains("theirs"));
+        f.targeted = vec![(mapping("unknown"), None)];
+        assert_eq!(plan(&settings(false), &f)[0].action, Action::Kept, "unreadable tags: kept");
+    }
+
+    #[test]
+    fn function_identity_is_exact() {
+        let mut m = mapping("worker");
+        m.function_arn = "arn:aws:lambda:us-east-1:123456789012:function:worker:live".parse().unwrap();
+        assert!(!targets(&"worker".parse().unwrap(), &m));
+        assert!(targets(&"arn:aws:lambda:us-east-1:123456789012:function:worker:live".parse().unwrap(), &m));
+        assert!(!targets(&"arn:aws:lambda:us-east-1:123456789012:function:worker:blue".parse().unwrap(), &m));
+        assert!(targets(&"worker".parse().unwrap(), &mapping("worker")));
     }
 
     #[test]

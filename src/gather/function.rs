@@ -42,6 +42,8 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         runtime: config.runtime().map(|r| r.as_str().to_owned()),
         reserved_concurrency,
         log_group,
-        arn: arn.unqualified(),
+        // Exact identity: the alias or version the user named stays part of the ARN, so its
+        // mappings (and not those of another alias) are the ones matched.
+        arn: arn.unqualified().with_qualifier(function.qualifier()),
     }))
 }

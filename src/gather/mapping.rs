@@ -49,6 +49,33 @@ async fn list_once(
     Ok(out)
 }
 
+/// The mappings that connect exactly this queue and this function (qualifier included): the
+/// one definition of "the mappings of this pair" that every command uses.
+pub fn of_pair<'a>(
+    mappings: impl IntoIterator<Item = &'a MappingFacts>,
+    queue: &QueueArn,
+    function: &FunctionArn,
+) -> Vec<MappingFacts> {
+    mappings.into_iter().filter(|m| &m.queue_arn == queue && &m.function_arn == function).cloned().collect()
+}
+
+/// The tags of a mapping (Lambda's ListTags on the mapping's ARN). None when the mapping has
+/// no ARN in the answer (an endpoint without mapping tags).
+pub async fn tags(
+    clients: &Clients,
+    mapping: &MappingFacts,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, AwsError> {
+    let Some(arn) = &mapping.arn else { return Ok(None) };
+    let out = clients.lambda.list_tags().resource(arn).send().await;
+    match out {
+        Ok(out) => {
+            Ok(Some(out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()))
+        }
+        Err(err) if crate::aws::is_not_found(&err) => Ok(Some(Default::default())),
+        Err(err) => Err(crate::aws::errors::to_aws_error("lambda:ListTags", arn, &err)),
+    }
+}
+
 /// A function's plain name: its mappings live in its own account and region, so the name
 /// selects them too.
 fn function_filter(function: &str) -> String {
@@ -64,6 +91,7 @@ macro_rules! mapping_facts {
     ($m:expr) => {
         from_parts(
             $m.uuid(),
+            $m.event_source_mapping_arn(),
             $m.event_source_arn(),
             $m.function_arn(),
             $m.state(),
@@ -98,6 +126,7 @@ pub fn from_sdk(m: &EventSourceMappingConfiguration) -> Option<MappingFacts> {
 #[allow(clippy::too_many_arguments)]
 fn from_parts(
     uuid: Option<&str>,
+    mapping_arn: Option<&str>,
     source: Option<&str>,
     function: Option<&str>,
     state: Option<&str>,
@@ -113,8 +142,10 @@ fn from_parts(
     let function_arn: FunctionArn = function?.parse().ok()?;
     Some(MappingFacts {
         uuid: uuid?.to_owned(),
+        arn: mapping_arn.map(str::to_owned),
         queue_arn,
-        function_arn: function_arn.unqualified(),
+        // Kept as Lambda reports it: a mapping to `worker:live` is not a mapping to `worker`.
+        function_arn,
         state: state.unwrap_or("Unknown").to_owned(),
         batch_size,
         batch_window_secs: window,

@@ -95,12 +95,28 @@ pub async fn gather(
         let (Some(q), Some(f)) = (queue.as_ref(), function.as_ref()) else { return Ok(None) };
         let read = super::mapping::list(clients, Some(&q.arn), None)
             .await
-            .map(|all| all.into_iter().filter(|m| m.function_arn.name() == f.arn.name()).collect::<Vec<_>>());
+            .map(|all| super::mapping::of_pair(&all, &q.arn, &f.arn));
         Ok::<_, AwsError>(Some(unreadable_if_denied(format!("the mappings of {}", q.arn), read)?))
     };
     let role_arn = known.role.clone().or_else(|| function.as_ref().map(|f| f.role.clone()));
+    let caller_account = facts.caller.as_ref().map(|c| c.account.clone());
     let role = async {
         let Some(arn) = role_arn.as_ref() else { return Ok(None) };
+        // IAM answers for the caller's account only: a role of another account is never read
+        // (a same-named role of the caller's would be read instead), so its checks are skipped.
+        if let Some(account) = caller_account.as_deref()
+            && arn.account() != account
+        {
+            return Ok(Some(Err(crate::model::facts::Unreadable {
+                fact: format!("the execution role {arn}"),
+                permission: format!("credentials of account {}", arn.account()),
+                detail: format!(
+                    "the role belongs to account {}, the credentials to account {account}: IAM reads roles of the \
+                     caller's account only",
+                    arn.account()
+                ),
+            })));
+        }
         super::role::read(clients, arn).await.map(Some)
     };
     let (dlq, key, mappings, role) = tokio::try_join!(dlq, key, mappings, role)?;

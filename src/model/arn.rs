@@ -168,10 +168,19 @@ impl FunctionArn {
         self.0.resource.trim_start_matches("function:").split_once(':').map(|(_, q)| q)
     }
 
-    /// The same function without its qualifier: Lambda reports mappings against the unqualified ARN.
+    /// The same function without its qualifier.
     pub fn unqualified(&self) -> FunctionArn {
+        self.with_qualifier(None)
+    }
+
+    /// The same function with this qualifier (a version or alias), or none. Identity is exact:
+    /// `worker:live` and `worker` are different targets for a mapping.
+    pub fn with_qualifier(&self, qualifier: Option<&str>) -> FunctionArn {
         let mut arn = self.0.clone();
-        arn.resource = format!("function:{}", self.name());
+        arn.resource = match qualifier {
+            Some(q) => format!("function:{}:{q}", self.name()),
+            None => format!("function:{}", self.name()),
+        };
         FunctionArn(arn)
     }
 }
@@ -323,6 +332,8 @@ mod tests {
         assert_eq!(f.name().as_str(), "worker");
         assert_eq!(f.qualifier(), Some("live"));
         assert_eq!(f.unqualified().to_string(), "arn:aws:lambda:us-east-1:123456789012:function:worker");
+        assert_eq!(f.unqualified().with_qualifier(Some("blue")).qualifier(), Some("blue"));
+        assert_ne!(f, f.unqualified());
         let r: RoleArn = "arn:aws:iam::123456789012:role/service-role/worker-role".parse().unwrap();
         assert_eq!(r.name(), "worker-role");
     }

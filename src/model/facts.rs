@@ -152,6 +152,9 @@ pub enum KeyLookup {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MappingFacts {
     pub uuid: String,
+    /// `EventSourceMappingArn` (where the endpoint reports it): what its tags hang on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
     pub queue_arn: QueueArn,
     pub function_arn: FunctionArn,
     /// `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, `Deleting`.
@@ -168,6 +171,46 @@ pub struct MappingFacts {
 impl MappingFacts {
     pub fn is_enabled(&self) -> bool {
         matches!(self.state.as_str(), "Enabled" | "Enabling" | "Creating" | "Updating")
+    }
+}
+
+/// The mapping flags as the user gave them: `None` means "not given", which on an existing
+/// mapping means keep (defaults apply only when creating).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MappingFlags {
+    pub batch_size: Option<i32>,
+    pub batch_window_secs: Option<i32>,
+    pub max_concurrency: Option<i32>,
+    /// `--report-batch-item-failures` (true) or `--no-report-batch-item-failures` (false).
+    pub report_batch_item_failures: Option<bool>,
+    /// `--filter` (the new list) or `--clear-filters` (an empty list).
+    pub filters: Option<Vec<String>>,
+    /// `--enable` (true) or `--disabled` (false).
+    pub enabled: Option<bool>,
+}
+
+impl MappingFlags {
+    /// The settings the mapping will have: the flags given, the rest kept from the existing
+    /// mapping, or (creating) Lambda's defaults.
+    pub fn settle(&self, existing: Option<&MappingFacts>) -> MappingRequest {
+        match existing {
+            Some(m) => MappingRequest {
+                batch_size: self.batch_size.or(m.batch_size),
+                batch_window_secs: self.batch_window_secs.or(m.batch_window_secs),
+                max_concurrency: self.max_concurrency.or(m.max_concurrency),
+                report_batch_item_failures: self.report_batch_item_failures.unwrap_or(m.report_batch_item_failures),
+                filters: self.filters.clone().unwrap_or_else(|| m.filters.clone()),
+                enabled: self.enabled.unwrap_or_else(|| m.is_enabled()),
+            },
+            None => MappingRequest {
+                batch_size: self.batch_size,
+                batch_window_secs: self.batch_window_secs,
+                max_concurrency: self.max_concurrency,
+                report_batch_item_failures: self.report_batch_item_failures.unwrap_or(false),
+                filters: self.filters.clone().unwrap_or_default(),
+                enabled: self.enabled.unwrap_or(true),
+            },
+        }
     }
 }
 

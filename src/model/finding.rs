@@ -56,6 +56,8 @@ pub enum FindingCode {
     MappingDuplicate,
     MappingProblem,
     FilterDeletesUnmatched,
+    // probe
+    ProbeOtherConsumers,
     // function
     FunctionNotActive,
     FunctionThrottled,
@@ -64,7 +66,7 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 26] = [
+    pub const ALL: [FindingCode; 27] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -88,6 +90,7 @@ impl FindingCode {
         FindingCode::MappingDuplicate,
         FindingCode::MappingProblem,
         FindingCode::FilterDeletesUnmatched,
+        FindingCode::ProbeOtherConsumers,
         FindingCode::FunctionNotActive,
         FindingCode::FunctionThrottled,
         FindingCode::CheckSkipped,
@@ -118,6 +121,7 @@ impl FindingCode {
             FindingCode::MappingDuplicate => "mapping-duplicate",
             FindingCode::MappingProblem => "mapping-problem",
             FindingCode::FilterDeletesUnmatched => "filter-deletes-unmatched",
+            FindingCode::ProbeOtherConsumers => "probe-other-consumers",
             FindingCode::FunctionNotActive => "function-not-active",
             FindingCode::FunctionThrottled => "function-throttled",
             FindingCode::CheckSkipped => "check-skipped",

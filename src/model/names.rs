@@ -242,6 +242,20 @@ impl FunctionRef {
             FunctionRef::Arn(a) => Some(a.region()),
         }
     }
+    /// The account the reference pins, if it pins one.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            FunctionRef::Name(_) => None,
+            FunctionRef::Arn(a) => Some(a.account()),
+        }
+    }
+    /// The alias or version the reference names, kept and compared exactly.
+    pub fn qualifier(&self) -> Option<&str> {
+        match self {
+            FunctionRef::Name(_) => None,
+            FunctionRef::Arn(a) => a.qualifier(),
+        }
+    }
 }
 
 impl FromStr for FunctionRef {

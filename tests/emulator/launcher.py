@@ -200,6 +200,12 @@ lambda_models.LambdaFunction.get_code = _get_code
 lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
 lambda_models.LambdaFunction.save_logs = _save_logs
 
+# Mapping identity (qualified function ARNs, duplicates) as AWS keeps it.
+sys.path.insert(0, HERE)
+import esm_identity  # noqa: E402
+
+esm_identity.install()
+
 
 # ---------------------------------------------------------------------------
 # Which operation is this request?

@@ -1,0 +1,56 @@
+"""Event source mapping identity as AWS keeps it, where moto differs.
+
+* A mapping created for a qualified function (``worker:live``, an alias or version ARN)
+  reports that qualified ARN as its ``FunctionArn``; moto records the function's own ARN.
+  sqs-trigger compares mapping identity exactly, so the emulator must keep the qualifier.
+  (API_CreateEventSourceMapping: "FunctionName ... Version or Alias ARN –
+  arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD"; the mapping's
+  FunctionArn is "The ARN of the Lambda function".)
+* A second mapping of the same queue to the same function (qualifier included) is refused
+  with ResourceConflictException, AWS's text recorded in ../shared/AWS-FACTS.md section 1.
+  moto's own check compares a literal string and never fires.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.awslambda import models as lambda_models
+from moto.core.exceptions import JsonRESTError
+
+_moto_create = lambda_models.LambdaBackend.create_event_source_mapping
+
+
+def _qualified_arn(backend: Any, function_name: str) -> str | None:
+    """The qualified ARN a FunctionName names, or None when it names no qualifier."""
+    if function_name.startswith("arn:"):
+        parts = function_name.split(":")
+        return function_name if len(parts) == 8 else None
+    if ":" in function_name:
+        name, qualifier = function_name.split(":", 1)
+        return f"arn:aws:lambda:{backend.region_name}:{backend.account_id}:function:{name}:{qualifier}"
+    return None
+
+
+def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+    qualified = _qualified_arn(self, spec.get("FunctionName", ""))
+    source = spec.get("EventSourceArn")
+    wanted = qualified
+    if wanted is None:
+        func = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec.get("FunctionName", ""))
+        wanted = func.function_arn
+    for existing in self._event_source_mappings.values():
+        if existing.event_source_arn == source and existing.function_arn == wanted and source and ":sqs:" in source:
+            raise JsonRESTError(
+                "ResourceConflictException",
+                f'An event source mapping with SQS arn (" {source} ") and function (" {spec.get("FunctionName")} ") '
+                f"already exists. Please update or delete the existing mapping with UUID {existing.uuid}",
+            )
+    esm = _moto_create(self, spec)
+    if qualified is not None:
+        esm.function_arn = qualified
+    return esm
+
+
+def install() -> None:
+    lambda_models.LambdaBackend.create_event_source_mapping = _create_event_source_mapping
