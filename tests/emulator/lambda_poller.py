@@ -957,7 +957,9 @@ class Poller:
 
     def delete(self, queue: Any, role: Role, message: Any) -> bool:
         """Deletes as the role: without sqs:DeleteMessage the function ran but the message
-        comes back after the visibility timeout."""
+        comes back after the visibility timeout. (The role's policies are read again: they
+        may have changed since the receive.)"""
+        role = Role(role.arn)
         try:
             authorize_sqs(role, queue, "sqs:DeleteMessage")
         except Denied as err:

@@ -45,6 +45,7 @@ from typing import Any, Callable, Iterable
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.awslambda import models as lambda_models  # noqa: E402
+from moto.kms import models as kms_models  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     create_backend_app,
@@ -197,6 +198,19 @@ def _get_code(self: Any) -> dict[str, Any]:
 
 
 lambda_models.LambdaFunction.get_code = _get_code
+
+
+def _by_key_id(method: Callable[..., Any]) -> Callable[..., Any]:
+    """KMS takes a key ID or a key ARN for EnableKey/DisableKey; moto only the ID."""
+
+    def wrapped(self: Any, key_id: str, *args: Any, **kwargs: Any) -> Any:
+        return method(self, self.get_key_id(key_id), *args, **kwargs)
+
+    return wrapped
+
+
+kms_models.KmsBackend.enable_key = _by_key_id(kms_models.KmsBackend.enable_key)
+kms_models.KmsBackend.disable_key = _by_key_id(kms_models.KmsBackend.disable_key)
 lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
 lambda_models.LambdaFunction.save_logs = _save_logs
 
