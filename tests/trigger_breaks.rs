@@ -417,18 +417,9 @@ fn role_lacks_delete_message() {
     assert!(run.stdout.contains("comes back"), "{}", run.stdout);
     // The same message runs again once its visibility timeout ends.
     let probe_id = json["probe_id"].as_str().unwrap().to_owned();
-    let runs = || emu.log_lines(&t.function).iter().filter(|l| l.contains(&probe_id) && l.contains("Records")).count();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while runs() < 2 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the probe message ran {} time(s), not twice: {:#}\n{:#?}",
-            runs(),
-            emu.poller(&t.uuid),
-            emu.log_lines(&t.function)
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until("the probe message to run a second time", Duration::from_secs(30), || {
+        emu.log_lines(&t.function).iter().filter(|l| l.contains(&probe_id) && l.contains("Records")).count() >= 2
+    });
     let d = doctor(&t);
     d.expect_code(1);
     let f = finding(&d, "role-missing-permission", "sqs:DeleteMessage");

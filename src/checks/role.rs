@@ -557,7 +557,7 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
             Verdict::Missing if p.decided_by == Some(Decider::QueuePolicy) => {}
             Verdict::Denied
                 if p.decided_by == Some(Decider::QueuePolicy)
-                    && !evaluation.role.as_ref().is_some_and(|r| arn_account(&p.resource) == Some(r.account())) => {}
+                    && evaluation.role.as_ref().is_none_or(|r| arn_account(&p.resource) != Some(r.account())) => {}
             Verdict::Missing => {
                 let fix = if p.fixable {
                     format!(
