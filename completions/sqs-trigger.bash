@@ -644,7 +644,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__mapping__subcmd__create)
-            opts="-f -Q -o -q -v -h -V --function --queue --batch-size --batch-window --max-concurrency --report-batch-item-failures --filter --disabled --no-wait --wait-timeout --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
+            opts="-f -Q -o -q -v -h -V --function --queue --batch-size --batch-window --max-concurrency --report-batch-item-failures --no-report-batch-item-failures --filter --clear-filters --disabled --enable --no-wait --wait-timeout --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -920,7 +920,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__probe)
-            opts="-f -Q -o -q -v -h -V --function --queue --timeout --body --body-file --require-marker --live-tail --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
+            opts="-f -Q -o -q -v -h -V --function --queue --timeout --body --body-file --require-marker --live-tail --allow-other-consumers --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1040,7 +1040,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__queue__subcmd__create)
-            opts="-o -q -v -h -V --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --update --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
+            opts="-y -o -q -v -h -V --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --update --yes --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1302,7 +1302,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__setup)
-            opts="-f -Q -y -o -q -v -h -V --function --queue --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --batch-size --batch-window --max-concurrency --report-batch-item-failures --filter --disabled --fix --yes --update --no-probe --probe-timeout --dry-run --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
+            opts="-f -Q -y -o -q -v -h -V --function --queue --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --batch-size --batch-window --max-concurrency --report-batch-item-failures --no-report-batch-item-failures --filter --clear-filters --disabled --enable --fix --yes --update --no-probe --probe --allow-other-consumers --probe-timeout --dry-run --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

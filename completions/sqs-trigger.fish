@@ -66,7 +66,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l max-receive-count -d 'Receives before a message moves to the DLQ (1-1000) [default: 5]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l visibility-timeout -d 'How long a received message stays hidden (0s-12h), e.g. 30s, 5m [default: 30s]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l kms-key -d 'Encrypt with this KMS key (alias/NAME, key id or ARN); it must exist and be enabled' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l tag -d 'Tag the queues (repeatable); managed-by=sqs-trigger is always added' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l tag -d 'Tag the queues (repeatable); managed-by=sqs-trigger is added to the queues this command creates' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
@@ -79,7 +79,8 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l no-dlq -d 'Do not create or attach a dead-letter queue'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l sse-sqs -d 'Encrypt with SQS-managed keys (the default)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l no-encryption -d 'Do not encrypt the queue at rest'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l update -d 'Change an existing queue whose attributes differ, instead of refusing'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l update -d 'Change an existing queue\'s attributes that the flags name and that differ, instead of refusing. Attributes whose flags are not given are kept'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s y -l yes -d 'Do not ask before a security change (replacing or removing encryption, dropping the DLQ); required for one when not on a terminal'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l no-color -d 'No colors (also NO_COLOR=1)'
@@ -145,7 +146,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l batch-size -d 'Records per invocation: 1-10000 (standard), 1-10 (FIFO) [default: 10]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l batch-window -d 'How long to gather records before invoking (0s-300s); needed above 10 records' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l max-concurrency -d 'Most concurrent invocations this mapping starts (2-1000)' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l filter -d 'Event filter pattern as JSON (repeatable). Messages no filter matches are DELETED' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l filter -d 'Event filter pattern as JSON (repeatable); replaces the mapping\'s filters. Messages no filter matches are DELETED' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l wait-timeout -d 'How long to wait for the mapping to settle' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -156,7 +157,10 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report-batch-item-failures -d 'Let the function report partial batch failures (ReportBatchItemFailures)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l disabled -d 'Create the mapping disabled'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l no-report-batch-item-failures -d 'Turn ReportBatchItemFailures off on an existing mapping'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l clear-filters -d 'Remove every filter of an existing mapping (it then processes every message)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l disabled -d 'Create the mapping disabled, or disable an existing one'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l enable -d 'Enable an existing disabled mapping (it is never enabled as a side effect)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l no-wait -d 'Return once the create or update call is accepted, without waiting for Enabled'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
@@ -213,6 +217,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s o -l o
 json\t''"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l require-marker -d 'Fail (exit 1) unless the probe id itself shows up in the logs'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l live-tail -d 'Use CloudWatch Logs Live Tail where the endpoint supports it (falls back to polling)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l allow-other-consumers -d 'Send even when another enabled mapping reads the queue: its function may take the probe message, and the verdict then says nothing about this one'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l no-color -d 'No colors (also NO_COLOR=1)'
@@ -260,11 +265,11 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l dlq -d
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l max-receive-count -d 'Receives before a message moves to the DLQ (1-1000) [default: 5]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l visibility-timeout -d 'How long a received message stays hidden (0s-12h), e.g. 30s, 5m [default: 30s]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l kms-key -d 'Encrypt with this KMS key (alias/NAME, key id or ARN); it must exist and be enabled' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l tag -d 'Tag the queues (repeatable); managed-by=sqs-trigger is always added' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l tag -d 'Tag the queues (repeatable); managed-by=sqs-trigger is added to the queues this command creates' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l batch-size -d 'Records per invocation: 1-10000 (standard), 1-10 (FIFO) [default: 10]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l batch-window -d 'How long to gather records before invoking (0s-300s); needed above 10 records' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l max-concurrency -d 'Most concurrent invocations this mapping starts (2-1000)' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l filter -d 'Event filter pattern as JSON (repeatable). Messages no filter matches are DELETED' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l filter -d 'Event filter pattern as JSON (repeatable); replaces the mapping\'s filters. Messages no filter matches are DELETED' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l probe-timeout -d 'How long the probe watches the logs' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -279,11 +284,16 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-dlq
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l sse-sqs -d 'Encrypt with SQS-managed keys (the default)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-encryption -d 'Do not encrypt the queue at rest'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report-batch-item-failures -d 'Let the function report partial batch failures (ReportBatchItemFailures)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l disabled -d 'Create the mapping disabled'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-report-batch-item-failures -d 'Turn ReportBatchItemFailures off on an existing mapping'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l clear-filters -d 'Remove every filter of an existing mapping (it then processes every message)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l disabled -d 'Create the mapping disabled, or disable an existing one'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l enable -d 'Enable an existing disabled mapping (it is never enabled as a side effect)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fix -d 'Attach the missing permissions to the role as an inline policy'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s y -l yes -d 'Do not ask for confirmation (required with --fix when not on a terminal)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l update -d 'Change an existing queue whose attributes differ from the queue flags, instead of refusing'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l update -d 'Change an existing queue\'s attributes that the queue flags name and that differ, instead of refusing. Attributes whose flags are not given are kept'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-probe -d 'Skip the probe'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l probe -d 'Probe even a queue that existed before this run (by default only after asking on a terminal: a live queue\'s consumer would process the probe message)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l allow-other-consumers -d 'Probe even when another mapping reads the queue (it may take the probe message)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l dry-run -d 'Print the plan and change nothing'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'

@@ -35,7 +35,12 @@ fn init_tracing(verbose: u8) {
         0 => "warn,aws_config=error,aws_smithy_runtime=error",
         1 => "sqs_trigger=info,warn,aws_config=error",
         2 => "sqs_trigger=debug,aws_smithy_runtime::client::orchestrator=debug,info",
-        _ => "trace",
+        // Everything of ours and the SDK's logic at trace, but the wire (request and response
+        // bodies, headers: tokens live there) no further than debug.
+        _ => {
+            "trace,aws_smithy_runtime=debug,aws_smithy_runtime_api=debug,aws_smithy_http=debug,\
+              aws_smithy_http_client=debug,aws_sigv4=debug,hyper=debug,hyper_util=debug,h2=debug,rustls=debug"
+        }
     };
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))

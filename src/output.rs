@@ -113,7 +113,8 @@ impl Output {
                 "error": { "kind": error.kind(), "message": crate::redact::redact(&error.to_string()), "exit_code": status.code() }
             });
             if let Error::Aws(aws) = error {
-                doc["error"]["aws"] = serde_json::to_value(aws).unwrap_or_default();
+                // The AWS error's own fields (message, resource) can quote a request: redacted too.
+                doc["error"]["aws"] = crate::redact::redact_json(serde_json::to_value(aws).unwrap_or_default());
             }
             if let Error::Interrupted { done } = error {
                 doc["error"]["done"] = serde_json::to_value(done).unwrap_or_default();
@@ -134,6 +135,11 @@ impl Output {
 
     fn style_stderr(&self) -> Style {
         Style { color: self.style.color && io::stderr().is_terminal() }
+    }
+
+    /// A warning on stderr: shown even under --quiet (it is about safety, not progress).
+    pub fn warn(&self, message: impl AsRef<str>) {
+        let _ = writeln!(io::stderr().lock(), "{}", message.as_ref());
     }
 
     /// A note for people, on stderr; silent under --quiet.

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::checks::role::{LAMBDA_SERVICE, Required};
+use crate::model::access::{LAMBDA_SERVICE, Required};
 use crate::model::{QueueName, RoleArn};
 use crate::policy::{NamedPolicy, PolicyDocument, evaluate_identity};
 
@@ -162,7 +162,7 @@ pub fn merge(name: &str, existing: Option<&str>, grants: &[Required]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::role::{KMS_DECRYPT, KeyTarget, LOG_ACTIONS, QUEUE_ACTIONS, required_permissions};
+    use crate::model::access::{KMS_DECRYPT, KeyTarget, LOG_ACTIONS, QUEUE_ACTIONS, required_permissions};
     use crate::model::arn::log_group_arn;
     use crate::model::{KeyArn, QueueArn};
 

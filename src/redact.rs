@@ -20,6 +20,24 @@ const MARKERS: &[(&str, char)] = &[
     ("x-amz-security-token:", '\n'),
     ("X-Amz-Security-Token=", '&'),
     ("X-Amz-Credential=", '&'),
+    // IAM Identity Center (SSO): the portal's bearer token header, and SSO-OIDC's token and
+    // client registration answers (CreateToken, RegisterClient), in the SDK's header debug
+    // format, as a raw header, and as JSON bodies.
+    ("(\"x-amz-sso_bearer_token\", \"", '"'),
+    ("x-amz-sso_bearer_token:", '\n'),
+    ("\"accessToken\":\"", '"'),
+    ("\"accessToken\": \"", '"'),
+    ("\"refreshToken\":\"", '"'),
+    ("\"refreshToken\": \"", '"'),
+    ("\"clientSecret\":\"", '"'),
+    ("\"clientSecret\": \"", '"'),
+    ("\"idToken\":\"", '"'),
+    ("\"idToken\": \"", '"'),
+    ("\"secretAccessKey\":\"", '"'),
+    ("\"sessionToken\":\"", '"'),
+    ("access_token: \"", '"'),
+    ("refresh_token: \"", '"'),
+    ("client_secret: \"", '"'),
 ];
 
 /// The credential values of this process's environment, which must never be printed.
@@ -58,6 +76,17 @@ fn redact_with(text: &str, secrets: &[String]) -> String {
         }
     }
     out
+}
+
+/// Redacts every string inside a JSON value.
+pub fn redact_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(redact(&s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(redact_json).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, redact_json(v))).collect()),
+        other => other,
+    }
 }
 
 /// A `MakeWriter` for tracing that redacts each event before it reaches stderr.
@@ -103,6 +132,24 @@ mod tests {
         assert!(!redact_with(auth, &[]).contains("AKIAEXAMPLE1234"));
         let token = r#"headers: [("x-amz-security-token", "FQoGZXIvYXdzEXAMPLETOKEN")]"#;
         assert!(!redact_with(token, &[]).contains("FQoGZXIvYXdzEXAMPLETOKEN"));
+    }
+
+    /// An SSO-shaped request (the portal's bearer token header) and SSO-OIDC answers
+    /// (CreateToken, RegisterClient), as the SDK's wire logs print them.
+    #[test]
+    fn redacts_sso_tokens_and_client_secrets() {
+        let request =
+            r#"headers: [("x-amz-sso_bearer_token", "aoaAAAAAGSsoBearerSECRET1"), ("user-agent", "aws-sdk-rust")]"#;
+        let response = r#"body: {"accessToken":"aoaSsoAccessSECRET2","expiresIn":28800,"refreshToken": "aorSsoRefreshSECRET3","tokenType":"Bearer"}"#;
+        let register = r#"{"clientId":"abc","clientSecret":"eyJraWQiClientSECRET4","clientSecretExpiresAt":1}"#;
+        let raw = "x-amz-sso_bearer_token: aoaRawHeaderSECRET5\nhost: portal.sso.us-east-1.amazonaws.com";
+        for text in [request, response, register, raw] {
+            let out = redact_with(text, &[]);
+            assert!(!out.contains("SECRET"), "{out}");
+        }
+        assert!(redact_with(register, &[]).contains("\"clientId\":\"abc\""), "other fields stay");
+        let json = serde_json::json!({"aws": {"message": "denied for x-amz-sso_bearer_token: aoaJsonSECRET6\n"}});
+        assert!(!redact_json(json).to_string().contains("SECRET6"));
     }
 
     #[test]

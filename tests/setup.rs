@@ -61,12 +61,37 @@ fn from_nothing_then_converges() {
         pairs(&[("queue", "unchanged"), ("role", "passed"), ("mapping", "unchanged"), ("probe", "confirmed")])
     );
     let changed: Vec<String> =
-        second.json()["changed"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
-    assert!(
-        changed.iter().all(|c| c.starts_with("sent probe")),
-        "a converged run changes nothing but sending its probe: {changed:?}"
-    );
+        second.json()["changed"].as_array().unwrap().iter().map(|c| c["action"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(changed, ["send-message"], "a converged run changes nothing but sending its probe");
     assert_eq!(emu.mappings_of(&arn).len(), 1, "still exactly one mapping");
+}
+
+/// A queue another tool made may be live: setup probes it only when asked.
+#[test]
+fn a_queue_that_existed_before_is_probed_only_with_probe() {
+    let emu = emulator();
+    let (function, _) = function(emu, FULL_POLLER_POLICY);
+    let queue = unique("su-live");
+    emu.block_on(async {
+        emu.sqs()
+            .create_queue()
+            .queue_name(&queue)
+            .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "60")
+            .send()
+            .await
+            .unwrap()
+    });
+    let first = setup(emu, &function, &queue, &[]);
+    first.expect_code(0);
+    assert_eq!(
+        outcomes(&first),
+        pairs(&[("queue", "unchanged"), ("role", "passed"), ("mapping", "created"), ("probe", "skipped")])
+    );
+    assert!(first.json()["steps"][3]["summary"].as_str().unwrap().contains("--probe"), "{}", first.stdout);
+    assert_eq!(emu.queue_depth(&queue), (0, 0), "nothing was sent");
+    let probed = setup(emu, &function, &queue, &["--probe"]);
+    probed.expect_code(0);
+    assert_eq!(outcomes(&probed)[3], ("probe".to_owned(), "confirmed".to_owned()));
 }
 
 #[test]
@@ -146,7 +171,14 @@ fn a_failure_at_the_mapping_step_is_finished_by_the_next_run() {
     run.expect_code(3);
     assert_eq!(outcomes(&run), pairs(&[("queue", "created"), ("role", "passed"), ("mapping", "failed")]));
     let changed = run.json()["changed"].clone();
-    assert!(changed.to_string().contains(&format!("created queue {queue}")), "{changed}");
+    let created: Vec<&str> = changed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] == "create-queue")
+        .filter_map(|c| c["resource"].as_str())
+        .collect();
+    assert!(created.iter().any(|r| r.ends_with(&format!(":{queue}"))), "{changed}");
     assert!(run.json()["steps"][2]["error"].as_str().unwrap().contains("lambda:CreateEventSourceMapping"));
 
     let again = setup(emu, &function, &queue, &[]);

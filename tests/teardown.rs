@@ -4,10 +4,15 @@ mod support;
 
 use support::{FULL_POLLER_POLICY, emulator, handlers, unique};
 
-fn function_with_mapping(emu: &support::Emulator, queue: &str) -> String {
+/// A function mapped to `queue`: by sqs-trigger (tagged as its own), or by another tool.
+fn function_with_mapping(emu: &support::Emulator, queue: &str, by_sqs_trigger: bool) -> String {
     let function = unique("td-fn");
     let role = emu.create_role(&unique("td-role"), "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
     emu.create_function(&function, &role, handlers::SILENT, 3);
+    if by_sqs_trigger {
+        emu.run(&["mapping", "create", "--function", &function, "--queue", queue]).expect_code(0);
+        return function;
+    }
     let arn = emu.queue_attributes(queue).unwrap()["QueueArn"].clone();
     emu.block_on(async {
         emu.lambda().create_event_source_mapping().event_source_arn(arn).function_name(&function).send().await.unwrap();
@@ -20,7 +25,7 @@ fn removes_mapping_queue_and_dlq_it_created() {
     let emu = emulator();
     let queue = unique("td");
     emu.run(&["queue", "create", &queue]).expect_code(0);
-    let function = function_with_mapping(emu, &queue);
+    let function = function_with_mapping(emu, &queue, true);
     let queue_arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
 
     let dry = emu.run(&["teardown", "--queue", &queue, "--function", &function, "--dry-run", "-o", "json"]);
@@ -56,13 +61,17 @@ fn never_deletes_an_untagged_queue() {
     let emu = emulator();
     let queue = unique("td-foreign");
     emu.block_on(async { emu.sqs().create_queue().queue_name(&queue).send().await.unwrap() });
-    let function = function_with_mapping(emu, &queue);
+    let theirs = function_with_mapping(emu, &queue, false);
+    let ours = function_with_mapping(emu, &queue, true);
     let queue_arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
-    let run = emu.run(&["teardown", "--queue", &queue, "--function", &function, "--yes"]);
+    let run = emu.run(&["teardown", "--queue", &queue, "--yes"]);
     run.expect_code(0);
     assert!(run.stdout.contains("not created by sqs-trigger"), "{}", run.stdout);
     assert!(emu.queue_url(&queue).is_some(), "the untagged queue is still there");
-    assert!(emu.mappings_of(&queue_arn).is_empty(), "the mapping of the pair is gone");
+    let left: Vec<String> =
+        emu.mappings_of(&queue_arn).iter().filter_map(|m| m.function_arn().map(str::to_owned)).collect();
+    assert_eq!(left.len(), 1, "only sqs-trigger's mapping is gone: {left:?}");
+    assert!(left[0].ends_with(&format!(":{theirs}")) && !left[0].ends_with(&format!(":{ours}")), "{left:?}");
 }
 
 #[test]
@@ -91,6 +100,10 @@ fn needs_yes_when_not_on_a_terminal_and_sends_nothing() {
 
 /// Runs the binary on a pseudo-terminal (util-linux `script`), typing `answer` at its prompt.
 fn on_a_terminal(emu: &support::Emulator, args: &[&str], answer: &str) -> support::Run {
+    on_a_terminal_with(emu, args, answer, &[])
+}
+
+fn on_a_terminal_with(emu: &support::Emulator, args: &[&str], answer: &str, env: &[(&str, &str)]) -> support::Run {
     let command = std::iter::once(env!("CARGO_BIN_EXE_sqs-trigger").to_owned())
         .chain(args.iter().map(|a| format!("'{a}'")))
         .collect::<Vec<_>>()
@@ -106,6 +119,9 @@ fn on_a_terminal(emu: &support::Emulator, args: &[&str], answer: &str) -> suppor
             Some(v) => script.env(k, v),
             None => script.env_remove(k),
         };
+    }
+    for (k, v) in env {
+        script.env(k, v);
     }
     use std::io::Write;
     let mut child = script
@@ -138,4 +154,53 @@ fn asks_on_a_terminal_and_respects_the_answer() {
     let accepted = on_a_terminal(emu, &["teardown", "--queue", &queue], "y");
     assert_eq!(accepted.code, 0, "{}{}", accepted.stdout, accepted.stderr);
     assert!(emu.queue_url(&queue).is_none(), "accepted: the queue is gone");
+}
+
+/// Under CI nobody answers: even on a terminal, the question is not asked and --yes is needed.
+#[test]
+fn ci_never_prompts_even_on_a_terminal() {
+    let emu = emulator();
+    let queue = unique("td-ci");
+    emu.run(&["queue", "create", &queue, "--no-dlq"]).expect_code(0);
+    let run = on_a_terminal_with(emu, &["teardown", "--queue", &queue], "y", &[("CI", "true")]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("[y/N]"), "no question under CI: {}", run.stdout);
+    assert!(emu.queue_url(&queue).is_some(), "nothing deleted");
+}
+
+/// The confirmation names each queue's message count and each mapping's function.
+#[test]
+fn the_question_names_message_counts() {
+    let emu = emulator();
+    let queue = unique("td-count");
+    emu.run(&["queue", "create", &queue, "--no-dlq"]).expect_code(0);
+    let run = on_a_terminal(emu, &["teardown", "--queue", &queue], "n");
+    assert!(run.stdout.contains(&format!("queue {queue} (0 messages)")), "{}", run.stdout);
+}
+
+/// A security change (SSE-SQS to none) is asked about on a terminal; a no changes nothing.
+#[test]
+fn a_security_change_is_asked_on_a_terminal() {
+    let emu = emulator();
+    let queue = unique("td-sec");
+    emu.run(&["queue", "create", &queue, "--no-dlq"]).expect_code(0);
+    let args = ["queue", "create", queue.as_str(), "--no-encryption", "--update"];
+    let declined = on_a_terminal(emu, &args, "n");
+    assert_eq!(declined.code, 1, "{}{}", declined.stdout, declined.stderr);
+    assert!(declined.stdout.contains("Security change") && declined.stdout.contains("[y/N]"), "{}", declined.stdout);
+    assert_eq!(emu.queue_attributes(&queue).unwrap()["SqsManagedSseEnabled"], "true", "declined: unchanged");
+    let accepted = on_a_terminal(emu, &args, "y");
+    assert_eq!(accepted.code, 0, "{}{}", accepted.stdout, accepted.stderr);
+    assert_eq!(emu.queue_attributes(&queue).unwrap()["SqsManagedSseEnabled"], "false");
+}
+
+/// Plain http to another machine is warned about (here before a usage error: nothing is sent).
+#[test]
+fn plain_http_off_this_machine_is_warned_about() {
+    let emu = emulator();
+    let run = emu.run(&["--endpoint-url", "http://sqs-trigger-test.invalid:4566", "queue", "create", "bad name"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("unencrypted"), "{}", run.stderr);
+    let quiet = emu.run(&["queue", "create", "bad name"]);
+    assert!(!quiet.stderr.contains("unencrypted"), "loopback: no warning: {}", quiet.stderr);
 }

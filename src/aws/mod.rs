@@ -37,6 +37,35 @@ impl AwsSettings {
     }
 }
 
+impl AwsSettings {
+    /// The endpoint requests go to when one is set (flag, else `AWS_ENDPOINT_URL`).
+    pub fn endpoint(&self) -> Option<String> {
+        let env = std::env::var("AWS_ENDPOINT_URL").ok().filter(|v| !v.is_empty());
+        self.endpoint_url.clone().or(env)
+    }
+}
+
+/// A warning when requests would cross a network unencrypted: `http://` to a host that is not
+/// this machine (request bodies carry queue messages and policy documents).
+pub fn cleartext_warning(endpoint: &str) -> Option<String> {
+    let rest = endpoint.strip_prefix("http://")?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host.starts_with('[') {
+        host.split(']').next().unwrap_or_default().trim_start_matches('[')
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| {
+        format!(
+            "warning: {endpoint} is plain http to another machine: request contents (messages, policies) cross the \
+             network unencrypted; use https://"
+        )
+    })
+}
+
 /// Loads the one `SdkConfig` of this run. Fails with a usage error when no region is
 /// configured anywhere, before any request.
 pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Error> {
@@ -101,6 +130,21 @@ impl Clients {
             sts: aws_sdk_sts::Client::new(config),
             kms: aws_sdk_kms::Client::new(config),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod cleartext_tests {
+    use super::cleartext_warning;
+
+    #[test]
+    fn warns_only_for_http_off_this_machine() {
+        for quiet in ["http://127.0.0.1:4566", "http://localhost:4566/", "http://[::1]:80", "https://sqs.example.com"] {
+            assert!(cleartext_warning(quiet).is_none(), "{quiet}");
+        }
+        for loud in ["http://10.0.0.5:4566", "http://emulator.internal", "http://user@192.168.1.2:80/x"] {
+            assert!(cleartext_warning(loud).is_some_and(|w| w.contains("unencrypted")), "{loud}");
         }
     }
 }

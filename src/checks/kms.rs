@@ -9,8 +9,8 @@
 //! (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
 //! `cross-account-aws-managed-key` belongs to `checks::placement`.
 
-use super::TriggerFacts;
-use super::role::{Decider, KMS_DECRYPT, ResourceAccess, Target};
+use crate::model::access::{Decider, KMS_DECRYPT, ResourceAccess, Target};
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{Encryption, KeyFacts, KeyLookup};
 use crate::model::{Finding, FindingCode, RoleArn};
 use crate::policy::{self, ResourceGrant};

@@ -9,38 +9,9 @@ pub mod placement;
 pub mod queue;
 pub mod role;
 
-use crate::model::facts::{
-    CallerFacts, Fact, FunctionFacts, KeyLookup, MappingFacts, MappingRequest, QueueFacts, RoleFacts, Unreadable,
-};
+use crate::model::facts::{TriggerFacts, Unreadable};
 use crate::model::finding::sort_findings;
 use crate::model::{Finding, FindingCode};
-
-/// Everything the checks may read about one queue → function trigger. A field is `None`
-/// when it was not gathered (or does not apply); a `Fact` is `Err` when it could not be read.
-#[derive(Clone, Debug, Default)]
-pub struct TriggerFacts {
-    /// The region requests went to.
-    pub region: String,
-    pub caller: Option<CallerFacts>,
-    pub queue: Option<QueueFacts>,
-    /// The queue's dead-letter queue, when it has a redrive policy.
-    pub dlq: Option<Fact<QueueFacts>>,
-    pub function: Option<FunctionFacts>,
-    pub role: Option<Fact<RoleFacts>>,
-    /// The queue's KMS key, when the queue uses SSE-KMS.
-    pub key: Option<Fact<KeyLookup>>,
-    /// The existing mappings between this queue and this function.
-    pub mappings: Option<Fact<Vec<MappingFacts>>>,
-    /// What `mapping create`/`setup` is about to ask for.
-    pub request: Option<MappingRequest>,
-    /// What iam:SimulatePrincipalPolicy decided, when it could be used.
-    pub simulation: Option<role::Simulation>,
-    /// Why iam:SimulatePrincipalPolicy could not be used, when it was tried and failed (our
-    /// own evaluator decides then).
-    pub simulation_unavailable: Option<String>,
-    /// Facts that could not be read; each becomes a `check-skipped` finding.
-    pub skipped: Vec<Unreadable>,
-}
 
 /// Runs every rule that applies to the facts, errors first.
 pub fn run_all(facts: &TriggerFacts) -> Vec<Finding> {
@@ -52,6 +23,39 @@ pub fn run_all(facts: &TriggerFacts) -> Vec<Finding> {
     findings.extend(role::check(facts));
     findings.extend(kms::check(facts));
     findings.extend(skipped(facts));
+    finish(findings)
+}
+
+/// The areas of checks, for commands that need a subset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Placement,
+    Queue,
+    Mapping,
+    Function,
+    Role,
+    Kms,
+}
+
+/// Runs the rules of `areas` (and `check-skipped` for what could not be read), errors first.
+pub fn run(facts: &TriggerFacts, areas: &[Area]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for area in areas {
+        findings.extend(match area {
+            Area::Placement => placement::check(facts),
+            Area::Queue => queue::check(facts),
+            Area::Mapping => mapping::check(facts),
+            Area::Function => function::check(facts),
+            Area::Role => role::check(facts),
+            Area::Kms => kms::check(facts),
+        });
+    }
+    findings.extend(skipped(facts));
+    finish(findings)
+}
+
+/// One finding per (code, resource, message), errors first: how every command presents them.
+pub fn finish(mut findings: Vec<Finding>) -> Vec<Finding> {
     dedup(&mut findings);
     sort_findings(&mut findings);
     findings

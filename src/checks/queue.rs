@@ -142,7 +142,7 @@ fn type_mismatch(queue: &QueueFacts, redrive: &Redrive, dlq_fifo: bool) -> Findi
 pub(crate) mod fixtures {
     use std::collections::BTreeMap;
 
-    use crate::checks::TriggerFacts;
+    use crate::model::facts::TriggerFacts;
     use crate::model::facts::{
         CallerFacts, Encryption, FunctionFacts, MappingFacts, MappingRequest, QueueDepth, QueueFacts, Redrive,
     };

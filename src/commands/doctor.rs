@@ -7,11 +7,12 @@ use std::io::{self, Write};
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::checks::{self, TriggerFacts};
+use crate::checks;
 use crate::cli::DoctorArgs;
 use crate::commands::Ctx;
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{Encryption, MappingFacts, QueueDepth, QueueFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FindingCode, FunctionRef, QueueRef, Severity};

@@ -15,12 +15,13 @@ use serde::Serialize;
 
 use crate::aws::AwsResultExt;
 use crate::aws::errors::{is_resource_in_use, is_role_not_ready};
-use crate::checks::{self, TriggerFacts, mapping::DEFAULT_BATCH_SIZE, placement};
+use crate::checks::{self, mapping::DEFAULT_BATCH_SIZE, placement};
 use crate::cli::{MappingCreateArgs, MappingDeleteArgs, MappingListArgs, MappingOptions, TargetArgs};
 use crate::commands::queue_create::{Difference, Outcome};
 use crate::commands::{Change, Ctx};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{MappingFacts, MappingFlags, MappingRequest};
 use crate::model::finding::has_errors;
 use crate::model::names::shorten;
@@ -559,6 +560,8 @@ pub struct MappingReport {
     pub wait: Option<WaitResult>,
     pub findings: Vec<Finding>,
     pub warnings: usize,
+    /// Every write this command made.
+    pub changed: Vec<Change>,
 }
 
 impl MappingReport {
@@ -574,6 +577,7 @@ impl MappingReport {
             wait: None,
             findings: plan.findings.clone(),
             warnings: 0,
+            changed: vec![],
         };
         report.count_warnings();
         report
@@ -706,6 +710,7 @@ pub async fn apply(
         report.wait = Some(result);
     }
     report.count_warnings();
+    report.changed = ctx.journal.changes();
     Ok(report)
 }
 
@@ -1044,6 +1049,8 @@ pub struct MappingDeleteReport {
     /// Set when the user declined the confirmation.
     pub cancelled: bool,
     pub findings: Vec<Finding>,
+    /// Every write this command made (the deletions).
+    pub changed: Vec<Change>,
 }
 
 impl Report for MappingDeleteReport {
@@ -1083,6 +1090,7 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
         deleted: vec![],
         cancelled: false,
         findings: vec![],
+        changed: vec![],
     };
     if mappings.is_empty() {
         report.findings.push(
@@ -1118,6 +1126,7 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
         report.deleted.push(DeletedMapping { uuid: m.uuid.clone(), state });
     }
     spinner.finish();
+    report.changed = ctx.journal.changes();
     Ok(report)
 }
 
@@ -1501,6 +1510,7 @@ mod tests {
             wait: None,
             findings: vec![Finding::warning(FindingCode::DlqMissing, q.arn.to_string(), "no DLQ").fix("add one")],
             warnings: 1,
+            changed: vec![],
         };
         let mut out = Vec::new();
         report.render_text(&mut out, &Style::default()).unwrap();

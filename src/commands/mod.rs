@@ -56,6 +56,7 @@ impl Change {
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let what = self.attributes.join(", ");
+        let name = self.resource.rsplit([':', '/']).next().unwrap_or(&self.resource);
         match self.action {
             "send-message" => {
                 write!(
@@ -64,11 +65,13 @@ impl std::fmt::Display for Change {
                     self.resource
                 )
             }
-            "create-queue" => write!(f, "created queue {}", self.resource),
-            "delete-queue" => write!(f, "deleted queue {}", self.resource),
+            "create-queue" => write!(f, "created queue {name} ({})", self.resource),
+            "delete-queue" => write!(f, "deleted queue {name} ({})", self.resource),
             "create-mapping" => write!(f, "created mapping {} ({what})", self.resource),
             "delete-mapping" => write!(f, "deleted mapping {}", self.resource),
-            "put-role-policy" => write!(f, "put {what} on role {}", self.resource),
+            "put-role-policy" => {
+                write!(f, "put inline policy {} on role {}", what.trim_start_matches("policy:"), self.resource)
+            }
             _ => write!(f, "{} {} ({what})", self.action, self.resource),
         }
     }
@@ -122,6 +125,9 @@ async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, E
     // An audit of every mapping makes many calls: adaptive retry slows down under
     // throttling instead of failing.
     aws_settings.adaptive_retry = matches!(&cli.command, Command::Doctor(d) if d.all);
+    if let Some(warning) = aws_settings.endpoint().as_deref().and_then(aws::cleartext_warning) {
+        output.warn(warning);
+    }
     // Validate the command's own input before loading any configuration.
     let command = prepare(&cli.command, &output)?;
     let config = aws::load_config(&aws_settings).await?;

@@ -17,12 +17,13 @@ use aws_sdk_sqs::types::MessageAttributeValue;
 use serde::Serialize;
 
 use crate::aws::AwsResultExt;
-use crate::checks::{self, TriggerFacts};
+use crate::checks;
 use crate::cli::ProbeArgs;
 use crate::commands::Ctx;
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
 use crate::logwatch::{self, Classification, LiveTail, LogEvent, PollSchedule, Verdict, Watcher};
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{FunctionFacts, MappingFacts, QueueFacts};
 use crate::model::{Finding, FindingCode, FunctionRef, HumanDuration, QueueRef};
 use crate::output::{Report, Style, write_findings};

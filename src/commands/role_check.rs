@@ -17,15 +17,16 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::aws::{AwsResultExt, Clients};
+use crate::checks;
 use crate::checks::role::{self, Decider, PermissionCheck, Required, RoleEvaluation, Target, Verdict};
-use crate::checks::{self, TriggerFacts};
 use crate::cli::RoleCheckArgs;
 use crate::commands::{Ctx, Journal};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
 use crate::model::arn::log_group_arn;
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{Encryption, KeyLookup};
-use crate::model::finding::{has_errors, sort_findings};
+use crate::model::finding::has_errors;
 use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, QueueArn, QueueName, QueueRef, RoleArn};
 use crate::output::{Report, Style, count_summary, write_findings};
 use crate::policy_gen::{self, Merged};
@@ -135,6 +136,8 @@ pub struct RoleCheckReport {
     pub policy: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<FixOutcome>,
+    /// Every write this command made (with --fix: the role's inline policy).
+    pub changed: Vec<crate::commands::Change>,
     #[serde(skip)]
     pub print_policy: bool,
 }
@@ -234,9 +237,11 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
     let grants = checked.evaluation.fixable();
     let mut report_fix = None;
     if settings.fix {
+        if let Some(role) = &checked.target.role {
+            ensure_callers_account(role, &checked.facts)?;
+        }
         match checked.target.role.clone() {
             Some(role) if !grants.is_empty() => {
-                ensure_callers_account(&role, &checked.facts)?;
                 let plan = plan_fix(&ctx.clients, &role, &queue_name, &grants).await?;
                 let action = if !plan.changes() {
                     FixAction::Unchanged
@@ -282,7 +287,9 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
             }
         }
     }
-    Ok(report(checked, policy, report_fix, settings.print_policy))
+    let mut report = report(checked, policy, report_fix, settings.print_policy);
+    report.changed = ctx.journal.changes();
+    Ok(report)
 }
 
 /// `--fix` writes with IAM, which names a role by name in the caller's account: a role of
@@ -380,6 +387,7 @@ fn report(checked: Checked, policy: Option<Value>, fix: Option<FixOutcome>, prin
         findings: checked.findings,
         policy,
         fix,
+        changed: vec![],
         print_policy,
     }
 }
@@ -408,63 +416,16 @@ pub async fn conclude(clients: &Clients, mut facts: TriggerFacts, function: &Fun
                 Some(log_group_arn(role.partition(), region, role.account(), &function.name().default_log_group()));
         }
     }
-    let mut simulator_unavailable = None;
-    if let Some(role) = &target.role {
-        let key = role::key_target(&facts);
-        let required = role::required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref());
-        if let Some(why) = &facts.simulation_unavailable {
-            simulator_unavailable = Some(why.clone());
-        } else if !required.is_empty() && facts.simulation.is_none() {
-            match gather::role::simulate(clients, role, &required).await {
-                Ok(simulation) => facts.simulation = Some(simulation),
-                Err(why) => simulator_unavailable = Some(why),
-            }
-        }
-    }
+    // The same simulator step as the gatherer's (for a target it may not have seen: `--role`).
+    gather::trigger::simulate(clients, &mut facts, &target).await;
+    let simulator_unavailable = facts.simulation_unavailable.clone();
     let evaluation = role::evaluate(&facts, &target);
-    let findings = findings(&facts, &target, &evaluation);
+    let findings = checks::role::role_check_findings(&facts, &target, &evaluation);
     Ok(Checked { facts, target, evaluation, simulator_unavailable, findings })
 }
 
 /// The findings of a role check: the role's permissions and trust, the key, placement, and
 /// every fact that could not be read.
-pub fn findings(facts: &TriggerFacts, target: &Target, evaluation: &RoleEvaluation) -> Vec<Finding> {
-    let mut findings = role::permission_findings(evaluation);
-    findings.extend(role::trust_findings(facts));
-    findings.extend(checks::kms::check_for(facts, target));
-    findings.extend(checks::placement::check(facts));
-    if !findings.iter().any(|f| f.code == FindingCode::CrossAccountQueuePolicy) {
-        // placement reads the role from the function; with `--role` and no readable function
-        // it cannot, so what the queue policy withholds is said here.
-        findings.extend(queue_policy_findings(evaluation));
-    }
-    findings.extend(checks::skipped(facts));
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.code, f.resource.clone(), f.message.clone())));
-    sort_findings(&mut findings);
-    findings
-}
-
-fn queue_policy_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
-    let role = evaluation.role.as_ref().map(ToString::to_string).unwrap_or_default();
-    evaluation
-        .permissions
-        .iter()
-        .filter(|p| p.decided_by == Some(Decider::QueuePolicy))
-        .filter(|p| matches!(p.decision, Verdict::Missing | Verdict::Denied))
-        .map(|p| {
-            let statement = serde_json::json!({
-                "Effect": "Allow", "Principal": {"AWS": role}, "Action": p.action, "Resource": p.resource
-            });
-            Finding::error(
-                FindingCode::CrossAccountQueuePolicy,
-                p.resource.clone(),
-                format!("the role {role} may not {} on this queue of another account: {}", p.action, p.reason),
-            )
-            .fix(format!("add this statement to the queue policy (in the queue's account):\n{statement}"))
-        })
-        .collect()
-}
 
 /// Every fact of the trigger, from the gatherer `doctor`, `mapping create` and `setup` use
 /// (with `role`, as if the function ran with it). Access denied on any of them is recorded as
@@ -605,7 +566,7 @@ mod tests {
                 row(Verdict::Missing, Decider::Evaluator),
             ],
         };
-        let findings = queue_policy_findings(&evaluation);
+        let findings = checks::role::queue_policy_findings(&evaluation);
         assert_eq!(findings.len(), 2);
         for f in &findings {
             assert_eq!(f.code, FindingCode::CrossAccountQueuePolicy);

@@ -12,11 +12,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::checks::TriggerFacts;
 use crate::cli::SetupArgs;
 use crate::commands::{Change, Ctx, mapping, probe, queue_create, role_check};
 use crate::error::{Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
+use crate::model::facts::TriggerFacts;
 use crate::model::facts::{MappingFlags, MappingRequest, QueueFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, QueueRef};
@@ -317,15 +317,17 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         return Ok(finish(ctx, &s, steps));
     }
 
-    // 4. The probe. A queue that existed before this run may be a live one: its consumer
-    // would process the probe message, so it is probed only when asked (--probe, or a yes).
+    // 4. The probe. A queue that existed before this run, and that sqs-trigger did not create,
+    // may be a live one: its consumer would process the probe message, so it is probed only
+    // when asked (--probe, or a yes on a terminal). A re-run on a queue this tool made (a
+    // setup finishing what an earlier one started) probes as the first run would have.
     let skip = if s.dry_run {
         Some("a dry run sends nothing".to_owned())
     } else if s.no_probe {
         Some("--no-probe".to_owned())
     } else if !mapping_enabled {
         Some("the mapping is disabled: nothing would poll the probe (enable it with --enable)".to_owned())
-    } else if !queue_is_new && !s.probe && !s.yes_to_probe(ctx, &progress) {
+    } else if !queue_is_new && !queue_facts.is_managed() && !s.probe && !s.yes_to_probe(ctx, &progress) {
         Some(format!(
             "{} existed before this run: its consumers would process a probe message (pass --probe to send one)",
             s.spec.name

@@ -12,9 +12,9 @@ use futures::future::try_join_all;
 
 use crate::aws::errors::is_not_found;
 use crate::aws::{AwsResultExt, Clients};
-use crate::checks::role::{Access, Required, SimulatedAccess, Simulation};
 use crate::error::{AwsError, AwsErrorKind};
 use crate::model::RoleArn;
+use crate::model::access::{Access, Required, SimulatedAccess, Simulation};
 use crate::model::facts::{Fact, RoleFacts, Unreadable};
 use crate::policy::{NamedPolicy, PolicyDocument};
 

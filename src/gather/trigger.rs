@@ -5,9 +5,9 @@
 //! and the rest goes on; other failures (throttled past retries, unreachable) abort.
 
 use crate::aws::Clients;
-use crate::checks::TriggerFacts;
 use crate::error::AwsError;
-use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueFacts};
+use crate::model::access::{self, Target};
+use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueFacts, TriggerFacts};
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
 use super::unreadable_if_denied;
@@ -125,23 +125,30 @@ pub async fn gather(
     facts.mappings = mappings;
     facts.role = role;
     // Third hop: what iam:SimulatePrincipalPolicy decides for the required permissions.
-    // An endpoint without it (or a caller denied it) leaves the decision to our evaluator.
-    if let Some(role) = crate::checks::role::Target::from_facts(&facts).role {
-        let target = crate::checks::role::Target::from_facts(&facts);
-        let key = crate::checks::role::key_target(&facts);
-        let required = crate::checks::role::required_permissions(
-            target.queue.as_ref(),
-            key.as_ref(),
-            target.log_group_arn.as_deref(),
-        );
-        if !required.is_empty() && facts.function.is_some() {
-            match super::role::simulate(clients, &role, &required).await {
-                Ok(simulation) => facts.simulation = Some(simulation),
-                Err(why) => facts.simulation_unavailable = Some(why),
-            }
-        }
+    if facts.function.is_some() {
+        let target = Target::from_facts(&facts);
+        simulate(clients, &mut facts, &target).await;
     }
     Ok(facts)
+}
+
+/// What `iam:SimulatePrincipalPolicy` decides for the permissions `target`'s role needs, once
+/// per facts. An endpoint without it (or a caller denied it) leaves the decision to our
+/// evaluator, and says why in `simulation_unavailable`.
+pub async fn simulate(clients: &Clients, facts: &mut TriggerFacts, target: &Target) {
+    if facts.simulation.is_some() || facts.simulation_unavailable.is_some() {
+        return;
+    }
+    let Some(role) = &target.role else { return };
+    let key = access::key_target(facts);
+    let required = access::required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref());
+    if required.is_empty() {
+        return;
+    }
+    match super::role::simulate(clients, role, &required).await {
+        Ok(simulation) => facts.simulation = Some(simulation),
+        Err(why) => facts.simulation_unavailable = Some(why),
+    }
 }
 
 /// Turns a key id or alias into an ARN in the queue's account, so DescribeKey finds a key

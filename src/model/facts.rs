@@ -233,3 +233,30 @@ pub struct MappingRequest {
     /// False with `--disabled`.
     pub enabled: bool,
 }
+
+/// Everything the checks may read about one queue → function trigger. A field is `None`
+/// when it was not gathered (or does not apply); a `Fact` is `Err` when it could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct TriggerFacts {
+    /// The region requests went to.
+    pub region: String,
+    pub caller: Option<CallerFacts>,
+    pub queue: Option<QueueFacts>,
+    /// The queue's dead-letter queue, when it has a redrive policy.
+    pub dlq: Option<Fact<QueueFacts>>,
+    pub function: Option<FunctionFacts>,
+    pub role: Option<Fact<RoleFacts>>,
+    /// The queue's KMS key, when the queue uses SSE-KMS.
+    pub key: Option<Fact<KeyLookup>>,
+    /// The existing mappings between this queue and this function.
+    pub mappings: Option<Fact<Vec<MappingFacts>>>,
+    /// What `mapping create`/`setup` is about to ask for.
+    pub request: Option<MappingRequest>,
+    /// What iam:SimulatePrincipalPolicy decided, when it could be used.
+    pub simulation: Option<super::access::Simulation>,
+    /// Why iam:SimulatePrincipalPolicy could not be used, when it was tried and failed (our
+    /// own evaluator decides then).
+    pub simulation_unavailable: Option<String>,
+    /// Facts that could not be read; each becomes a `check-skipped` finding.
+    pub skipped: Vec<Unreadable>,
+}

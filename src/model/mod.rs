@@ -1,6 +1,7 @@
 //! Typed values: ARNs, names, references and durations parsed at the edge; the fact structs
 //! that checks read; and findings.
 
+pub mod access;
 pub mod arn;
 pub mod duration;
 pub mod facts;

@@ -214,11 +214,11 @@ kms_models.KmsBackend.disable_key = _by_key_id(kms_models.KmsBackend.disable_key
 lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
 lambda_models.LambdaFunction.save_logs = _save_logs
 
-# Mapping identity (qualified function ARNs, duplicates) as AWS keeps it.
+# Mapping identity (qualified function ARNs, duplicates) and queue attributes as AWS keeps them.
 sys.path.insert(0, HERE)
-import esm_identity  # noqa: E402
+import aws_fidelity  # noqa: E402
 
-esm_identity.install()
+aws_fidelity.install()
 
 
 # ---------------------------------------------------------------------------

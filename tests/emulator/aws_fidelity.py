@@ -1,4 +1,8 @@
-"""Event source mapping identity as AWS keeps it, where moto differs.
+"""Where moto differs from AWS in ways sqs-trigger's safety depends on.
+
+* SetQueueAttributes changes only the attributes it names. moto forgets the queue policy on
+  any SetQueueAttributes call without `Policy` (API_SetQueueAttributes: "Sets the value of
+  one or more queue attributes"; the others keep their values).
 
 * A mapping created for a qualified function (``worker:live``, an alias or version ARN)
   reports that qualified ARN as its ``FunctionArn``; moto records the function's own ARN.
@@ -17,6 +21,7 @@ from typing import Any
 
 from moto.awslambda import models as lambda_models
 from moto.core.exceptions import JsonRESTError
+from moto.sqs import models as sqs_models
 
 _moto_create = lambda_models.LambdaBackend.create_event_source_mapping
 
@@ -52,5 +57,16 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
     return esm
 
 
+_moto_set_attributes = sqs_models.Queue._set_attributes
+
+
+def _set_attributes(self: Any, attributes: dict[str, Any], now: float | None = None) -> None:
+    kept = getattr(self, "_policy_json", None)
+    _moto_set_attributes(self, attributes, now)
+    if "Policy" not in attributes and kept is not None:
+        self._policy_json = kept
+
+
 def install() -> None:
     lambda_models.LambdaBackend.create_event_source_mapping = _create_event_source_mapping
+    sqs_models.Queue._set_attributes = _set_attributes
