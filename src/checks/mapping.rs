@@ -222,12 +222,10 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
 /// that matches the first pattern, when one can be built from it.
 fn existing_filters(m: &MappingFacts) -> Finding {
     let patterns = m.filters.join(" OR ");
+    // Advice, not a command to run as printed: a probe sends a message.
     let probe = match m.filters.iter().find_map(|p| sample_body(p)) {
-        Some(body) => format!(
-            "; to probe it, send a body a pattern matches: sqs-trigger probe --function {} --queue {} --body '{body}'",
-            m.function_arn, m.queue_arn
-        ),
-        None => "; to probe it, pass --body (or --body-file) with a body a pattern matches".to_owned(),
+        Some(body) => format!("; to probe this trigger, give the probe a body a pattern matches: --body '{body}'"),
+        None => "; to probe this trigger, give the probe a body a pattern matches (--body or --body-file)".to_owned(),
     };
     Finding::info(
         FindingCode::FilterDeletesUnmatched,

@@ -240,6 +240,43 @@ class Twin(unittest.TestCase):
         self.send(url)
         self.assertIn("sqs:getqueueattributes", self.assert_not_polled(uuid_, url, "AccessDenied")["last_error"])
 
+    def test_an_aws_managed_policy_on_the_role_counts(self) -> None:
+        role = name("role")
+        arn = self.iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+        self.iam.attach_role_policy(
+            RoleName=role, PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
+        fn = self.function(role=arn)
+        url, queue_arn = self.queue()
+        uuid_ = self.mapping(queue_arn, fn)
+        self.send(url)
+        wait("the message to be handled", lambda: self.depth(url) == (0, 0))
+        self.assertEqual(self.stats(uuid_)["invocations"], 1)
+
+    def test_a_permissions_boundary_caps_the_role(self) -> None:
+        boundary = self.iam.create_policy(PolicyName=name("boundary"),
+                                          PolicyDocument=policy(["sqs:GetQueueAttributes"] + LOGS))["Policy"]["Arn"]
+        role = name("role")
+        arn = self.iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST),
+                                   PermissionsBoundary=boundary)["Role"]["Arn"]
+        self.iam.put_role_policy(RoleName=role, PolicyName="poller", PolicyDocument=policy(POLLER + LOGS))
+        fn = self.function(role=arn)
+        url, queue_arn = self.queue()
+        uuid_ = self.mapping(queue_arn, fn)
+        self.send(url)
+        self.assertIn("sqs:receivemessage", self.assert_not_polled(uuid_, url, "AccessDenied")["last_error"])
+
+    def test_a_role_lambda_cannot_assume_runs_nothing(self) -> None:
+        role = name("role")
+        ec2 = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        arn = self.iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(ec2))["Role"]["Arn"]
+        self.iam.put_role_policy(RoleName=role, PolicyName="poller", PolicyDocument=policy(POLLER + LOGS))
+        fn = self.function(role=arn)
+        url, queue_arn = self.queue()
+        uuid_ = self.mapping(queue_arn, fn)
+        self.send(url)
+        self.assertIn("cannot assume", self.assert_not_polled(uuid_, url, "AccessDenied")["last_error"])
+
     def test_the_caller_is_not_the_role(self) -> None:
         # The test's own credentials may do anything; the poller still acts as the role.
         fn = self.function(actions=[])
