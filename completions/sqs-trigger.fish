@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sqs_trigger_global_optspecs
-    string join \n region= profile= endpoint-url= max-attempts= connect-timeout= operation-timeout= o/output= q/quiet v/verbose no-color h/help V/version
+    string join \n region= profile= endpoint-url= max-attempts= connect-timeout= operation-timeout= o/output= q/quiet v/verbose no-color report= fail-on= h/help V/version
 end
 
 function __fish_sqs_trigger_needs_command
@@ -32,10 +32,13 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l connect-timeout
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
@@ -55,10 +58,13 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not _
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Create a queue and its dead-letter queue. Idempotent: a second run reports unchanged'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -75,6 +81,9 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fifo -d 'Create a FIFO queue (the name must end in `.fifo`)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l no-dlq -d 'Do not create or attach a dead-letter queue'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l sse-sqs -d 'Encrypt with SQS-managed keys (the default)'
@@ -84,7 +93,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a queue and its dead-letter queue. Idempotent: a second run reports unchanged'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -96,10 +105,13 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Does the execution role allow sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes, kms:Decrypt (SSE-KMS queues) and the logs actions?'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -114,13 +126,16 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l print-policy -d 'Print a least-privilege inline policy granting what is missing'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l fix -d 'Attach that policy to the role as the inline policy sqs-trigger-QUEUE, then check again'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s y -l yes -d 'Do not ask for confirmation (required with --fix when not on a terminal)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from help" -f -a "check" -d 'Does the execution role allow sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes, kms:Decrypt (SSE-KMS queues) and the logs actions?'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -132,10 +147,13 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -f -a "create" -d 'Check everything first, then create (or update) the mapping and wait until it is Enabled'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -f -a "list" -d 'List SQS mappings, optionally for one queue or function'
@@ -156,6 +174,9 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report-batch-item-failures -d 'Let the function report partial batch failures (ReportBatchItemFailures)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l no-report-batch-item-failures -d 'Turn ReportBatchItemFailures off on an existing mapping'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l clear-filters -d 'Remove every filter of an existing mapping (it then processes every message)'
@@ -165,7 +186,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s Q -l queue -d 'Only mappings of this queue' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s f -l function -d 'Only mappings of this function' -r
@@ -177,10 +198,13 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s f -l function -d 'The Lambda function: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s Q -l queue -d 'The SQS queue: name, URL or ARN' -r
@@ -192,11 +216,14 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from help" -f -a "create" -d 'Check everything first, then create (or update) the mapping and wait until it is Enabled'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from help" -f -a "list" -d 'List SQS mappings, optionally for one queue or function'
@@ -215,13 +242,16 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l connec
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l require-marker -d 'Fail (exit 1) unless the probe id itself shows up in the logs'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l live-tail -d 'Use CloudWatch Logs Live Tail where the endpoint supports it (falls back to polling)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l allow-other-consumers -d 'Send even when another enabled mapping reads the queue: its function may take the probe message, and the verdict then says nothing about this one'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s f -l function -d 'The Lambda function: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l since -d 'Start this far back, e.g. 10m, 1h' -r
@@ -236,11 +266,14 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l connect
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l follow -d 'Keep printing new lines as they arrive'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s Q -l queue -d 'The queue to diagnose: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s f -l function -d 'The function to diagnose: name or ARN' -r
@@ -253,11 +286,14 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l conne
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l all -d 'Audit every SQS mapping in the region'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s f -l function -d 'The Lambda function: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s Q -l queue -d 'The SQS queue: name, URL or ARN' -r
@@ -279,6 +315,9 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l connec
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fifo -d 'Create a FIFO queue (the name must end in `.fifo`)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-dlq -d 'Do not create or attach a dead-letter queue'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l sse-sqs -d 'Encrypt with SQS-managed keys (the default)'
@@ -298,7 +337,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l dry-ru
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s Q -l queue -d 'The queue: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s f -l function -d 'Only mappings of this function (default: every mapping of the queue)' -r
@@ -310,13 +349,16 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l con
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l force -d 'Delete queues even if they still hold messages'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l dry-run -d 'List what would be deleted and delete nothing'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -326,10 +368,13 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l 
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l no-color -d 'No colors (also NO_COLOR=1)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'

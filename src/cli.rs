@@ -68,6 +68,43 @@ pub struct GlobalArgs {
     /// No colors (also NO_COLOR=1).
     #[arg(long, global = true, help_heading = "Output")]
     pub no_color: bool,
+
+    /// Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none.
+    #[arg(
+        long = "report",
+        global = true,
+        value_name = "FORMAT[=PATH]",
+        help_heading = "CI reports",
+        long_help = REPORT_HELP
+    )]
+    pub reports: Vec<String>,
+
+    /// Exit 1 on error-level findings (default), or on warnings too.
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error, help_heading = "CI reports")]
+    pub fail_on: FailOn,
+}
+
+const REPORT_HELP: &str = "\
+Also write a CI report; repeat the flag for several. For doctor, probe, setup,
+role check and mapping create (json=PATH: every command with a JSON result).
+  junit=PATH  JUnit XML (GitLab, Jenkins, GitHub test-report actions): a test
+              suite per trigger (queue -> function), a test case per check;
+              error findings fail with their fix, check-skipped is skipped
+  github      GitHub Actions annotations (::error/::warning/::notice, at most
+              10 of each) and a Markdown job summary in GITHUB_STEP_SUMMARY;
+              on by default when GITHUB_ACTIONS=true
+  json=PATH   the --output json document, to a file (text stays on the console)
+  none        no report, not even the GitHub default
+Files are written atomically (a temporary file, then a rename). See docs/ci.md.";
+
+/// Which findings fail the run (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Error-level findings fail the run; warnings are reported and pass.
+    #[default]
+    Error,
+    /// Warnings fail the run too (check-skipped included: what could not be read).
+    Warning,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -15,6 +15,7 @@ pub mod output;
 pub mod policy;
 pub mod policy_gen;
 pub mod redact;
+pub mod report;
 pub mod settings;
 
 /// The tag that marks resources this tool created; `teardown` deletes nothing without it.

@@ -107,19 +107,8 @@ impl Output {
     /// Prints an error: always a message on stderr; under JSON also a document on stdout,
     /// so a CI step parsing stdout still gets something to parse.
     pub fn print_error(&self, error: &Error) {
-        let status = error.exit_status();
         if self.is_json() {
-            let mut doc = serde_json::json!({
-                "error": { "kind": error.kind(), "message": crate::redact::redact(&error.to_string()), "exit_code": status.code() }
-            });
-            if let Error::Aws(aws) = error {
-                // The AWS error's own fields (message, resource) can quote a request: redacted too.
-                doc["error"]["aws"] = crate::redact::redact_json(serde_json::to_value(aws).unwrap_or_default());
-            }
-            if let Error::Interrupted { done } = error {
-                doc["error"]["done"] = serde_json::to_value(done).unwrap_or_default();
-            }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            println!("{}", serde_json::to_string_pretty(&error_document(error)).unwrap_or_default());
         }
         let mut err = io::stderr().lock();
         let _ = match error {
@@ -190,6 +179,24 @@ impl Output {
         bar.set_message(message.into());
         Progress(Some(bar))
     }
+}
+
+/// The JSON document of a failed run (schema `sqs-trigger/error/v1`): what stdout carries
+/// under `--output json`, and what `--report json=PATH` writes.
+pub fn error_document(error: &Error) -> serde_json::Value {
+    let status = error.exit_status();
+    let mut doc = serde_json::json!({
+        "schema": crate::report::schema_id("error"),
+        "error": { "kind": error.kind(), "message": crate::redact::redact(&error.to_string()), "exit_code": status.code() }
+    });
+    if let Error::Aws(aws) = error {
+        // The AWS error's own fields (message, resource) can quote a request: redacted too.
+        doc["error"]["aws"] = crate::redact::redact_json(serde_json::to_value(aws).unwrap_or_default());
+    }
+    if let Error::Interrupted { done } = error {
+        doc["error"]["done"] = serde_json::to_value(done).unwrap_or_default();
+    }
+    doc
 }
 
 /// A spinner or bar that may not exist; every method is a no-op then.

@@ -3,6 +3,7 @@
 //! broken link marked, then the findings with their remediation, then a one-line verdict.
 
 use std::io::{self, Write};
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use serde::Serialize;
@@ -99,6 +100,9 @@ pub struct Diagnosis {
     pub broken_link: Option<Link>,
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
+    /// How long gathering this trigger's facts took (CI reports show it).
+    #[serde(skip)]
+    pub elapsed: Duration,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -159,7 +163,8 @@ fn mark(style: &Style, text: String, broken: bool) -> String {
     if broken { style.red(&format!("✗ {text}")) } else { text }
 }
 
-fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Result<()> {
+/// The trigger as one line, in the order messages travel, with the broken link marked.
+pub fn chain(style: &Style, d: &Diagnosis) -> String {
     let broken = |link| d.broken_link == Some(link);
     let queue = match &d.queue {
         Some(q) => format!("{} [{}, {} waiting]", q.name, q.encryption, q.depth.visible),
@@ -181,14 +186,17 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
         None => "function ?".to_owned(),
     };
     let logs = d.log_group.clone().unwrap_or_else(|| "log group ?".to_owned());
-    writeln!(
-        out,
+    format!(
         "{} → {} → {} → {}",
         mark(style, queue, broken(Link::Queue)),
         mark(style, mapping, broken(Link::Mapping)),
         mark(style, function, broken(Link::Function)),
         mark(style, logs, broken(Link::LogGroup))
-    )?;
+    )
+}
+
+fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Result<()> {
+    writeln!(out, "{}", chain(style, d))?;
     if let Some(dlq) = &d.dlq {
         writeln!(out, "  └ DLQ {} [{} message(s)]", dlq.name, dlq.depth.total())?;
     } else if d.queue.is_some() {
@@ -326,6 +334,7 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
         broken_link,
         verdict,
         findings,
+        elapsed: Duration::ZERO,
     }
 }
 
@@ -378,12 +387,17 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
         diagnose_mappings(ctx, all, s.concurrency).await?
     } else {
         let spinner = ctx.output.spinner("gathering facts");
-        let result = match (&s.queue, &s.function) {
+        let started = Instant::now();
+        let mut result = match (&s.queue, &s.function) {
             (Some(q), f) => diagnose_queue(ctx, q, f.as_ref()).await?,
             (None, Some(f)) => diagnose_function(ctx, f, s.concurrency).await?,
             (None, None) => vec![],
         };
         spinner.finish();
+        // Triggers of one queue are gathered together: each took the whole phase.
+        for d in result.iter_mut().filter(|d| d.elapsed.is_zero()) {
+            d.elapsed = started.elapsed();
+        }
         result
     };
     let broken = diagnoses.iter().filter(|d| d.verdict == Verdict::Broken).count();
@@ -484,9 +498,11 @@ async fn diagnose_mappings(
                 let queue = QueueRef::Arn(pair[0].queue_arn.clone());
                 let function = FunctionRef::Arn(pair[0].function_arn.clone());
                 let known = Known { mappings: Some(pair), ..Known::default() };
+                let started = Instant::now();
                 let facts = gather::trigger::gather(clients, Some(&queue), Some(&function), known).await?;
                 bar.inc(1);
-                Ok::<_, Error>((i, diagnose(&facts, vec![])))
+                let diagnosis = Diagnosis { elapsed: started.elapsed(), ..diagnose(&facts, vec![]) };
+                Ok::<_, Error>((i, diagnosis))
             }
         })
         .buffer_unordered(concurrency)

@@ -86,9 +86,10 @@ impl Report for LogsSummary {
     }
 }
 
-/// One event as a JSON line.
+/// One event as a JSON line; each line is a document of its own, so each names its schema.
 #[derive(Serialize)]
 struct JsonLine<'a> {
+    schema: &'static str,
     timestamp: String,
     stream: &'a str,
     message: &'a str,
@@ -96,7 +97,12 @@ struct JsonLine<'a> {
 
 fn write_event(out: &mut dyn Write, json: bool, event: &LogEvent) -> io::Result<()> {
     if json {
-        let line = JsonLine { timestamp: event.rfc3339(), stream: &event.stream, message: &event.message };
+        let line = JsonLine {
+            schema: "sqs-trigger/logs/v1",
+            timestamp: event.rfc3339(),
+            stream: &event.stream,
+            message: &event.message,
+        };
         serde_json::to_writer(&mut *out, &line)?;
         writeln!(out)
     } else {

@@ -930,7 +930,6 @@ pub async fn run_create(ctx: &Ctx, settings: CreateSettings) -> Result<MappingRe
 
 /// `mapping list`: the SQS mappings, as a JSON array or a table.
 #[derive(Clone, Debug, Serialize)]
-#[serde(transparent)]
 pub struct MappingListReport {
     pub mappings: Vec<MappingFacts>,
 }

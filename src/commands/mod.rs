@@ -11,7 +11,9 @@ pub mod role_check;
 pub mod setup;
 pub mod teardown;
 
+use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
 
 use serde::Serialize;
 
@@ -19,6 +21,7 @@ use crate::aws::{self, Clients};
 use crate::cli::{Cli, Command, MappingCommand, QueueCommand};
 use crate::error::{Error, ExitStatus};
 use crate::output::{Output, Report};
+use crate::report::{self, CiEnv, Document, Reports, Support, ToValidation, Validation};
 use crate::settings;
 
 /// What every command that talks to AWS gets: the clients, the output, and the journal.
@@ -100,8 +103,20 @@ impl Journal {
 /// Runs the parsed command line to completion and returns how the process should exit.
 pub async fn dispatch(cli: Cli) -> ExitStatus {
     let output = Output::new(cli.global.output, cli.global.quiet, cli.global.no_color);
+    let (command, support) = command_id(&cli.command);
+    // Bad --report values are usage errors before anything else happens.
+    let reports =
+        match Reports::parse(&cli.global.reports, cli.global.fail_on, command, support, &CiEnv::from_process()) {
+            Ok(reports) => reports,
+            Err(error) => {
+                output.print_error(&error);
+                return error.exit_status();
+            }
+        };
+    let emitter =
+        Emitter { output: output.clone(), reports, command, started: SystemTime::now(), clock: Instant::now() };
     let journal = Journal::default();
-    let work = run(cli, output.clone(), journal.clone());
+    let work = run(cli, &emitter, journal.clone());
     let result = tokio::select! {
         result = work => result,
         _ = tokio::signal::ctrl_c() => Err(Error::Interrupted { done: journal.entries() }),
@@ -110,12 +125,109 @@ pub async fn dispatch(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(error) => {
             output.print_error(&error);
+            emitter.report_error(&error);
             error.exit_status()
         }
     }
 }
 
-async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, Error> {
+/// The command's name in its JSON schema id, and which CI reports it can write.
+fn command_id(command: &Command) -> (&'static str, Support) {
+    match command {
+        Command::Queue(QueueCommand::Create(_)) => ("queue-create", Support::JsonOnly),
+        Command::Role(crate::cli::RoleCommand::Check(_)) => ("role-check", Support::Validation),
+        Command::Mapping(MappingCommand::Create(_)) => ("mapping-create", Support::Validation),
+        Command::Mapping(MappingCommand::List(_)) => ("mapping-list", Support::JsonOnly),
+        Command::Mapping(MappingCommand::Delete(_)) => ("mapping-delete", Support::JsonOnly),
+        Command::Probe(_) => ("probe", Support::Validation),
+        // JSON Lines, one document per event: redirect stdout to keep them.
+        Command::Logs(_) => ("logs", Support::None),
+        Command::Doctor(_) => ("doctor", Support::Validation),
+        Command::Setup(_) => ("setup", Support::Validation),
+        Command::Teardown(_) => ("teardown", Support::JsonOnly),
+        Command::Completions(_) => ("completions", Support::None),
+    }
+}
+
+/// The one place a command's result leaves the process: the document on stdout (with its
+/// schema id), then the CI reports, then the exit status (`--fail-on` applied).
+struct Emitter {
+    output: Output,
+    reports: Reports,
+    /// The schema's command name, e.g. `mapping-create`.
+    command: &'static str,
+    started: SystemTime,
+    clock: Instant,
+}
+
+impl Emitter {
+    fn emit<R: Report + ToValidation>(&self, report: R) -> Result<ExitStatus, Error> {
+        let schema = report::schema_id(self.command);
+        let document = Document { schema: &schema, report: &report };
+        self.output.print(&document).map_err(|e| Error::Other(e.into()))?;
+        let validation = report.validation(self.started, self.clock.elapsed());
+        let status = report::apply_fail_on(report.exit_status(), self.reports.fail_on, validation.as_ref());
+        let json = match &self.reports.json {
+            Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::Other(e.into()))?,
+            None => Vec::new(),
+        };
+        Ok(self.write_reports(status, &json, validation.as_ref()))
+    }
+
+    /// The reports of a run that failed: the error document, an errored JUnit case and an
+    /// `::error` annotation, so the pipeline shows why there are no results.
+    fn report_error(&self, error: &Error) {
+        if !self.reports.any() {
+            return;
+        }
+        let json = serde_json::to_vec_pretty(&crate::output::error_document(error)).unwrap_or_default();
+        let validation =
+            report::junit::error_validation(&self.command.replace('-', " "), error, self.started, self.clock.elapsed());
+        self.write_reports(error.exit_status(), &json, Some(&validation));
+    }
+
+    /// Writes every report asked for. A report that cannot be written is said on stderr and
+    /// fails the run (exit 1 at least): a gate must not pass without its evidence.
+    fn write_reports(&self, status: ExitStatus, json: &[u8], validation: Option<&Validation>) -> ExitStatus {
+        let mut failed = false;
+        let mut fail = |what: &str, path: &std::path::Path, e: io::Error| {
+            let _ =
+                writeln!(io::stderr(), "sqs-trigger: error: cannot write the {what} report to {}: {e}", path.display());
+            failed = true;
+        };
+        if let Some(path) = &self.reports.json {
+            let mut bytes = json.to_vec();
+            bytes.push(b'\n');
+            if let Err(e) = report::write_atomically(path, &bytes) {
+                fail("JSON", path, e);
+            }
+        }
+        if let (Some(path), Some(v)) = (&self.reports.junit, validation)
+            && let Err(e) = report::write_atomically(path, report::junit::render(v).as_bytes())
+        {
+            fail("JUnit", path, e);
+        }
+        if let (true, Some(v)) = (self.reports.github, validation) {
+            // stdout in text mode; stderr under --output json, so the document stays intact
+            // (the runner reads workflow commands from both).
+            let written = if self.output.is_json() {
+                report::github::write_annotations(&mut io::stderr().lock(), v)
+            } else {
+                report::github::write_annotations(&mut io::stdout().lock(), v)
+            };
+            let _ = written;
+            if let Some(path) = &self.reports.step_summary
+                && let Err(e) = report::github::append_summary(path, v)
+            {
+                fail("GitHub step summary", path, e);
+            }
+        }
+        if failed && status == ExitStatus::Success { ExitStatus::CheckFailed } else { status }
+    }
+}
+
+async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus, Error> {
+    let output = emitter.output.clone();
     // Commands that need no AWS come first, so they work without credentials or a region.
     if let Command::Completions(args) = &cli.command {
         completions::run(args)?;
@@ -133,7 +245,7 @@ async fn run(cli: Cli, output: Output, journal: Journal) -> Result<ExitStatus, E
     let config = aws::load_config(&aws_settings).await?;
     let ctx = Ctx { clients: Clients::new(&config), output: output.clone(), journal };
     let endpoint = aws_settings.describe_endpoint(&ctx.clients.region);
-    execute(&ctx, command).await.map_err(|e| name_endpoint(e, &endpoint))
+    execute(&ctx, emitter, command).await.map_err(|e| name_endpoint(e, &endpoint))
 }
 
 /// A timeout or an unreachable endpoint names the endpoint, so the user sees where the
@@ -150,21 +262,20 @@ fn name_endpoint(error: Error, endpoint: &str) -> Error {
     }
 }
 
-async fn execute(ctx: &Ctx, command: Prepared) -> Result<ExitStatus, Error> {
-    let output = &ctx.output;
+async fn execute(ctx: &Ctx, emitter: &Emitter, command: Prepared) -> Result<ExitStatus, Error> {
     let ctx = ctx.clone();
     match command {
-        Prepared::QueueCreate(s) => emit(output, queue_create::run(&ctx, s).await?),
-        Prepared::RoleCheck(s) => emit(output, role_check::run(&ctx, s).await?),
-        Prepared::Probe(s) => emit(output, probe::run(&ctx, s).await?),
+        Prepared::QueueCreate(s) => emitter.emit(queue_create::run(&ctx, s).await?),
+        Prepared::RoleCheck(s) => emitter.emit(role_check::run(&ctx, s).await?),
+        Prepared::Probe(s) => emitter.emit(probe::run(&ctx, s).await?),
         // The lines were the output (JSON Lines under --output json); only the status is left.
         Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
-        Prepared::Teardown(s) => emit(output, teardown::run(&ctx, s).await?),
-        Prepared::Doctor(s) => emit(output, doctor::run(&ctx, s).await?),
-        Prepared::Setup(s) => emit(output, setup::run(&ctx, s).await?),
-        Prepared::MappingCreate(s) => emit(output, mapping::run_create(&ctx, s).await?),
-        Prepared::MappingList(s) => emit(output, mapping::run_list(&ctx, s).await?),
-        Prepared::MappingDelete(s) => emit(output, mapping::run_delete(&ctx, s).await?),
+        Prepared::Teardown(s) => emitter.emit(teardown::run(&ctx, s).await?),
+        Prepared::Doctor(s) => emitter.emit(doctor::run(&ctx, s).await?),
+        Prepared::Setup(s) => emitter.emit(setup::run(&ctx, s).await?),
+        Prepared::MappingCreate(s) => emitter.emit(mapping::run_create(&ctx, s).await?),
+        Prepared::MappingList(s) => emitter.emit(mapping::run_list(&ctx, s).await?),
+        Prepared::MappingDelete(s) => emitter.emit(mapping::run_delete(&ctx, s).await?),
     }
 }
 
@@ -202,9 +313,4 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
         Command::Completions(_) => unreachable!("handled before"),
     })
-}
-
-fn emit<R: Report>(output: &Output, report: R) -> Result<ExitStatus, Error> {
-    output.print(&report).map_err(|e| Error::Other(e.into()))?;
-    Ok(report.exit_status())
 }

@@ -424,9 +424,6 @@ pub async fn conclude(clients: &Clients, mut facts: TriggerFacts, function: &Fun
     Ok(Checked { facts, target, evaluation, simulator_unavailable, findings })
 }
 
-/// The findings of a role check: the role's permissions and trust, the key, placement, and
-/// every fact that could not be read.
-
 /// Every fact of the trigger, from the gatherer `doctor`, `mapping create` and `setup` use
 /// (with `role`, as if the function ran with it). Access denied on any of them is recorded as
 /// unreadable; a function (without `role`) or a queue that does not exist is an error.

@@ -3,6 +3,8 @@
 //! resources. One emulator per test binary; each test uses unique resource names.
 #![allow(dead_code)]
 
+pub mod schema;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -173,6 +175,9 @@ impl Emulator {
             "AWS_DEFAULT_REGION",
             "CI",
             "RUST_LOG",
+            // The suite may itself run in GitHub Actions: no annotations, no step summary.
+            "GITHUB_ACTIONS",
+            "GITHUB_STEP_SUMMARY",
         ] {
             cmd.env_remove(var);
         }
@@ -372,9 +377,13 @@ pub struct Run {
 }
 
 impl Run {
+    /// stdout as JSON, validated against the schema it names (docs/schema/).
+    #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        let doc = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr));
+        schema::validate(&doc);
+        doc
     }
 
     /// Asserts the exit code, showing the output when it differs.
