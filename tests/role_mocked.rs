@@ -26,7 +26,7 @@ use aws_sdk_sqs::operation::list_queue_tags::ListQueueTagsOutput;
 use aws_sdk_sqs::types::QueueAttributeName;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use sqs_trigger::aws::Clients;
-use sqs_trigger::checks::role::{Decider, Verdict};
+use sqs_trigger::checks::role::{Decider, PermissionVerdict};
 use sqs_trigger::commands::role_check::{self, Checked};
 use sqs_trigger::model::{FindingCode, FunctionRef, QueueRef, RoleArn, Severity};
 
@@ -294,7 +294,7 @@ fn codes(checked: &Checked) -> Vec<(FindingCode, Severity)> {
     checked.findings.iter().map(|f| (f.code, f.severity)).collect()
 }
 
-fn verdict(checked: &Checked, action: &str) -> Verdict {
+fn verdict(checked: &Checked, action: &str) -> PermissionVerdict {
     checked.evaluation.permissions.iter().find(|p| p.action == action).unwrap().decision
 }
 
@@ -306,7 +306,7 @@ fn simulator_allowed_decides() {
     assert!(checked.simulator_unavailable.is_none());
     assert_eq!(checked.evaluation.permissions.len(), 6);
     for p in &checked.evaluation.permissions {
-        assert_eq!((p.decision, p.decided_by), (Verdict::Allowed, Some(Decider::Simulator)), "{p:?}");
+        assert_eq!((p.decision, p.decided_by), (PermissionVerdict::Allowed, Some(Decider::Simulator)), "{p:?}");
     }
     assert!(checked.findings.is_empty(), "{:#?}", checked.findings);
 }
@@ -320,7 +320,7 @@ fn simulator_explicit_deny_is_a_role_explicit_deny_naming_the_policy() {
         ..World::default()
     };
     let (checked, _) = world.check(None);
-    assert_eq!(verdict(&checked, "sqs:DeleteMessage"), Verdict::Denied);
+    assert_eq!(verdict(&checked, "sqs:DeleteMessage"), PermissionVerdict::Denied);
     assert_eq!(codes(&checked), [(FindingCode::RoleExplicitDeny, Severity::Error)]);
     let message = &checked.findings[0].message;
     assert!(message.contains("deny-deletes") && message.contains("sqs:DeleteMessage"), "{message}");
@@ -345,7 +345,7 @@ fn simulator_implicit_deny_wins_over_what_the_policies_seem_to_allow() {
     assert_eq!(checked.evaluation.decided_by, Some(Decider::Simulator));
     assert_eq!(checked.evaluation.permissions.len(), 7);
     for action in ["kms:Decrypt", "logs:PutLogEvents", "sqs:ReceiveMessage"] {
-        assert_eq!(verdict(&checked, action), Verdict::Missing, "{action}");
+        assert_eq!(verdict(&checked, action), PermissionVerdict::Missing, "{action}");
     }
     assert_eq!(codes(&checked), [(FindingCode::RoleMissingPermission, Severity::Error); 3]);
     let text: Vec<&str> = checked.findings.iter().map(|f| f.message.as_str()).collect();
@@ -364,7 +364,7 @@ fn simulator_denied_falls_back_to_the_evaluator() {
     let (checked, _) = World::default().check(None);
     assert_eq!(checked.evaluation.decided_by, Some(Decider::Evaluator));
     assert!(checked.simulator_unavailable.as_deref().unwrap().contains("iam:SimulatePrincipalPolicy"));
-    assert!(checked.evaluation.permissions.iter().all(|p| p.decision == Verdict::Allowed));
+    assert!(checked.evaluation.permissions.iter().all(|p| p.decision == PermissionVerdict::Allowed));
     assert!(checked.findings.is_empty());
 }
 
@@ -374,7 +374,7 @@ fn access_denied_on_the_role_skips_its_checks_and_the_rest_goes_on() {
         World { kms_key: Some("alias/orders"), key_state: KeyState::Disabled, deny_get_role: true, ..World::default() };
     let (checked, _) = world.check(None);
     assert_eq!(checked.evaluation.decided_by, None);
-    assert!(checked.evaluation.permissions.iter().all(|p| p.decision == Verdict::Skipped));
+    assert!(checked.evaluation.permissions.iter().all(|p| p.decision == PermissionVerdict::Skipped));
     let mut found = codes(&checked);
     found.sort();
     assert_eq!(
@@ -391,7 +391,7 @@ fn access_denied_on_the_role_with_a_simulator_still_decides() {
     let world = World { deny_get_role: true, simulator: simulator(|_| Sim::Allowed), ..World::default() };
     let (checked, _) = world.check(None);
     assert_eq!(checked.evaluation.decided_by, Some(Decider::Simulator));
-    assert!(checked.evaluation.permissions.iter().all(|p| p.decision == Verdict::Allowed));
+    assert!(checked.evaluation.permissions.iter().all(|p| p.decision == PermissionVerdict::Allowed));
     assert_eq!(codes(&checked), [(FindingCode::CheckSkipped, Severity::Warning)]);
 }
 
@@ -400,8 +400,8 @@ fn access_denied_on_the_key_skips_decrypt_only() {
     let world = World { kms_key: Some("alias/orders"), deny_describe_key: true, ..World::default() };
     let (checked, _) = world.check(None);
     let decrypt = checked.evaluation.permissions.iter().find(|p| p.action == "kms:Decrypt").unwrap();
-    assert_eq!((decrypt.decision, decrypt.resource.as_str()), (Verdict::Skipped, "alias/orders"));
-    assert_eq!(checked.evaluation.count(Verdict::Allowed), 6);
+    assert_eq!((decrypt.decision, decrypt.resource.as_str()), (PermissionVerdict::Skipped, "alias/orders"));
+    assert_eq!(checked.evaluation.count(PermissionVerdict::Allowed), 6);
     assert_eq!(codes(&checked), [(FindingCode::CheckSkipped, Severity::Warning)]);
     assert!(checked.findings[0].remediation.as_deref().unwrap().contains("kms:DescribeKey"));
 }
@@ -416,7 +416,7 @@ fn access_denied_on_the_function_with_role_flag() {
         Some("arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/worker:*"),
         "the default log group of the function"
     );
-    assert_eq!(checked.evaluation.count(Verdict::Allowed), 6);
+    assert_eq!(checked.evaluation.count(PermissionVerdict::Allowed), 6);
     assert_eq!(codes(&checked), [(FindingCode::CheckSkipped, Severity::Warning)]);
     assert!(checked.findings[0].remediation.as_deref().unwrap().contains("lambda:GetFunction"));
 }

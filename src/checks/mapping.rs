@@ -176,7 +176,7 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
         }
     }
     for m in mappings {
-        if !creating && matches!(m.state.as_str(), "Disabled" | "Disabling") {
+        if !creating && m.state.is_disabled() {
             findings.push(
                 Finding::error(
                     FindingCode::MappingDisabled,

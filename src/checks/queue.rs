@@ -203,7 +203,7 @@ pub(crate) mod fixtures {
             arn: None,
             queue_arn: queue.arn.clone(),
             function_arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:worker").parse().unwrap(),
-            state: state.into(),
+            state: crate::model::facts::MappingState::parse(state),
             batch_size: Some(10),
             batch_window_secs: Some(0),
             max_concurrency: None,

@@ -82,7 +82,7 @@ pub struct FunctionView {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub enum TriggerVerdict {
     Healthy,
     Warnings,
     Broken,
@@ -98,7 +98,7 @@ pub struct Diagnosis {
     pub log_group: Option<String>,
     /// The first link an error-level finding breaks.
     pub broken_link: Option<Link>,
-    pub verdict: Verdict,
+    pub verdict: TriggerVerdict,
     pub findings: Vec<Finding>,
     /// How long gathering this trigger's facts took (CI reports show it).
     #[serde(skip)]
@@ -226,9 +226,9 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
         }
     }
     let verdict = match d.verdict {
-        Verdict::Healthy => style.green("✓ healthy"),
-        Verdict::Warnings => style.yellow(&format!("! works, with {}", count_summary(&d.findings))),
-        Verdict::Broken => {
+        TriggerVerdict::Healthy => style.green("✓ healthy"),
+        TriggerVerdict::Warnings => style.yellow(&format!("! works, with {}", count_summary(&d.findings))),
+        TriggerVerdict::Broken => {
             style.red(&format!("✗ broken at the {}: {}", link_name(d.broken_link), count_summary(&d.findings)))
         }
     };
@@ -293,7 +293,7 @@ pub fn link_of(finding: &Finding) -> Link {
         | MappingProblem
         | FilterDeletesUnmatched
         | ProbeOtherConsumers => Link::Mapping,
-        RoleMissingPermission if finding.message.contains("logs:") => Link::LogGroup,
+        RoleMissingPermission if finding.permission.as_ref().is_some_and(|p| p.is_logs()) => Link::LogGroup,
         RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda | FunctionNotActive | FunctionThrottled => {
             Link::Function
         }
@@ -308,11 +308,11 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
     crate::model::finding::sort_findings(&mut findings);
     let broken_link = findings.iter().filter(|f| f.is_error()).map(link_of).min_by_key(|l| *l as u8);
     let verdict = if has_errors(&findings) {
-        Verdict::Broken
+        TriggerVerdict::Broken
     } else if findings.iter().any(|f| f.severity == Severity::Warning) {
-        Verdict::Warnings
+        TriggerVerdict::Warnings
     } else {
-        Verdict::Healthy
+        TriggerVerdict::Healthy
     };
     let mappings = match &facts.mappings {
         Some(Ok(m)) => m.iter().map(mapping_view).collect(),
@@ -347,7 +347,7 @@ fn queue_view(q: &QueueFacts) -> QueueView {
 }
 
 fn mapping_view(m: &MappingFacts) -> MappingView {
-    MappingView { uuid: m.uuid.clone(), state: m.state.clone(), batch_size: m.batch_size }
+    MappingView { uuid: m.uuid.clone(), state: m.state.to_string(), batch_size: m.batch_size }
 }
 
 fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {
@@ -400,8 +400,8 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
         }
         result
     };
-    let broken = diagnoses.iter().filter(|d| d.verdict == Verdict::Broken).count();
-    let with_warnings = diagnoses.iter().filter(|d| d.verdict == Verdict::Warnings).count();
+    let broken = diagnoses.iter().filter(|d| d.verdict == TriggerVerdict::Broken).count();
+    let with_warnings = diagnoses.iter().filter(|d| d.verdict == TriggerVerdict::Warnings).count();
     Ok(DoctorReport {
         summary: Summary {
             triggers: diagnoses.len(),
@@ -525,8 +525,11 @@ mod tests {
         assert_eq!(link_of(&f(FindingCode::KmsKeyNotEnabled, "")), Link::Queue);
         assert_eq!(link_of(&f(FindingCode::MappingDisabled, "")), Link::Mapping);
         assert_eq!(link_of(&f(FindingCode::FunctionThrottled, "")), Link::Function);
-        assert_eq!(link_of(&f(FindingCode::RoleMissingPermission, "sqs:DeleteMessage")), Link::Function);
-        assert_eq!(link_of(&f(FindingCode::RoleMissingPermission, "logs:PutLogEvents")), Link::LogGroup);
+        let role = |action: &str| f(FindingCode::RoleMissingPermission, "").about(action, None);
+        assert_eq!(link_of(&role("sqs:DeleteMessage")), Link::Function);
+        assert_eq!(link_of(&role("logs:PutLogEvents")), Link::LogGroup);
+        // Decided by the permission, never by the wording of the message.
+        assert_eq!(link_of(&f(FindingCode::RoleMissingPermission, "mentions logs:PutLogEvents")), Link::Function);
     }
 
     #[test]
@@ -540,8 +543,8 @@ mod tests {
             ],
         );
         assert_eq!(d.broken_link, Some(Link::Mapping));
-        assert_eq!(d.verdict, Verdict::Broken);
+        assert_eq!(d.verdict, TriggerVerdict::Broken);
         let healthy = diagnose(&facts, vec![Finding::info(FindingCode::FilterDeletesUnmatched, "m", "z")]);
-        assert_eq!(healthy.verdict, Verdict::Healthy);
+        assert_eq!(healthy.verdict, TriggerVerdict::Healthy);
     }
 }

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::aws::{AwsResultExt, Clients};
 use crate::checks;
-use crate::checks::role::{self, Decider, PermissionCheck, Required, RoleEvaluation, Target, Verdict};
+use crate::checks::role::{self, Decider, PermissionCheck, PermissionVerdict, Required, RoleEvaluation, Target};
 use crate::cli::RoleCheckArgs;
 use crate::commands::{Ctx, Journal};
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
@@ -179,10 +179,10 @@ impl Report for RoleCheckReport {
         let width = self.permissions.iter().map(|p| p.action.len()).max().unwrap_or(0);
         for p in &self.permissions {
             let mark = match p.decision {
-                Verdict::Allowed => style.green("✓"),
-                Verdict::Missing | Verdict::Denied => style.red("✗"),
-                Verdict::Conditional => style.yellow("?"),
-                Verdict::Skipped => style.dim("-"),
+                PermissionVerdict::Allowed => style.green("✓"),
+                PermissionVerdict::Missing | PermissionVerdict::Denied => style.red("✗"),
+                PermissionVerdict::Conditional => style.yellow("?"),
+                PermissionVerdict::Skipped => style.dim("-"),
             };
             writeln!(out, "  {mark} {:<width$}  {}", p.action, style.dim(&p.resource))?;
             let by = match p.decided_by {
@@ -190,7 +190,7 @@ impl Report for RoleCheckReport {
                 Some(d) => format!(" [{}]", d.as_str()),
             };
             match p.decision {
-                Verdict::Missing | Verdict::Skipped => {
+                PermissionVerdict::Missing | PermissionVerdict::Skipped => {
                     writeln!(out, "      {}: {}{by}", p.decision.as_str(), p.reason)?
                 }
                 _ => writeln!(out, "      {}{by}", p.reason)?,
@@ -200,7 +200,7 @@ impl Report for RoleCheckReport {
             writeln!(out, "\nfindings:")?;
             write_findings(out, style, &self.findings)?;
         }
-        let allowed = self.permissions.iter().filter(|p| p.decision == Verdict::Allowed).count();
+        let allowed = self.permissions.iter().filter(|p| p.decision == PermissionVerdict::Allowed).count();
         writeln!(
             out,
             "\n{}: {allowed} of {} permissions allowed; {}",
@@ -282,7 +282,9 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
             ctx.output.note("nothing an inline policy can grant is missing: no policy to print");
         }
         for finding in checked.findings.iter().filter(|f| f.is_error()) {
-            if !matches!(finding.code, FindingCode::RoleMissingPermission) || finding.message.contains("queue policy") {
+            let by_queue_policy =
+                finding.permission.as_ref().is_some_and(|p| p.decided_by == Some(Decider::QueuePolicy));
+            if !matches!(finding.code, FindingCode::RoleMissingPermission) || by_queue_policy {
                 ctx.output.note(format!("also: {} {}: {}", finding.code, finding.resource, finding.message));
             }
         }
@@ -502,7 +504,8 @@ async fn recheck(clients: &Clients, settings: &Settings, granted: &[Required]) -
     loop {
         let checked = check(clients, &settings.function, &settings.queue, settings.role.as_ref()).await?;
         let still_missing = checked.evaluation.permissions.iter().any(|p| {
-            p.decision == Verdict::Missing && granted.iter().any(|g| g.action == p.action && g.resource == p.resource)
+            p.decision == PermissionVerdict::Missing
+                && granted.iter().any(|g| g.action == p.action && g.resource == p.resource)
         });
         attempt += 1;
         if !still_missing || attempt >= 5 {
@@ -557,10 +560,10 @@ mod tests {
             role: Some("arn:aws:iam::123456789012:role/worker".parse().unwrap()),
             decided_by: Some(Decider::Evaluator),
             permissions: vec![
-                row(Verdict::Missing, Decider::QueuePolicy),
-                row(Verdict::Denied, Decider::QueuePolicy),
-                row(Verdict::Allowed, Decider::QueuePolicy),
-                row(Verdict::Missing, Decider::Evaluator),
+                row(PermissionVerdict::Missing, Decider::QueuePolicy),
+                row(PermissionVerdict::Denied, Decider::QueuePolicy),
+                row(PermissionVerdict::Allowed, Decider::QueuePolicy),
+                row(PermissionVerdict::Missing, Decider::Evaluator),
             ],
         };
         let findings = checks::role::queue_policy_findings(&evaluation);

@@ -397,7 +397,7 @@ mod tests {
             arn: None,
             queue_arn: "arn:aws:sqs:us-east-1:123456789012:q".parse().unwrap(),
             function_arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{function}").parse().unwrap(),
-            state: "Enabled".into(),
+            state: crate::model::facts::MappingState::Enabled,
             batch_size: Some(10),
             batch_window_secs: None,
             max_concurrency: None,

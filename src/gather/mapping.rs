@@ -4,7 +4,7 @@ use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionResponseTyp
 
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::AwsError;
-use crate::model::facts::MappingFacts;
+use crate::model::facts::{MappingFacts, MappingState};
 use crate::model::{FunctionArn, QueueArn};
 
 /// Lists SQS mappings, filtered by queue ARN and/or function (name or ARN), all pages.
@@ -146,7 +146,7 @@ fn from_parts(
         queue_arn,
         // Kept as Lambda reports it: a mapping to `worker:live` is not a mapping to `worker`.
         function_arn,
-        state: state.unwrap_or("Unknown").to_owned(),
+        state: MappingState::parse(state.unwrap_or("Unknown")),
         batch_size,
         batch_window_secs: window,
         max_concurrency,

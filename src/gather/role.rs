@@ -68,7 +68,7 @@ async fn read_all(clients: &Clients, role: &RoleArn) -> Result<RoleFacts, AwsErr
 }
 
 /// The name every report uses for an inline policy.
-pub fn inline_policy_name(policy: &str) -> String {
+pub fn inline_policy_label(policy: &str) -> String {
     format!("inline policy {policy}")
 }
 
@@ -121,7 +121,7 @@ async fn inline_policy(clients: &Clients, role: &RoleArn, policy: &str) -> Resul
         .send()
         .await
         .aws_err("iam:GetRolePolicy", &format!("{role} (policy {policy})"))?;
-    let name = inline_policy_name(policy);
+    let name = inline_policy_label(policy);
     let document = parse(&name, out.policy_document(), "iam:GetRolePolicy", role)?;
     Ok(NamedPolicy { name, document })
 }

@@ -157,8 +157,7 @@ pub struct MappingFacts {
     pub arn: Option<String>,
     pub queue_arn: QueueArn,
     pub function_arn: FunctionArn,
-    /// `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, `Deleting`.
-    pub state: String,
+    pub state: MappingState,
     pub batch_size: Option<i32>,
     pub batch_window_secs: Option<i32>,
     pub max_concurrency: Option<i32>,
@@ -169,8 +168,80 @@ pub struct MappingFacts {
 }
 
 impl MappingFacts {
+    /// Whether the mapping polls (or is about to): see [`MappingState::is_enabled`].
     pub fn is_enabled(&self) -> bool {
-        matches!(self.state.as_str(), "Enabled" | "Enabling" | "Creating" | "Updating")
+        self.state.is_enabled()
+    }
+}
+
+/// A mapping's `State`, as Lambda reports it
+/// ([EventSourceMappingConfiguration](https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MappingState {
+    Creating,
+    Enabling,
+    Enabled,
+    Disabling,
+    Disabled,
+    Updating,
+    Deleting,
+    /// A state this tool does not know (a newer API), kept verbatim.
+    Other(String),
+}
+
+impl MappingState {
+    pub fn parse(text: &str) -> MappingState {
+        match text {
+            "Creating" => MappingState::Creating,
+            "Enabling" => MappingState::Enabling,
+            "Enabled" => MappingState::Enabled,
+            "Disabling" => MappingState::Disabling,
+            "Disabled" => MappingState::Disabled,
+            "Updating" => MappingState::Updating,
+            "Deleting" => MappingState::Deleting,
+            other => MappingState::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            MappingState::Creating => "Creating",
+            MappingState::Enabling => "Enabling",
+            MappingState::Enabled => "Enabled",
+            MappingState::Disabling => "Disabling",
+            MappingState::Disabled => "Disabled",
+            MappingState::Updating => "Updating",
+            MappingState::Deleting => "Deleting",
+            MappingState::Other(s) => s,
+        }
+    }
+
+    /// Polls, or will once the transition ends: the one definition every command uses (a
+    /// mapping being deleted or disabled does not count).
+    pub fn is_enabled(&self) -> bool {
+        matches!(self, MappingState::Enabled | MappingState::Enabling | MappingState::Creating | MappingState::Updating)
+    }
+
+    /// Disabled, or on its way there.
+    pub fn is_disabled(&self) -> bool {
+        matches!(self, MappingState::Disabled | MappingState::Disabling)
+    }
+
+    /// `Enabled` or `Disabled`: no transition under way.
+    pub fn is_settled(&self) -> bool {
+        matches!(self, MappingState::Enabled | MappingState::Disabled)
+    }
+}
+
+impl std::fmt::Display for MappingState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for MappingState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -146,11 +146,37 @@ pub struct Finding {
     /// What to do about it: a command, a policy statement, a setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// The permission a role finding is about, for code that decides by it (never by the
+    /// message's wording). Not part of the JSON: `message` says it for people.
+    #[serde(skip)]
+    pub permission: Option<PermissionRef>,
+}
+
+/// One permission of the execution role, and what decided it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PermissionRef {
+    pub action: String,
+    pub decided_by: Option<crate::model::access::Decider>,
+}
+
+impl PermissionRef {
+    /// A CloudWatch Logs permission: it decides whether the function's output is visible, not
+    /// whether the queue is polled.
+    pub fn is_logs(&self) -> bool {
+        self.action.starts_with("logs:")
+    }
 }
 
 impl Finding {
     pub fn new(code: FindingCode, severity: Severity, resource: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding { code, severity, resource: resource.into(), message: message.into(), remediation: None }
+        Finding {
+            code,
+            severity,
+            resource: resource.into(),
+            message: message.into(),
+            remediation: None,
+            permission: None,
+        }
     }
     pub fn error(code: FindingCode, resource: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, resource, message)
@@ -160,6 +186,11 @@ impl Finding {
     }
     pub fn info(code: FindingCode, resource: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Info, resource, message)
+    }
+    /// Marks a role finding with the permission it is about.
+    pub fn about(mut self, action: &str, decided_by: Option<crate::model::access::Decider>) -> Self {
+        self.permission = Some(PermissionRef { action: action.to_owned(), decided_by });
+        self
     }
     pub fn fix(mut self, remediation: impl Into<String>) -> Self {
         self.remediation = Some(remediation.into());

@@ -5,10 +5,11 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
-use crate::commands::doctor::{DoctorReport, Verdict as DoctorVerdict};
+use crate::commands::doctor::{DoctorReport, TriggerVerdict as DoctorVerdict};
 use crate::commands::mapping::{MappingDeleteReport, MappingListReport, MappingReport};
+use crate::commands::outcome::Outcome;
 use crate::commands::probe::ProbeReport;
-use crate::commands::queue_create::{Outcome, QueueCreateReport};
+use crate::commands::queue_create::QueueCreateReport;
 use crate::commands::role_check::RoleCheckReport;
 use crate::commands::setup::SetupReport;
 use crate::commands::teardown::TeardownReport;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::SetupArgs;
-use crate::commands::{Change, Ctx, mapping, probe, queue_create, role_check};
+use crate::commands::{Change, Ctx, mapping, outcome, probe, queue_create, role_check};
 use crate::error::{Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
@@ -399,9 +399,9 @@ async fn queue_step(
         Err(e) => return (Step::failed(StepName::Queue, &e), None),
     };
     let outcome = report.queue.outcome.as_str().replace(' ', "-");
-    let said = |o: queue_create::Outcome| match o {
-        queue_create::Outcome::WouldCreate => "would be created",
-        queue_create::Outcome::WouldUpdate => "would be updated",
+    let said = |o: outcome::Outcome| match o {
+        outcome::Outcome::WouldCreate => "would be created",
+        outcome::Outcome::WouldUpdate => "would be updated",
         other => other.as_str(),
     };
     let mut summary = format!("{} {}", report.queue.name, said(report.queue.outcome));
@@ -428,7 +428,7 @@ async fn queue_step(
         return (step, None);
     }
     // What the next steps check: the queue as it now is (or, in a dry run, as it would be).
-    let facts = if s.dry_run || !plan.creates_queue() && report.queue.outcome == queue_create::Outcome::Unchanged {
+    let facts = if s.dry_run || !plan.creates_queue() && report.queue.outcome == outcome::Outcome::Unchanged {
         Some(plan.planned_facts())
     } else {
         match gather::queue::find(&ctx.clients, &QueueRef::Name(s.spec.name.clone())).await {
@@ -634,34 +634,4 @@ async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn requests_read_well() {
-        let r =
-            MappingRequest { batch_size: Some(100), batch_window_secs: Some(5), enabled: true, ..Default::default() };
-        assert_eq!(describe_request(&r), "batch 100, window 5s");
-        let d = MappingRequest { enabled: false, filters: vec!["{}".into()], ..Default::default() };
-        assert_eq!(describe_request(&d), "batch 10, 1 filter(s), disabled");
-    }
-
-    #[test]
-    fn the_first_stopping_step_sets_the_exit_code() {
-        let report = SetupReport {
-            dry_run: false,
-            queue: "q".into(),
-            function: "f".into(),
-            steps: vec![
-                Step::ok(StepName::Queue, "created", ""),
-                Step::ok(StepName::Role, "refused", "").with_status(ExitStatus::CheckFailed),
-            ],
-            changed: vec![],
-            verdict: String::new(),
-            streamed: false,
-        };
-        assert_eq!(report.exit_status(), ExitStatus::CheckFailed);
-        let failed = Step::failed(StepName::Mapping, &Error::usage("x"));
-        assert_eq!(failed.status, ExitStatus::Usage);
-    }
-}
+mod tests;
