@@ -27,11 +27,12 @@ demo: $(STAMP)
 	cargo build --quiet
 	scripts/demo.sh target/debug/sqs-trigger
 
-## test: what CI runs (.ci/run): fmt, clippy, all tests
+## test: what CI runs (.ci/run): fmt, clippy, the emulator's own tests, all tests
 test: $(STAMP)
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	rm -rf target/tmp/emulator-requests
+	$(VENV)/bin/python -m unittest discover -s tests/emulator -p 'test_*.py'
 	cargo test --all-targets --no-fail-fast
 	$(VENV)/bin/python scripts/check_request_log.py target/tmp/emulator-requests
 

@@ -27,16 +27,7 @@ fn trigger(emu: &Emulator, queue_args: &[&str], policy: &str, timeout: i32, enab
 
 fn map(emu: &Emulator, queue: &str, function: &str, enabled: bool) {
     let arn = emu.queue_attributes(queue).unwrap()["QueueArn"].clone();
-    emu.block_on(async {
-        emu.lambda()
-            .create_event_source_mapping()
-            .event_source_arn(arn)
-            .function_name(function)
-            .enabled(enabled)
-            .send()
-            .await
-            .unwrap();
-    });
+    emu.create_sqs_mapping(&arn, function, enabled);
 }
 
 fn doctor(emu: &Emulator, args: &[&str]) -> support::Run {
@@ -155,7 +146,12 @@ fn reports_dlq_type_mismatch() {
 #[test]
 fn reports_visibility_timeout_below_function_timeout() {
     let emu = emulator();
-    let t = trigger(emu, &["--visibility-timeout", "5s"], FULL_POLLER_POLICY, 30, true);
+    // Lambda refuses to create the mapping while the function's timeout is longer than the
+    // queue's visibility timeout, but does not look again when the timeout is raised later.
+    let t = trigger(emu, &["--visibility-timeout", "5s"], FULL_POLLER_POLICY, 3, true);
+    emu.block_on(async {
+        emu.lambda().update_function_configuration().function_name(&t.function).timeout(30).send().await.unwrap();
+    });
     let run = doctor(emu, &["--queue", &t.queue]);
     run.expect_code(1);
     assert!(run.finding_codes().contains(&"visibility-timeout-below-function-timeout".to_string()), "{}", run.stdout);

@@ -1,9 +1,12 @@
 //! The emulator really runs Python functions behind a queue mapping and writes their logs:
-//! what the probe work builds on.
+//! what the probe work builds on. Its Lambda poller works in the background, as Lambda's
+//! does, so each test waits for what the poller does.
 
 mod support;
 
-use support::{FULL_POLLER_POLICY, emulator, handlers, unique};
+use std::time::Duration;
+
+use support::{FULL_POLLER_POLICY, emulator, handlers, unique, wait_until};
 
 #[test]
 fn a_message_on_a_mapped_queue_runs_the_function_and_logs_it() {
@@ -32,15 +35,14 @@ fn a_message_on_a_mapped_queue_runs_the_function_and_logs_it() {
             .await
             .unwrap();
     });
+    wait_until("the REPORT line", Duration::from_secs(30), || {
+        emu.log_lines(&function).iter().any(|l| l.starts_with("REPORT RequestId: "))
+    });
     let lines = emu.log_lines(&function);
     assert!(lines.iter().any(|l| l.starts_with("START RequestId: ")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains(&marker)), "the handler's output is logged: {lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("REPORT RequestId: ") && l.contains("Duration: ")), "{lines:?}");
-    assert_eq!(
-        emu.queue_attributes(&queue).unwrap()["ApproximateNumberOfMessages"],
-        "0",
-        "a processed message is deleted"
-    );
+    wait_until("the processed message to be deleted", Duration::from_secs(30), || emu.queue_depth(&queue) == (0, 0));
 }
 
 #[test]
@@ -63,8 +65,14 @@ fn a_failing_function_logs_the_error_and_the_message_goes_back() {
             .unwrap();
         emu.sqs().send_message().queue_url(&queue_url).message_body("x").send().await.unwrap();
     });
-    let lines = emu.log_lines(&function);
-    assert!(lines.iter().any(|l| l.contains("[ERROR] RuntimeError: boom")), "{lines:?}");
+    wait_until("the error in the logs", Duration::from_secs(30), || {
+        emu.log_lines(&function).iter().any(|l| l.contains("[ERROR] RuntimeError: boom"))
+    });
+    // Not deleted: the message waits out its visibility timeout in flight, then comes back.
+    wait_until("the failed invocation to end", Duration::from_secs(30), || {
+        emu.log_lines(&function).iter().any(|l| l.starts_with("REPORT RequestId: "))
+    });
+    assert_eq!(emu.queue_depth(&queue), (0, 1));
 }
 
 #[test]

@@ -85,6 +85,22 @@ fn faults_for(operation: &str) {
                 run.stdout
             );
         }
+        1 => {
+            // The role could not be read, so the role step could not see (or fix) that the
+            // role lacks sqs:DeleteMessage. Lambda's poller then runs the function but cannot
+            // delete the message; the probe reads the role again after the run, says so, and
+            // does not confirm.
+            let json = run.json();
+            assert!(run.finding_codes().contains(&"check-skipped".to_string()), "{operation}: {json:#}");
+            let probe = json["steps"].as_array().unwrap().iter().find(|s| s["step"] == "probe").cloned();
+            let probe = probe.unwrap_or_else(|| panic!("{operation}: a probe step: {json:#}"));
+            assert_eq!(probe["outcome"], "invoked", "{operation}: {probe:#}");
+            assert!(
+                probe["findings"].as_array().unwrap().iter().any(|f| f["code"] == "role-missing-permission"
+                    && f["message"].as_str().is_some_and(|m| m.contains("sqs:DeleteMessage"))),
+                "{operation}: {probe:#}"
+            );
+        }
         other => panic!("{operation}: access denied gave exit {other}\n{}\n{}", run.stdout, run.stderr),
     }
     let again = setup(&emu, &function, &queue, "1");

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{FULL_POLLER_POLICY, emulator, handlers, unique};
+use support::{FULL_POLLER_POLICY, emulator, handlers, unique, wait_until};
 
 /// An ECHO function behind a mapped queue; returns (function, queue URL).
 fn echo_trigger(prefix: &str) -> (String, String) {
@@ -22,10 +22,13 @@ fn echo_trigger(prefix: &str) -> (String, String) {
     (function, emu.queue_url(&queue).unwrap())
 }
 
-/// Sends a message; the emulator runs the function (which prints it) before returning.
+/// Sends a message and waits until the emulator's Lambda poller has run the function on it
+/// (which prints it) and deleted it.
 fn send(queue_url: &str, body: &str) {
     let emu = emulator();
+    let queue = queue_url.rsplit('/').next().unwrap();
     emu.block_on(async { emu.sqs().send_message().queue_url(queue_url).message_body(body).send().await.unwrap() });
+    wait_until("the poller to handle the message", Duration::from_secs(30), || emu.queue_depth(queue) == (0, 0));
 }
 
 #[test]

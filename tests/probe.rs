@@ -2,15 +2,15 @@
 //! probe message, and the verdict read back from the function's logs.
 //!
 //! The mappings are created directly with the SDK, so these tests do not depend on
-//! `mapping create`. The emulator dispatches SQS → Lambda synchronously inside SendMessage,
-//! so the logs are there as soon as the probe has sent.
+//! `mapping create`. The emulator's Lambda poller polls each enabled mapping in the
+//! background as the execution role, as Lambda does, so the probe watches the logs for it.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{FULL_POLLER_POLICY, Run, emulator, handlers, unique};
+use support::{FULL_POLLER_POLICY, Run, emulator, handlers, poller_policy, unique, wait_until};
 
 /// A function and a queue, mapped (unless `mapped` is false).
 struct Trigger {
@@ -111,7 +111,8 @@ fn text_output_says_the_verdict_in_one_line() {
 #[test]
 fn a_failing_function_is_invoked_with_error_and_the_message_ends_in_the_dlq() {
     let emu = emulator();
-    let t = trigger("fail", handlers::FAIL, 3, &["--max-receive-count", "1"], true);
+    // A short visibility timeout (above the 1 s function timeout), so the retry comes soon.
+    let t = trigger("fail", handlers::FAIL, 1, &["--max-receive-count", "1", "--visibility-timeout", "2s"], true);
     let dlq = format!("{}-dlq", t.queue);
     let first = probe(&t, &[]);
     first.expect_code(1);
@@ -121,18 +122,13 @@ fn a_failing_function_is_invoked_with_error_and_the_message_ends_in_the_dlq() {
     assert!(json["request_id"].is_string());
     let notes = notes(&json);
     assert!(notes.contains("retries") && notes.contains(&dlq) && notes.contains("after 1 receive"), "{notes}");
-    // The failed message went back on the queue; it has been received once.
-    assert_eq!(emu.queue_depth(&t.queue), (1, 0));
-    assert_eq!(emu.queue_depth(&dlq), (0, 0));
-
-    // The emulator's poller only receives when a message is sent (on AWS it keeps polling):
-    // the next probe's receive finds the first message at maxReceiveCount and SQS moves it
-    // to the DLQ; the second probe's own message fails and waits on the queue in its turn.
-    let second = probe(&t, &[]);
-    second.expect_code(1);
-    assert_eq!(second.json()["verdict"], "invoked-with-error");
-    assert_eq!(emu.queue_depth(&dlq), (1, 0), "the first probe message is in the DLQ");
-    assert_eq!(emu.queue_depth(&t.queue), (1, 0), "the second waits for its retry");
+    // The poller did not delete the failed message: when its visibility timeout ends it is
+    // visible again, the poller's next receive finds it at maxReceiveCount, and SQS moves it
+    // to the DLQ instead of handing it out.
+    wait_until("the probe message in the DLQ", Duration::from_secs(30), || emu.queue_depth(&dlq) == (1, 0));
+    assert_eq!(emu.queue_depth(&t.queue), (0, 0));
+    let attempts = emu.log_lines(&t.function).iter().filter(|l| l.starts_with("START RequestId: ")).count();
+    assert_eq!(attempts, 1, "one receive, one invocation");
 }
 
 #[test]
@@ -234,20 +230,24 @@ fn live_tail_falls_back_to_polling_on_the_emulator() {
     assert!(run.stderr.contains("Live Tail is not available") && run.stderr.contains("polling"), "{}", run.stderr);
 }
 
+/// A trigger whose execution role may not receive from the queue: the mapping lists as
+/// Enabled, but Lambda's poller cannot read the queue, so nothing happens.
+fn unreadable_trigger(prefix: &str) -> Trigger {
+    let emu = emulator();
+    let t = trigger(prefix, handlers::ECHO, 3, &["--no-dlq"], false);
+    let role =
+        emu.create_role(&unique("role"), "lambda.amazonaws.com", Some(&poller_policy(&["sqs:SendMessage"])), &[]);
+    emu.block_on(async {
+        emu.lambda().update_function_configuration().function_name(&t.function).role(&role).send().await.unwrap();
+    });
+    emu.create_sqs_mapping(&t.queue_arn, &t.function, true);
+    t
+}
+
 #[test]
 fn a_mapping_that_does_not_reach_the_function_is_not_invoked_and_diagnosed() {
-    // The emulator dispatches to the function the mapping was created for; pointing the
-    // mapping at another function afterwards leaves a mapping that lists as Enabled but never
-    // invokes it: the "mapping exists, nothing happens" case.
     let emu = emulator();
-    let t = trigger("never", handlers::ECHO, 3, &["--no-dlq"], false);
-    let decoy = unique("decoy");
-    let role = emu.create_role(&unique("role"), "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
-    emu.create_function(&decoy, &role, handlers::SILENT, 3);
-    let uuid = emu.create_sqs_mapping(&t.queue_arn, &decoy, true);
-    emu.block_on(async {
-        emu.lambda().update_event_source_mapping().uuid(&uuid).function_name(&t.function).send().await.unwrap();
-    });
+    let t = unreadable_trigger("never");
     let started = Instant::now();
     let run = probe(&t, &["--timeout", "2s"]);
     run.expect_code(1);
@@ -256,23 +256,18 @@ fn a_mapping_that_does_not_reach_the_function_is_not_invoked_and_diagnosed() {
     assert_eq!(json["verdict"], "not-invoked", "{json:#}");
     assert!(json["message_id"].is_string());
     assert!(json["findings"].is_array());
+    assert!(run.finding_codes().contains(&"role-missing-permission".to_owned()), "{json:#}");
     let notes = notes(&json);
     assert!(notes.contains("does not exist") && notes.contains("logs:CreateLogGroup"), "{notes}");
-    assert!(notes.contains("the queue is empty"), "the decoy consumed the message: {notes}");
+    assert!(notes.contains("visible on the queue and none in flight"), "nothing received it: {notes}");
     assert!(notes.contains("--timeout 2s is short"), "{notes}");
+    assert_eq!(emu.queue_depth(&t.queue), (1, 0), "the probe message waits on the queue");
 }
 
 #[test]
 fn ctrl_c_while_watching_says_the_probe_message_id() {
     let emu = emulator();
-    let t = trigger("intr", handlers::ECHO, 3, &["--no-dlq"], false);
-    let decoy = unique("decoy");
-    let role = emu.create_role(&unique("role"), "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
-    emu.create_function(&decoy, &role, handlers::SILENT, 3);
-    let uuid = emu.create_sqs_mapping(&t.queue_arn, &decoy, true);
-    emu.block_on(async {
-        emu.lambda().update_event_source_mapping().uuid(&uuid).function_name(&t.function).send().await.unwrap();
-    });
+    let t = unreadable_trigger("intr");
     let child = emu
         .cmd()
         .args(["probe", "--function", &t.function, "--queue", &t.queue, "--timeout", "60s"])

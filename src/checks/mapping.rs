@@ -196,6 +196,9 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
                 )),
             );
         }
+        if !creating && !m.filters.is_empty() {
+            findings.push(existing_filters(m));
+        }
         if let Some(problem) = problem(m) {
             let severity = if creating { Severity::Warning } else { Severity::Error };
             findings.push(
@@ -210,6 +213,53 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
         }
     }
     findings
+}
+
+/// `filter-deletes-unmatched` on an existing mapping: "If an Amazon SQS message doesn't satisfy
+/// your filter criteria, Lambda automatically removes the message from the queue"
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>), so a probe
+/// (or any message) no pattern matches disappears without a run. The fix gives a probe body
+/// that matches the first pattern, when one can be built from it.
+fn existing_filters(m: &MappingFacts) -> Finding {
+    let patterns = m.filters.join(" OR ");
+    // Advice, not a command to run as printed: a probe sends a message.
+    let probe = match m.filters.iter().find_map(|p| sample_body(p)) {
+        Some(body) => format!("; to probe this trigger, give the probe a body a pattern matches: --body '{body}'"),
+        None => "; to probe this trigger, give the probe a body a pattern matches (--body or --body-file)".to_owned(),
+    };
+    Finding::info(
+        FindingCode::FilterDeletesUnmatched,
+        m.queue_arn.to_string(),
+        format!(
+            "mapping {} to {} filters events ({patterns}): Lambda DELETES every message that matches no pattern, \
+             without invoking the function",
+            m.uuid,
+            m.function_arn.name()
+        ),
+    )
+    .fix(format!("make sure only messages a pattern matches are meant for {}{probe}", m.function_arn.name()))
+}
+
+/// A message body that `pattern` (an SQS filter pattern) matches, when the pattern only lists
+/// exact values under `body` (e.g. `{"body":{"kind":["order"]}}` gives `{"kind":"order"}`).
+pub fn sample_body(pattern: &str) -> Option<String> {
+    fn sample(node: &serde_json::Value) -> Option<serde_json::Value> {
+        match node {
+            serde_json::Value::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| Some((k.clone(), sample(v)?)))
+                .collect::<Option<serde_json::Map<_, _>>>()
+                .map(serde_json::Value::Object),
+            serde_json::Value::Array(values) => values.iter().find(|v| !v.is_object() && !v.is_array()).cloned(),
+            _ => None,
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_str(pattern).ok()?;
+    let body = doc.as_object()?.get("body")?;
+    if !body.is_object() || doc.as_object()?.len() != 1 {
+        return None;
+    }
+    sample(body).map(|b| b.to_string()).filter(|b| !b.contains('\''))
 }
 
 /// What `LastProcessingResult` or `StateTransitionReason` says is wrong, if anything.
@@ -321,6 +371,23 @@ mod tests {
             assert_eq!(found.contains(&FindingCode::MaxConcurrencyOutOfRange), bad, "{n}");
         }
         assert!(request_rules(&q, &req(None, None, None)).is_empty(), "no limit asked, nothing to say");
+    }
+
+    #[test]
+    fn existing_filters_are_an_info_with_a_matching_probe_body() {
+        let q = queue("orders");
+        let mut m = mapping(&q, "Enabled");
+        m.filters = vec![r#"{"body":{"kind":["order"],"meta":{"v":[2]}}}"#.into()];
+        let found = existing(std::slice::from_ref(&m), false, "q");
+        let filter = found.iter().find(|f| f.code == FindingCode::FilterDeletesUnmatched).expect("a filter finding");
+        assert_eq!(filter.severity, Severity::Info);
+        let fix = filter.remediation.as_deref().unwrap();
+        assert!(fix.contains(r#"--body '{"kind":"order","meta":{"v":2}}'"#), "{fix}");
+        assert!(existing(&[m], true, "q").iter().all(|f| f.code != FindingCode::FilterDeletesUnmatched));
+        // Content filters (prefix, numeric, ...) give no sample.
+        assert_eq!(sample_body(r#"{"body":{"kind":[{"prefix":"ord"}]}}"#), None);
+        assert_eq!(sample_body(r#"{"attributes":{"x":["y"]}}"#), None);
+        assert_eq!(sample_body("not json"), None);
     }
 
     #[test]

@@ -231,6 +231,9 @@ impl Report for ProbeReport {
         let latency = self.latency_ms.map(|ms| format!(" {} after the send", human_ms(ms))).unwrap_or_default();
         let headline = match self.verdict {
             Verdict::Confirmed => format!("{function} handled the probe message{latency}"),
+            Verdict::Invoked if self.marker_seen => {
+                format!("{function} handled the probe message{latency}, but the trigger has error-level findings")
+            }
             Verdict::Invoked => format!("{function} ran{latency}, but its logs never showed the probe id"),
             Verdict::InvokedWithError if self.marker_seen => {
                 format!("{function} received the probe message{latency} and failed")
@@ -286,6 +289,9 @@ impl Report for ProbeReport {
     }
 
     fn exit_status(&self) -> ExitStatus {
+        if self.findings.iter().any(Finding::is_error) {
+            return ExitStatus::CheckFailed;
+        }
         match self.verdict {
             Verdict::Confirmed => ExitStatus::Success,
             Verdict::Invoked if !self.require_marker => ExitStatus::Success,
@@ -572,6 +578,8 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     explain(&mut report, &seen, &queue, &function, group_missing);
     if report.verdict == Verdict::NotInvoked {
         diagnose(ctx, &mut report, &queue, &function).await;
+    } else if matches!(report.verdict, Verdict::Confirmed | Verdict::Invoked) {
+        confirm_with_checks(ctx, &mut report, &queue, &function).await;
     }
     Ok(report)
 }
@@ -754,23 +762,58 @@ fn explain(
     }
 }
 
-/// Why was the function not invoked? Reads every fact of the trigger again (the queue's
-/// depth, its DLQ and key, the mappings — which may now report a problem — and the execution
-/// role with its policies) through the same gatherer as `doctor`, and runs every check.
-async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
+/// Every fact of the trigger, read again (the queue's depth, its DLQ and key, the mappings and
+/// the execution role with its policies) through the same gatherer as `doctor`.
+async fn gather_pair(
+    ctx: &Ctx,
+    report: &mut ProbeReport,
+    queue: &QueueFacts,
+    function: &FunctionFacts,
+) -> TriggerFacts {
     let clients = &ctx.clients;
     let known = crate::gather::trigger::Known { function: Some(function.clone()), ..Default::default() };
-    let facts =
-        match crate::gather::trigger::gather(clients, Some(&QueueRef::Url(queue.url.clone())), None, known).await {
-            Ok(mut facts) => {
-                facts.queue.get_or_insert_with(|| queue.clone());
-                facts
-            }
-            Err(err) => {
-                report.notes.push(format!("the diagnosis could not read everything: {err}"));
-                trigger_facts(ctx, queue, None, function, &Ok(Vec::new()))
-            }
-        };
+    match crate::gather::trigger::gather(clients, Some(&QueueRef::Url(queue.url.clone())), None, known).await {
+        Ok(mut facts) => {
+            facts.queue.get_or_insert_with(|| queue.clone());
+            facts
+        }
+        Err(err) => {
+            report.notes.push(format!("the checks could not read everything: {err}"));
+            trigger_facts(ctx, queue, None, function, &Ok(Vec::new()))
+        }
+    }
+}
+
+/// The function ran; is the trigger sound? A run is not a working trigger when an error-level
+/// finding says otherwise: a role without sqs:DeleteMessage runs the function, but the
+/// message comes back after its visibility timeout and runs again. Then the verdict is
+/// `invoked` (not `confirmed`) and the findings are shown.
+async fn confirm_with_checks(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
+    let facts = gather_pair(ctx, report, queue, function).await;
+    let findings = checks::run_all(&facts);
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    if errors == 0 {
+        return;
+    }
+    report.verdict = Verdict::Invoked;
+    report.notes.push(format!(
+        "not confirmed: the function ran, but {errors} error-level finding(s) below say the trigger is broken"
+    ));
+    if findings.iter().any(|f| f.code == FindingCode::RoleMissingPermission && f.message.contains("sqs:DeleteMessage"))
+    {
+        report.notes.push(format!(
+            "without sqs:DeleteMessage the poller cannot delete the message after the run: it comes back when its \
+             visibility timeout ({}s) ends and the function runs again",
+            queue.visibility_timeout_secs
+        ));
+    }
+    report.findings.extend(findings);
+}
+
+/// Why was the function not invoked? Reads every fact of the trigger again (the mappings may
+/// now report a problem) and runs every check.
+async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
+    let facts = gather_pair(ctx, report, queue, function).await;
     let depth = facts.queue.as_ref().map(|q| q.depth).unwrap_or(queue.depth);
     report.notes.push(if depth.total() == 0 {
         "the queue is empty: the probe message was received and deleted without a logged invocation (another \
@@ -904,5 +947,10 @@ mod tests {
             report.verdict = v;
             assert_eq!(code(&report), 1, "{v:?}");
         }
+        // An error-level finding fails the probe whatever the verdict.
+        report.require_marker = false;
+        report.verdict = Verdict::Invoked;
+        report.findings.push(Finding::error(FindingCode::RoleMissingPermission, "role", "no sqs:DeleteMessage"));
+        assert_eq!(code(&report), 1);
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Local AWS emulator for sqs-trigger's tests and demo.
 
-moto in server mode, with three additions:
+moto in server mode, with four additions:
 
 * Lambda invocations really run the function's Python handler in a child
   process (no Docker needed) and write START / output / END / REPORT lines to
@@ -10,6 +10,10 @@ moto in server mode, with three additions:
   operation fail with an AWS error in the protocol's own error shape.
 * A request log: every API request (service, operation, caller's user agent)
   is recorded, so tests can count requests and prove what was never called.
+* A twin of Lambda's SQS poller (lambda_poller.py) replaces moto's synchronous
+  SQS -> Lambda delivery: one background poller per mapping that polls only while
+  the mapping is Enabled, as the execution role, and fails as AWS fails. Its SQS
+  calls are internal, so they are not in the request log.
 
 Control endpoints (all under /_emulator/):
   POST   /_emulator/faults     {"operation": "SendMessage", "error": "throttling",
@@ -17,6 +21,7 @@ Control endpoints (all under /_emulator/):
   DELETE /_emulator/faults     clear every armed fault
   GET    /_emulator/requests   the request log, as JSON
   DELETE /_emulator/requests   clear the request log
+  GET    /_emulator/pollers    what each mapping's poller did (for the twin's own tests)
 """
 
 from __future__ import annotations
@@ -40,11 +45,14 @@ from typing import Any, Callable, Iterable
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.awslambda import models as lambda_models  # noqa: E402
+from moto.kms import models as kms_models  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     create_backend_app,
 )
 from werkzeug.serving import run_simple  # noqa: E402
+
+import lambda_poller  # noqa: E402  (replaces moto's SQS -> Lambda delivery on import)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOTSTRAP = os.path.join(HERE, "lambda_bootstrap.py")
@@ -190,6 +198,19 @@ def _get_code(self: Any) -> dict[str, Any]:
 
 
 lambda_models.LambdaFunction.get_code = _get_code
+
+
+def _by_key_id(method: Callable[..., Any]) -> Callable[..., Any]:
+    """KMS takes a key ID or a key ARN for EnableKey/DisableKey; moto only the ID."""
+
+    def wrapped(self: Any, key_id: str, *args: Any, **kwargs: Any) -> Any:
+        return method(self, self.get_key_id(key_id), *args, **kwargs)
+
+    return wrapped
+
+
+kms_models.KmsBackend.enable_key = _by_key_id(kms_models.KmsBackend.enable_key)
+kms_models.KmsBackend.disable_key = _by_key_id(kms_models.KmsBackend.disable_key)
 lambda_models.LambdaFunction._invoke_lambda = _invoke_lambda
 lambda_models.LambdaFunction.save_logs = _save_logs
 
@@ -334,6 +355,8 @@ class Emulator:
             elif path == "/_emulator/requests" and method == "DELETE":
                 self.requests.clear()
                 status, payload = "200 OK", {"cleared": True}
+            elif path == "/_emulator/pollers" and method == "GET":
+                status, payload = "200 OK", lambda_poller.Poller.snapshot()
         data = json.dumps(payload).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
@@ -466,12 +489,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--request-log", metavar="PATH", help="also append every request, as JSON lines, to PATH")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="add this much latency to every API request")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
+    parser.add_argument("--mapping-transition-ms", type=float,
+                        default=float(os.environ.get("SQS_TRIGGER_EMULATOR_TRANSITION_MS", "200")),
+                        help="how long a mapping stays Creating/Enabling/Updating/Disabling (default 200)")
     parser.add_argument("--exit-with-parent", type=int, metavar="PID",
                         help="stop when the process with this PID ends")
     args = parser.parse_args(argv)
 
     if args.exit_with_parent:
         _exit_with_parent(args.exit_with_parent)
+    lambda_poller.install(transition_seconds=args.mapping_transition_ms / 1000.0)
     if not args.verbose:
         import logging
 

@@ -542,7 +542,7 @@ impl Emulator {
     /// Creates an SQS event source mapping directly with the SDK (not through `mapping
     /// create`), enabled or not; returns its UUID.
     pub fn create_sqs_mapping(&self, queue_arn: &str, function: &str, enabled: bool) -> String {
-        self.block_on(async {
+        let uuid = self.block_on(async {
             self.lambda()
                 .create_event_source_mapping()
                 .event_source_arn(queue_arn)
@@ -554,7 +554,23 @@ impl Emulator {
                 .uuid()
                 .expect("mapping uuid")
                 .to_owned()
-        })
+        });
+        self.wait_mapping_settled(&uuid);
+        uuid
+    }
+
+    /// Waits until the mapping is Enabled or Disabled (a new or changed mapping is Creating,
+    /// Enabling, Updating or Disabling for a moment, as on AWS); returns that state.
+    pub fn wait_mapping_settled(&self, uuid: &str) -> String {
+        let mut state = String::new();
+        wait_until(&format!("mapping {uuid} to settle"), Duration::from_secs(30), || {
+            state = self.block_on(async {
+                let m = self.lambda().get_event_source_mapping().uuid(uuid).send().await.expect("get mapping");
+                m.state().unwrap_or_default().to_owned()
+            });
+            matches!(state.as_str(), "Enabled" | "Disabled")
+        });
+        state
     }
 
     /// `ApproximateNumberOfMessages` (+ not visible) of a queue, as numbers.
@@ -562,5 +578,44 @@ impl Emulator {
         let attrs = self.queue_attributes(name).unwrap_or_else(|| panic!("queue {name} exists"));
         let n = |k: &str| attrs.get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
         (n("ApproximateNumberOfMessages"), n("ApproximateNumberOfMessagesNotVisible"))
+    }
+}
+
+/// Waits until `cond` holds, checking every 100 ms, and panics naming `what` when it still does
+/// not after `within`: for what the emulator's Lambda poller does in the background (it polls
+/// like Lambda, so a sent message is handled moments later, not inside SendMessage).
+#[track_caller]
+pub fn wait_until(what: &str, within: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !cond() {
+        assert!(Instant::now() < deadline, "waited {within:?} for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// An execution-role policy allowing `actions` on every resource, plus the logs actions (so
+/// the function's output is seen).
+pub fn poller_policy(actions: &[&str]) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": "*"},
+            {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}
+        ]
+    })
+    .to_string()
+}
+
+impl Emulator {
+    /// What each mapping's poller did (the emulator's own record, never shown to the tool).
+    pub fn pollers(&self) -> Value {
+        let (status, body) = self.http("GET", "/_emulator/pollers", None).expect("pollers");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).expect("pollers is JSON")
+    }
+
+    /// One mapping's poller record.
+    pub fn poller(&self, uuid: &str) -> Value {
+        self.pollers()[uuid].clone()
     }
 }

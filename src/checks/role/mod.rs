@@ -140,7 +140,10 @@ pub fn identity_access(role: &RoleFacts, req: &Required) -> Access {
 }
 
 /// The resource policy that also has a say: the key policy for `kms:Decrypt`, and the queue
-/// policy for the SQS actions when the queue is in another account than the role.
+/// policy for the SQS actions. Across accounts the queue policy must grant the role; in the
+/// same account it only matters when it denies the role (a Deny wins over every Allow) or
+/// grants the role itself (enough on its own)
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
 pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> Option<ResourceAccess> {
     if req.action == KMS_DECRYPT {
         let Some(Ok(KeyLookup::Found(key))) = &facts.key else { return None };
@@ -148,10 +151,18 @@ pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> 
     }
     if req.action.starts_with("sqs:") {
         let queue = facts.queue.as_ref()?;
-        if queue.arn.account() == role.account() {
-            return None;
-        }
         let policy = format!("queue policy of {}", queue.arn);
+        if queue.arn.account() == role.account() {
+            let doc = queue.policy.as_ref()?;
+            let grant =
+                policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource);
+            return match grant {
+                policy::ResourceGrant::ExplicitDeny { .. } | policy::ResourceGrant::Direct { .. } => {
+                    Some(ResourceAccess { policy, grant, direct_suffices: true, decider: Decider::QueuePolicy })
+                }
+                _ => None,
+            };
+        }
         let grant = match &queue.policy {
             Some(doc) => {
                 policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource)
@@ -358,6 +369,11 @@ fn identity_decision(
     }
 }
 
+/// The account field of an ARN.
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
 fn policy_label(policy: &str) -> &str {
     if policy.is_empty() { "the role's policies" } else { policy }
 }
@@ -395,8 +411,12 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         match p.decision {
             PermissionVerdict::Allowed | PermissionVerdict::Skipped => {}
             PermissionVerdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
-            // `cross-account-queue-policy` (checks::placement) says it, once for the queue.
-            PermissionVerdict::Missing | PermissionVerdict::Denied if p.decided_by == Some(Decider::QueuePolicy) => {}
+            // Across accounts `cross-account-queue-policy` (checks::placement) says it, once for
+            // the queue; a Deny in the queue policy of the role's own account is said here.
+            PermissionVerdict::Missing if p.decided_by == Some(Decider::QueuePolicy) => {}
+            PermissionVerdict::Denied
+                if p.decided_by == Some(Decider::QueuePolicy)
+                    && evaluation.role.as_ref().is_none_or(|r| arn_account(&p.resource) != Some(r.account())) => {}
             PermissionVerdict::Missing => {
                 let fix = if p.fixable {
                     format!(

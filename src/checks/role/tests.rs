@@ -321,6 +321,25 @@ fn cross_account_queue_needs_the_queue_policy() {
 }
 
 #[test]
+fn a_same_account_queue_policy_deny_wins() {
+    let full = allow(&["sqs:*", "logs:*"], "*");
+    let denies = r#"{"Statement":[{"Sid":"NoWorker","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"sqs:ReceiveMessage","Resource":"*"}]}"#;
+    let mut f = facts(role_facts(&[("inline policy full", &full)], None, LAMBDA_SERVICE));
+    f.queue = Some(queue(Encryption::SseSqs, QUEUE, Some(denies)));
+    let findings = check(&f);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, FindingCode::RoleExplicitDeny);
+    assert!(findings[0].message.contains("sqs:ReceiveMessage") && findings[0].message.contains("queue policy"));
+    assert!(findings[0].remediation.as_deref().unwrap().contains(&format!("queue policy of {QUEUE}")));
+    // A queue policy granting the role itself suffices in the same account.
+    let grants = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"sqs:*","Resource":"*"}]}"#;
+    let logs_only = allow(&["logs:*"], "*");
+    let mut f = facts(role_facts(&[("inline policy logs", &logs_only)], None, LAMBDA_SERVICE));
+    f.queue = Some(queue(Encryption::SseSqs, QUEUE, Some(grants)));
+    assert!(check(&f).is_empty(), "{:#?}", check(&f));
+}
+
+#[test]
 fn trust_policy_must_name_lambda() {
     let full = allow(&["sqs:*", "logs:*"], "*");
     for (service, expected) in [(LAMBDA_SERVICE, 0), ("ec2.amazonaws.com", 1)] {
