@@ -378,5 +378,7 @@ fn the_simulator_is_tried_once_per_resource_without_retries() {
     run.expect_code(0);
     assert_eq!(run.json()["decided_by"], "evaluator");
     let simulations = emu.tool_requests().into_iter().filter(|r| r["operation"] == "SimulatePrincipalPolicy").count();
-    assert_eq!(simulations, 2, "one call for the queue, one for the log group, no retries of the HTTP 500");
+    // One call per resource (the queue, the log group), sent concurrently; the first failure
+    // ends the step, so the other may not have left yet. Never a retry of the HTTP 500.
+    assert!((1..=2).contains(&simulations), "{simulations} SimulatePrincipalPolicy calls: at most one per resource");
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_sqs::types::MessageAttributeValue;
 use serde::Serialize;
@@ -22,7 +22,7 @@ use crate::cli::ProbeArgs;
 use crate::commands::Ctx;
 use crate::error::{AwsError, AwsErrorKind, Error, ExitStatus};
 use crate::gather;
-use crate::logwatch::{self, Classification, LiveTail, LogEvent, PollSchedule, Verdict, Watcher};
+use crate::logwatch::{self, Classification, LiveTail, ProbeVerdict};
 use crate::model::facts::TriggerFacts;
 use crate::model::facts::{FunctionFacts, MappingFacts, QueueFacts};
 use crate::model::{Finding, FindingCode, FunctionRef, HumanDuration, QueueRef};
@@ -40,11 +40,7 @@ pub const MAX_MESSAGE_BYTES: usize = 1_048_576;
 /// Log lines are searched from this long before the send, so a clock that runs a little
 /// ahead of AWS's does not hide the invocation.
 pub const CLOCK_SKEW_MARGIN: Duration = Duration::from_secs(5);
-/// After the probe id shows up, how long to wait for the REPORT line of that invocation.
-pub const REPORT_GRACE: Duration = Duration::from_secs(5);
-/// Without the probe id in the logs: how long after the last complete invocation to wait for
-/// more before concluding `invoked` (unless `--require-marker`, which waits for the marker).
-pub const SETTLE: Duration = Duration::from_secs(3);
+pub use crate::logwatch::{REPORT_GRACE, SETTLE};
 
 /// Where probe ids come from: a uuid v4 prefixed `sqstp-` by default; tests pass their own.
 #[derive(Clone)]
@@ -190,7 +186,7 @@ pub fn check_body(body: &str, probe_id: &str) -> Result<(), Error> {
 /// The probe's result. JSON field names are part of the contract.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProbeReport {
-    pub verdict: Verdict,
+    pub verdict: ProbeVerdict,
     pub probe_id: String,
     /// SQS's id of the probe message (None when nothing was sent).
     pub message_id: Option<String>,
@@ -224,27 +220,29 @@ impl Report for ProbeReport {
     fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
         let function = style.bold(&self.function);
         let verdict = match self.verdict {
-            Verdict::Confirmed => style.green(self.verdict.as_str()),
-            Verdict::Invoked if !self.require_marker => style.yellow(self.verdict.as_str()),
+            ProbeVerdict::Confirmed => style.green(self.verdict.as_str()),
+            ProbeVerdict::Invoked if !self.require_marker => style.yellow(self.verdict.as_str()),
             _ => style.red(self.verdict.as_str()),
         };
         let latency = self.latency_ms.map(|ms| format!(" {} after the send", human_ms(ms))).unwrap_or_default();
         let headline = match self.verdict {
-            Verdict::Confirmed => format!("{function} handled the probe message{latency}"),
-            Verdict::Invoked if self.marker_seen => {
+            ProbeVerdict::Confirmed => format!("{function} handled the probe message{latency}"),
+            ProbeVerdict::Invoked if self.marker_seen => {
                 format!("{function} handled the probe message{latency}, but the trigger has error-level findings")
             }
-            Verdict::Invoked => format!("{function} ran{latency}, but its logs never showed the probe id"),
-            Verdict::InvokedWithError if self.marker_seen => {
+            ProbeVerdict::Invoked => format!("{function} ran{latency}, but its logs never showed the probe id"),
+            ProbeVerdict::InvokedWithError if self.marker_seen => {
                 format!("{function} received the probe message{latency} and failed")
             }
-            Verdict::InvokedWithError => format!("{function} ran{latency} and failed"),
-            Verdict::NotInvoked => format!(
+            ProbeVerdict::InvokedWithError => format!("{function} ran{latency} and failed"),
+            ProbeVerdict::NotInvoked => format!(
                 "no invocation of {function} showed up in {} within {}",
                 self.log_group,
                 HumanDuration(self.timeout)
             ),
-            Verdict::NotSent => format!("no enabled mapping from {} to {function}, so nothing was sent", self.queue),
+            ProbeVerdict::NotSent => {
+                format!("no enabled mapping from {} to {function}, so nothing was sent", self.queue)
+            }
         };
         writeln!(out, "{verdict}: {headline}")?;
         let row = |out: &mut dyn Write, label: &str, value: &str| writeln!(out, "  {label:<11} {value}");
@@ -293,8 +291,8 @@ impl Report for ProbeReport {
             return ExitStatus::CheckFailed;
         }
         match self.verdict {
-            Verdict::Confirmed => ExitStatus::Success,
-            Verdict::Invoked if !self.require_marker => ExitStatus::Success,
+            ProbeVerdict::Confirmed => ExitStatus::Success,
+            ProbeVerdict::Invoked if !self.require_marker => ExitStatus::Success,
             _ => ExitStatus::CheckFailed,
         }
     }
@@ -331,12 +329,6 @@ fn other_consumers(all: &[MappingFacts], function: &FunctionFacts) -> Vec<String
     out
 }
 
-/// Where events come from while watching.
-enum Source {
-    Poll,
-    Live(Box<LiveTail>),
-}
-
 pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     let clients = &ctx.clients;
     let spinner = ctx.output.spinner(format!("reading {} and {}", settings.queue, settings.function));
@@ -368,7 +360,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
 
     let probe_id = settings.probe_ids.next_id();
     let mut report = ProbeReport {
-        verdict: Verdict::NotSent,
+        verdict: ProbeVerdict::NotSent,
         probe_id: probe_id.clone(),
         message_id: None,
         queue: queue.name.to_string(),
@@ -470,7 +462,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     check_body(&body, &probe_id)?;
 
     // Live Tail only shows events ingested after it starts: start it before sending.
-    let mut source = Source::Poll;
+    let mut live = None;
     if settings.live_tail {
         spinner.set_message(format!("starting a Live Tail session on {}", function.log_group));
         let arn = logwatch::live_tail_group_arn(
@@ -480,7 +472,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
             &function.log_group,
         );
         match LiveTail::start(clients, &function.log_group, &arn).await {
-            Ok(tail) => source = Source::Live(Box::new(tail)),
+            Ok(tail) => live = Some(tail),
             Err(err) => ctx.output.note(format!(
                 "note: Live Tail is not available here ({}); polling FilterLogEvents instead",
                 err.code.as_deref().unwrap_or(&err.message)
@@ -495,7 +487,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
         crate::commands::Change::new("send-message", &queue.arn).with([format!("{message_id} (probe id {probe_id})")]),
     );
     report.message_id = Some(message_id.clone());
-    report.verdict = Verdict::NotInvoked;
+    report.verdict = ProbeVerdict::NotInvoked;
     let sent_error = |mut err: AwsError| {
         err.hint = Some(format!(
             "{}the probe message {message_id} (probe id {probe_id}) was sent to {}",
@@ -507,78 +499,27 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
 
     // Watch the logs.
     let since_ms = logwatch::epoch_millis(sent_at) - CLOCK_SKEW_MARGIN.as_millis() as i64;
-    let mut watcher = Watcher::new(clients, &function.log_group, since_ms, None, None);
-    let started = Instant::now();
-    let deadline = started + settings.timeout;
-    let mut events: Vec<LogEvent> = Vec::new();
-    let mut group_missing = false;
-    let mut schedule = PollSchedule::default();
-    let mut next_poll = started;
-    let mut grace_until: Option<Instant> = None;
-    let mut settle: Option<(usize, Instant)> = None;
-    let mut seen = logwatch::classify(&events, &probe_id, since_ms);
-    loop {
-        let wake = [Some(deadline), grace_until, settle.map(|s| s.1)].into_iter().flatten().min().unwrap_or(deadline);
-        let fresh = match &mut source {
-            Source::Poll => {
-                tokio::time::sleep_until(next_poll.min(wake).into()).await;
-                if Instant::now() >= next_poll {
-                    let poll = watcher.poll().await.map_err(sent_error)?;
-                    group_missing = poll.group_missing;
-                    next_poll = Instant::now() + schedule.next_delay(!poll.events.is_empty() && !poll.throttled);
-                    poll.events
-                } else {
-                    Vec::new()
-                }
-            }
-            Source::Live(tail) => match tokio::time::timeout_at(wake.into(), tail.next()).await {
-                Err(_) => Vec::new(),
-                Ok(Ok(Some(batch))) => batch,
-                Ok(Ok(None)) | Ok(Err(_)) => {
-                    ctx.output.note("note: the Live Tail session ended; polling FilterLogEvents instead");
-                    source = Source::Poll;
-                    Vec::new()
-                }
-            },
-        };
-        if !fresh.is_empty() {
-            events.extend(fresh);
-            seen = logwatch::classify(&events, &probe_id, since_ms);
-        }
-        spinner.set_message(waiting_for(&seen, group_missing, &function.log_group, &report.function));
-        let now = Instant::now();
-        if seen.marker_seen {
-            if seen.complete {
-                break;
-            }
-            if now >= *grace_until.get_or_insert(now + REPORT_GRACE) {
-                break;
-            }
-            continue;
-        }
-        if seen.after_send > 0 && seen.complete && !settings.require_marker {
-            let until = match settle {
-                Some((count, until)) if count == seen.after_send => until,
-                _ => now + SETTLE,
-            };
-            settle = Some((seen.after_send, until));
-            if now >= until {
-                break;
-            }
-        } else {
-            settle = None;
-        }
-        if now >= deadline {
-            break;
-        }
-    }
+    let watch = logwatch::ProbeWatch {
+        group: &function.log_group,
+        probe_id: &probe_id,
+        since_ms,
+        timeout: settings.timeout,
+        require_marker: settings.require_marker,
+    };
+    let function_name = report.function.clone();
+    let on_progress = |seen: &Classification, group_missing: bool| {
+        spinner.set_message(waiting_for(seen, group_missing, &function.log_group, &function_name));
+    };
+    let watched =
+        watch.run(clients, live, on_progress, |note: &str| ctx.output.note(note)).await.map_err(sent_error)?;
+    let (seen, group_missing) = (watched.seen, watched.group_missing);
     spinner.finish();
-    report.waited_ms = started.elapsed().as_millis() as u64;
+    report.waited_ms = watched.waited.as_millis() as u64;
     apply(&mut report, &seen, logwatch::epoch_millis(sent_at));
     explain(&mut report, &seen, &queue, &function, group_missing);
-    if report.verdict == Verdict::NotInvoked {
+    if report.verdict == ProbeVerdict::NotInvoked {
         diagnose(ctx, &mut report, &queue, &function).await;
-    } else if matches!(report.verdict, Verdict::Confirmed | Verdict::Invoked) {
+    } else if matches!(report.verdict, ProbeVerdict::Confirmed | ProbeVerdict::Invoked) {
         confirm_with_checks(ctx, &mut report, &queue, &function).await;
     }
     Ok(report)
@@ -685,7 +626,7 @@ fn apply(report: &mut ProbeReport, seen: &Classification, sent_ms: i64) {
     }
     let at = invocation.marker_ms.unwrap_or_else(|| invocation.begin_ms());
     report.latency_ms = Some((at - sent_ms).max(0) as u64);
-    if seen.verdict == Verdict::InvokedWithError {
+    if seen.verdict == ProbeVerdict::InvokedWithError {
         report.error = invocation.error.clone();
     }
 }
@@ -700,7 +641,9 @@ fn explain(
 ) {
     let name = function.arn.name();
     match seen.verdict {
-        Verdict::Confirmed | Verdict::InvokedWithError if seen.invocation.as_ref().is_some_and(|i| !i.complete()) => {
+        ProbeVerdict::Confirmed | ProbeVerdict::InvokedWithError
+            if seen.invocation.as_ref().is_some_and(|i| !i.complete()) =>
+        {
             report.notes.push(format!(
                 "the invocation's REPORT line did not arrive within {} of the probe id, so duration and memory \
                  are unknown",
@@ -710,7 +653,7 @@ fn explain(
         _ => {}
     }
     match seen.verdict {
-        Verdict::Invoked => {
+        ProbeVerdict::Invoked => {
             report.notes.push(format!(
                 "{name} ran {} time(s) after the send, but no log line held the probe id, so the run cannot be \
                  tied to the probe message for sure: have the function log its event (or the body), or pass \
@@ -723,7 +666,7 @@ fn explain(
                     .push(format!("{} of those {} invocations failed", seen.errored_after_send, seen.after_send));
             }
         }
-        Verdict::InvokedWithError => {
+        ProbeVerdict::InvokedWithError => {
             if !seen.marker_seen {
                 report.notes.push(format!(
                     "the probe id never showed up in the logs; the failure is tied to the probe by time only \
@@ -753,7 +696,7 @@ fn explain(
                 ),
             });
         }
-        Verdict::NotInvoked if group_missing => report.notes.push(format!(
+        ProbeVerdict::NotInvoked if group_missing => report.notes.push(format!(
             "the log group {} does not exist: {name} has never written a log line. If it did run, its execution \
              role lacks logs:CreateLogGroup, logs:CreateLogStream or logs:PutLogEvents (sqs-trigger role check)",
             report.log_group
@@ -795,7 +738,7 @@ async fn confirm_with_checks(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueF
     if errors == 0 {
         return;
     }
-    report.verdict = Verdict::Invoked;
+    report.verdict = ProbeVerdict::Invoked;
     report.notes.push(format!(
         "not confirmed: the function ran, but {errors} error-level finding(s) below say the trigger is broken"
     ));
@@ -915,7 +858,7 @@ mod tests {
     #[test]
     fn exit_codes_per_verdict() {
         let mut report = ProbeReport {
-            verdict: Verdict::Confirmed,
+            verdict: ProbeVerdict::Confirmed,
             probe_id: "p".into(),
             message_id: None,
             queue: "q".into(),
@@ -939,17 +882,17 @@ mod tests {
         };
         let code = |r: &ProbeReport| r.exit_status().code();
         assert_eq!(code(&report), 0);
-        report.verdict = Verdict::Invoked;
+        report.verdict = ProbeVerdict::Invoked;
         assert_eq!(code(&report), 0);
         report.require_marker = true;
         assert_eq!(code(&report), 1);
-        for v in [Verdict::InvokedWithError, Verdict::NotInvoked, Verdict::NotSent] {
+        for v in [ProbeVerdict::InvokedWithError, ProbeVerdict::NotInvoked, ProbeVerdict::NotSent] {
             report.verdict = v;
             assert_eq!(code(&report), 1, "{v:?}");
         }
         // An error-level finding fails the probe whatever the verdict.
         report.require_marker = false;
-        report.verdict = Verdict::Invoked;
+        report.verdict = ProbeVerdict::Invoked;
         report.findings.push(Finding::error(FindingCode::RoleMissingPermission, "role", "no sqs:DeleteMessage"));
         assert_eq!(code(&report), 1);
     }

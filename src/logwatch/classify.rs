@@ -117,7 +117,7 @@ pub fn invocations(events: &[LogEvent], marker: Option<&str>) -> Vec<Invocation>
 /// The outcome of a probe, as its logs tell it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub enum ProbeVerdict {
     /// The probe id appeared in a log line of an invocation that did not fail.
     Confirmed,
     /// The function ran after the send, but never logged the probe id.
@@ -130,14 +130,14 @@ pub enum Verdict {
     NotSent,
 }
 
-impl Verdict {
+impl ProbeVerdict {
     pub fn as_str(self) -> &'static str {
         match self {
-            Verdict::Confirmed => "confirmed",
-            Verdict::Invoked => "invoked",
-            Verdict::InvokedWithError => "invoked-with-error",
-            Verdict::NotInvoked => "not-invoked",
-            Verdict::NotSent => "not-sent",
+            ProbeVerdict::Confirmed => "confirmed",
+            ProbeVerdict::Invoked => "invoked",
+            ProbeVerdict::InvokedWithError => "invoked-with-error",
+            ProbeVerdict::NotInvoked => "not-invoked",
+            ProbeVerdict::NotSent => "not-sent",
         }
     }
 }
@@ -145,7 +145,7 @@ impl Verdict {
 /// What the logs say so far.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
-    pub verdict: Verdict,
+    pub verdict: ProbeVerdict,
     /// The invocation the verdict is about.
     pub invocation: Option<Invocation>,
     /// The probe id was seen: the invocation is certainly the probe's.
@@ -173,7 +173,7 @@ pub fn classify(events: &[LogEvent], probe_id: &str, since_ms: i64) -> Classific
     let errored_after_send = after.iter().filter(|i| i.error.is_some()).count();
     if let Some(marked) = all.iter().filter(|i| i.marker_ms.is_some()).min_by_key(|i| i.marker_ms) {
         return Classification {
-            verdict: if marked.error.is_some() { Verdict::InvokedWithError } else { Verdict::Confirmed },
+            verdict: if marked.error.is_some() { ProbeVerdict::InvokedWithError } else { ProbeVerdict::Confirmed },
             // Lines tied to no request never get a REPORT line.
             complete: marked.complete() || marked.request_id.is_none(),
             invocation: Some(marked.clone()),
@@ -185,7 +185,7 @@ pub fn classify(events: &[LogEvent], probe_id: &str, since_ms: i64) -> Classific
     let complete = after.iter().all(|i| i.complete());
     if after.is_empty() {
         return Classification {
-            verdict: Verdict::NotInvoked,
+            verdict: ProbeVerdict::NotInvoked,
             invocation: None,
             marker_seen: false,
             after_send,
@@ -194,9 +194,9 @@ pub fn classify(events: &[LogEvent], probe_id: &str, since_ms: i64) -> Classific
         };
     }
     let (verdict, chosen) = if errored_after_send == after_send {
-        (Verdict::InvokedWithError, after[0])
+        (ProbeVerdict::InvokedWithError, after[0])
     } else {
-        (Verdict::Invoked, after.iter().find(|i| i.error.is_none()).copied().unwrap_or(after[0]))
+        (ProbeVerdict::Invoked, after.iter().find(|i| i.error.is_none()).copied().unwrap_or(after[0]))
     };
     Classification {
         verdict,

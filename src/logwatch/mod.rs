@@ -11,7 +11,8 @@
 //! - **Classification**: pure functions that group log lines into invocations by request id
 //!   and decide the probe's verdict ([`invocations`], [`classify`]).
 //!
-//! One file per job: `discover`, `poll`, `live_tail`, `parse`, `classify`.
+//! One file per job: `discover`, `poll`, `live_tail`, `parse`, `classify`, and `watch` (the
+//! probe's watch loop over them).
 
 mod classify;
 mod discover;
@@ -20,12 +21,14 @@ mod parse;
 mod poll;
 #[cfg(test)]
 mod tests;
+mod watch;
 
 pub use classify::*;
 pub use discover::*;
 pub use live_tail::*;
 pub use parse::*;
 pub use poll::*;
+pub use watch::*;
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -271,31 +271,31 @@ fn lines_group_into_invocations_by_stream_and_request_id() {
 }
 
 /// (name, lines, verdict, request id of the chosen invocation, complete)
-type Case<'a> = (&'a str, Vec<(String, i64, String)>, Verdict, Option<&'a str>, bool);
+type Case<'a> = (&'a str, Vec<(String, i64, String)>, ProbeVerdict, Option<&'a str>, bool);
 
 #[test]
 fn verdicts() {
     let e = |s: &str, t: i64, m: String| (s.to_owned(), t, m);
     let table: Vec<Case> = vec![
-        ("nothing", vec![], Verdict::NotInvoked, None, true),
+        ("nothing", vec![], ProbeVerdict::NotInvoked, None, true),
         (
             "an invocation before the send does not count",
             vec![e("s", -60_000, start(A)), e("s", -59_000, end(A)), e("s", -59_000, report(A))],
-            Verdict::NotInvoked,
+            ProbeVerdict::NotInvoked,
             None,
             true,
         ),
         (
             "echo: confirmed",
             vec![e("s", 100, start(A)), e("s", 100, echo(PROBE)), e("s", 101, end(A)), e("s", 101, report(A))],
-            Verdict::Confirmed,
+            ProbeVerdict::Confirmed,
             Some(A),
             true,
         ),
         (
             "marker but no REPORT yet: confirmed, incomplete",
             vec![e("s", 100, start(A)), e("s", 100, echo(PROBE))],
-            Verdict::Confirmed,
+            ProbeVerdict::Confirmed,
             Some(A),
             false,
         ),
@@ -308,21 +308,21 @@ fn verdicts() {
                 e("s", 101, end(A)),
                 e("s", 101, report(A)),
             ],
-            Verdict::InvokedWithError,
+            ProbeVerdict::InvokedWithError,
             Some(A),
             true,
         ),
         (
             "silent: invoked",
             vec![e("s", 100, start(A)), e("s", 101, end(A)), e("s", 101, report(A))],
-            Verdict::Invoked,
+            ProbeVerdict::Invoked,
             Some(A),
             true,
         ),
         (
             "silent, only START so far: invoked, incomplete",
             vec![e("s", 100, start(A))],
-            Verdict::Invoked,
+            ProbeVerdict::Invoked,
             Some(A),
             false,
         ),
@@ -334,7 +334,7 @@ fn verdicts() {
                 e("s", 1100, end(A)),
                 e("s", 1100, report(A)),
             ],
-            Verdict::InvokedWithError,
+            ProbeVerdict::InvokedWithError,
             Some(A),
             true,
         ),
@@ -347,7 +347,7 @@ fn verdicts() {
                 e("s2", 200, start(B)),
                 e("s2", 201, report(B)),
             ],
-            Verdict::Invoked,
+            ProbeVerdict::Invoked,
             Some(B),
             true,
         ),
@@ -360,7 +360,7 @@ fn verdicts() {
                 e("s2", 200, format!("got {PROBE}")),
                 e("s2", 201, report(B)),
             ],
-            Verdict::Confirmed,
+            ProbeVerdict::Confirmed,
             Some(B),
             true,
         ),
@@ -375,7 +375,7 @@ fn verdicts() {
                 e("s2", 31_000, echo(PROBE)),
                 e("s2", 31_001, report(B)),
             ],
-            Verdict::InvokedWithError,
+            ProbeVerdict::InvokedWithError,
             Some(A),
             true,
         ),

@@ -101,7 +101,13 @@ def seed(endpoint: str) -> dict[str, Any]:
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
         ),
     )
-    iam.attach_role_policy(RoleName="orders-role", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    readonly = iam.create_policy(
+        PolicyName="platform-readonly",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:Get*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="orders-role", PolicyArn=readonly)
     # A role missing sqs:DeleteMessage (for role check --fix), with a policy of its own.
     partial = iam.create_role(RoleName="partial-role", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
     iam.put_role_policy(

@@ -58,6 +58,11 @@ fn venv_python() -> PathBuf {
 impl Emulator {
     /// Starts a private emulator (for tests that count requests or arm broad faults).
     pub fn start() -> Emulator {
+        Emulator::start_with(&[])
+    }
+
+    /// A private emulator with extra environment for the launcher (e.g. moto settings).
+    pub fn start_with(env: &[(&str, &str)]) -> Emulator {
         let python = venv_python();
         assert!(
             python.exists(),
@@ -90,6 +95,7 @@ impl Emulator {
             .args(["--host", "127.0.0.1", "--port", "0", "--port-file"])
             .arg(&port_file)
             .args(["--exit-with-parent", &std::process::id().to_string()])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
