@@ -1,0 +1,290 @@
+//! Reading the pair, refusing what must not be sent, sending the one message, watching.
+
+use super::*;
+
+pub(crate) fn not_found(action: &'static str, resource: String, message: String) -> Error {
+    Error::Aws(AwsError::not_found(action, &resource, message))
+}
+
+/// The functions (qualifier included) of the enabled mappings on the queue other than this
+/// function's own.
+pub(crate) fn other_consumers(all: &[MappingFacts], function: &FunctionFacts) -> Vec<String> {
+    let mut out: Vec<String> = all
+        .iter()
+        .filter(|m| m.function_arn != function.arn && m.is_enabled())
+        .map(|m| match m.function_arn.qualifier() {
+            Some(q) => format!("{}:{q}", m.function_arn.name()),
+            None => m.function_arn.name().to_string(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
+    let clients = &ctx.clients;
+    let spinner = ctx.output.spinner(format!("reading {} and {}", settings.queue, settings.function));
+    let (queue, function) = tokio::join!(
+        gather::queue::find(clients, &settings.queue),
+        gather::function::read(clients, &settings.function)
+    );
+    let queue = queue?.ok_or_else(|| {
+        not_found(
+            "sqs:GetQueueUrl",
+            settings.queue.to_string(),
+            format!("no queue `{}` in {}", settings.queue, clients.region),
+        )
+    })?;
+    let function = function?.ok_or_else(|| {
+        not_found(
+            "lambda:GetFunction",
+            settings.function.to_string(),
+            format!("no function `{}` in {}", settings.function, clients.region),
+        )
+    })?;
+    let all_mappings = gather::unreadable_if_denied(
+        format!("the event source mappings of {}", queue.arn),
+        gather::mapping::list(clients, Some(&queue.arn), None).await,
+    )?;
+    let mappings = all_mappings.clone().map(|all| gather::mapping::of_pair(&all, &queue.arn, &function.arn));
+
+    let probe_id = settings.probe_ids.next_id();
+    let mut report = ProbeReport {
+        verdict: ProbeVerdict::NotSent,
+        probe_id: probe_id.clone(),
+        message_id: None,
+        queue: queue.name.to_string(),
+        queue_url: queue.url.to_string(),
+        function: function.arn.name().to_string(),
+        log_group: function.log_group.clone(),
+        request_id: None,
+        duration_ms: None,
+        billed_duration_ms: None,
+        memory_size_mb: None,
+        max_memory_used_mb: None,
+        init_duration_ms: None,
+        latency_ms: None,
+        error: None,
+        marker_seen: false,
+        require_marker: settings.require_marker,
+        waited_ms: 0,
+        timeout: settings.timeout,
+        notes: Vec::new(),
+        findings: Vec::new(),
+    };
+
+    // Another consumer could take the probe message (and delete it): never send then, unless
+    // told to; and not when the mappings cannot be read, since that cannot be ruled out.
+    let others = match &all_mappings {
+        Ok(all) => other_consumers(all, &function),
+        Err(_) => Vec::new(),
+    };
+    let consumer_refusal = match &all_mappings {
+        Err(unreadable) => Some(
+            Finding::error(
+                FindingCode::ProbeOtherConsumers,
+                queue.arn.to_string(),
+                format!(
+                    "the mappings of the queue could not be read ({}): another consumer could take the probe \
+                     message, so nothing was sent",
+                    unreadable.detail
+                ),
+            )
+            .fix(format!("grant the caller `{}`, then probe again", unreadable.permission)),
+        ),
+        Ok(_) if !others.is_empty() && !settings.allow_other_consumers => Some(
+            Finding::error(
+                FindingCode::ProbeOtherConsumers,
+                queue.arn.to_string(),
+                format!(
+                    "{} also read{} this queue: {} could take the probe message (and delete it), so nothing was sent",
+                    others.join(", "),
+                    if others.len() == 1 { "s" } else { "" },
+                    if others.len() == 1 { "it" } else { "they" }
+                ),
+            )
+            .fix(
+                "probe a queue only this function reads, or pass --allow-other-consumers knowing the other \
+                  consumer will receive the probe message",
+            ),
+        ),
+        Ok(_) => None,
+    };
+    if let Some(finding) = consumer_refusal {
+        report.findings.push(finding);
+        return Ok(report);
+    }
+    if !others.is_empty() {
+        report.notes.push(format!(
+            "{} also read{} this queue (--allow-other-consumers): a not-invoked verdict may only mean another \
+             consumer took the probe",
+            others.join(", "),
+            if others.len() == 1 { "s" } else { "" }
+        ));
+    }
+    // No enabled mapping: the message would sit on the queue (or be read by someone else).
+    let refusal = match &mappings {
+        Ok(list) => refusal(&queue, &function, list),
+        Err(_) => None,
+    };
+    if let Some(finding) = refusal {
+        let facts = trigger_facts(ctx, &queue, None, &function, &mappings);
+        // The probe's own finding names this queue, function and mapping: it replaces the
+        // generic one of the checks.
+        let mut findings = checks::run_all(&facts);
+        findings.retain(|f| f.code != finding.code);
+        findings.insert(0, finding);
+        report.findings.extend(findings);
+        return Ok(report);
+    }
+    if let Ok(list) = &mappings
+        && list.iter().any(|m| !m.filters.is_empty())
+    {
+        report.notes.push(
+            "the mapping filters events: Lambda deletes a message no filter matches without invoking the \
+             function, so give a body that matches (--body or --body-file)"
+                .to_owned(),
+        );
+    }
+
+    let sent_at = SystemTime::now();
+    let body = settings.body.render(&probe_id, sent_at);
+    check_body(&body, &probe_id)?;
+
+    // Live Tail only shows events ingested after it starts: start it before sending.
+    let mut live = None;
+    if settings.live_tail {
+        spinner.set_message(format!("starting a Live Tail session on {}", function.log_group));
+        let arn = logwatch::live_tail_group_arn(
+            function.arn.partition(),
+            function.arn.region(),
+            function.arn.account(),
+            &function.log_group,
+        );
+        match LiveTail::start(clients, &function.log_group, &arn).await {
+            Ok(tail) => live = Some(tail),
+            Err(err) => ctx.output.note(format!(
+                "note: Live Tail is not available here ({}); polling FilterLogEvents instead",
+                err.code.as_deref().unwrap_or(&err.message)
+            )),
+        }
+    }
+
+    spinner.set_message(format!("sending the probe message to {}", queue.name));
+    let sent_at = SystemTime::now();
+    let message_id = send(ctx, &queue, &body, &probe_id).await?;
+    ctx.journal.record(
+        crate::commands::Change::new("send-message", &queue.arn).with([format!("{message_id} (probe id {probe_id})")]),
+    );
+    report.message_id = Some(message_id.clone());
+    report.verdict = ProbeVerdict::NotInvoked;
+    let sent_error = |mut err: AwsError| {
+        err.hint = Some(format!(
+            "{}the probe message {message_id} (probe id {probe_id}) was sent to {}",
+            err.hint.map(|h| format!("{h}; ")).unwrap_or_default(),
+            queue.name
+        ));
+        Error::Aws(err)
+    };
+
+    // Watch the logs.
+    let since_ms = logwatch::epoch_millis(sent_at) - CLOCK_SKEW_MARGIN.as_millis() as i64;
+    let watch = logwatch::ProbeWatch {
+        group: &function.log_group,
+        probe_id: &probe_id,
+        since_ms,
+        timeout: settings.timeout,
+        require_marker: settings.require_marker,
+    };
+    let function_name = report.function.clone();
+    let on_progress = |seen: &Classification, group_missing: bool| {
+        spinner.set_message(waiting_for(seen, group_missing, &function.log_group, &function_name));
+    };
+    let watched =
+        watch.run(clients, live, on_progress, |note: &str| ctx.output.note(note)).await.map_err(sent_error)?;
+    let (seen, group_missing) = (watched.seen, watched.group_missing);
+    spinner.finish();
+    report.waited_ms = watched.waited.as_millis() as u64;
+    apply(&mut report, &seen, logwatch::epoch_millis(sent_at));
+    explain(&mut report, &seen, &queue, &function, group_missing);
+    if report.verdict == ProbeVerdict::NotInvoked {
+        diagnose(ctx, &mut report, &queue, &function).await;
+    } else if matches!(report.verdict, ProbeVerdict::Confirmed | ProbeVerdict::Invoked) {
+        confirm_with_checks(ctx, &mut report, &queue, &function).await;
+    }
+    Ok(report)
+}
+
+/// `mapping-missing` or `mapping-disabled` when the probe must not be sent.
+pub(crate) fn refusal(queue: &QueueFacts, function: &FunctionFacts, mappings: &[MappingFacts]) -> Option<Finding> {
+    let name = function.arn.name();
+    if mappings.is_empty() {
+        return Some(
+            Finding::error(
+                FindingCode::MappingMissing,
+                queue.arn.to_string(),
+                format!(
+                    "no event source mapping connects {} to {name}: Lambda does not poll the queue for this \
+                     function, so a probe message would never reach it (nothing was sent)",
+                    queue.name
+                ),
+            )
+            .fix(format!("sqs-trigger mapping create --function {} --queue {}", function.arn, queue.arn)),
+        );
+    }
+    if mappings.iter().any(MappingFacts::is_enabled) {
+        return None;
+    }
+    let mapping = &mappings[0];
+    Some(
+        Finding::error(
+            FindingCode::MappingDisabled,
+            mapping.uuid.clone(),
+            format!(
+                "the mapping from {} to {name} is {}: Lambda does not poll the queue, so a probe message would \
+                 wait there (nothing was sent)",
+                queue.name, mapping.state
+            ),
+        )
+        .fix(format!("sqs-trigger mapping create --function {} --queue {} --enable", mapping.function_arn, queue.arn)),
+    )
+}
+
+pub(crate) fn trigger_facts(
+    ctx: &Ctx,
+    queue: &QueueFacts,
+    dlq: Option<crate::model::facts::Fact<QueueFacts>>,
+    function: &FunctionFacts,
+    mappings: &crate::model::facts::Fact<Vec<MappingFacts>>,
+) -> TriggerFacts {
+    TriggerFacts {
+        region: ctx.clients.region.clone(),
+        queue: Some(queue.clone()),
+        dlq,
+        function: Some(function.clone()),
+        mappings: Some(mappings.clone()),
+        ..TriggerFacts::default()
+    }
+}
+
+/// Sends the one probe message; returns SQS's message id.
+pub(crate) async fn send(ctx: &Ctx, queue: &QueueFacts, body: &str, probe_id: &str) -> Result<String, Error> {
+    let attribute = MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(probe_id)
+        .build()
+        .map_err(|e| Error::Aws(AwsError::unexpected("sqs:SendMessage", &queue.url, e)))?;
+    let mut request = ctx
+        .clients
+        .sqs
+        .send_message()
+        .queue_url(queue.url.as_str())
+        .message_body(body)
+        .message_attributes(PROBE_ATTRIBUTE, attribute);
+    if queue.fifo {
+        request = request.message_group_id(PROBE_GROUP).message_deduplication_id(probe_id);
+    }
+    let out = request.send().await.aws("sqs:SendMessage", &queue.url)?;
+    Ok(out.message_id().unwrap_or("(no message id)").to_owned())
+}

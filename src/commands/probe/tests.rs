@@ -1,0 +1,110 @@
+use super::*;
+
+fn args(extra: &[&str]) -> ProbeArgs {
+    use clap::Parser;
+    let mut argv = vec!["sqs-trigger", "probe", "--function", "worker", "--queue", "orders"];
+    argv.extend_from_slice(extra);
+    match crate::cli::Cli::try_parse_from(argv).unwrap().command {
+        crate::cli::Command::Probe(a) => a,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn defaults() {
+    let s = Settings::from_args(&args(&[])).unwrap();
+    assert_eq!(s.timeout, Duration::from_secs(120));
+    assert_eq!(s.body, Body::Default);
+    let id = s.probe_ids.next_id();
+    assert!(id.starts_with("sqstp-") && id.len() == 42, "{id}");
+    assert_ne!(id, s.probe_ids.next_id());
+}
+
+#[test]
+fn bad_input_is_usage() {
+    for extra in [&["--timeout", "soon"][..], &["--timeout", "0s"], &["--body", ""]] {
+        assert!(matches!(Settings::from_args(&args(extra)), Err(Error::Usage(_))), "{extra:?}");
+    }
+    let err = Settings::from_args(&args(&["--body-file", "/nonexistent/body.json"])).unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/body.json"), "{err}");
+}
+
+#[test]
+fn body_file_must_be_utf8() {
+    let path = std::env::temp_dir().join(format!("sqstp-body-{}.bin", std::process::id()));
+    std::fs::write(&path, [b'{', 0xff, b'}']).unwrap();
+    let err = read_body_file(&path).unwrap_err().to_string();
+    std::fs::remove_file(&path).ok();
+    assert!(err.contains("not UTF-8") && err.contains("offset 1"), "{err}");
+}
+
+#[test]
+fn default_body_carries_the_id() {
+    let body = Body::Default.render("sqstp-x", SystemTime::UNIX_EPOCH);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["sqs_trigger_probe"], "sqstp-x");
+    assert_eq!(doc["sent_at"], "1970-01-01T00:00:00.000Z");
+    assert_eq!(Body::Template("id={probe_id};{probe_id}".into()).render("p", SystemTime::now()), "id=p;p");
+}
+
+#[test]
+fn size_limit_counts_the_attribute() {
+    let id = ProbeIds::fixed("sqstp-0123456789abcdef0123456789abcdef0123").next_id();
+    let room = MAX_MESSAGE_BYTES - message_size("", &id);
+    assert!(check_body(&"x".repeat(room), &id).is_ok());
+    let err = check_body(&"x".repeat(room + 1), &id).unwrap_err();
+    assert!(matches!(err, Error::Usage(_)) && err.to_string().contains("1048576"), "{err}");
+    // {probe_id} grows the body: a template just under the limit can go over it.
+    let template = format!("{}{{probe_id}}", "x".repeat(room - 5));
+    let err = Settings::from_args(&args(&["--body", &template])).unwrap_err().to_string();
+    assert!(err.starts_with("--body: the message is"), "the flag is named: {err}");
+}
+
+#[test]
+fn characters_sqs_rejects() {
+    assert!(check_body("tab\tnewline\nok ✓", "p").is_ok());
+    let err = check_body("bell\u{7}", "p").unwrap_err().to_string();
+    assert!(err.contains("U+0007"), "{err}");
+}
+
+#[test]
+fn exit_codes_per_verdict() {
+    let mut report = ProbeReport {
+        verdict: ProbeVerdict::Confirmed,
+        probe_id: "p".into(),
+        message_id: None,
+        queue: "q".into(),
+        queue_url: "u".into(),
+        function: "f".into(),
+        log_group: "/aws/lambda/f".into(),
+        request_id: None,
+        duration_ms: None,
+        billed_duration_ms: None,
+        memory_size_mb: None,
+        max_memory_used_mb: None,
+        init_duration_ms: None,
+        latency_ms: None,
+        error: None,
+        marker_seen: true,
+        require_marker: false,
+        waited_ms: 0,
+        timeout: Duration::from_secs(1),
+        notes: vec![],
+        findings: vec![],
+    };
+    let code = |r: &ProbeReport| r.exit_status().code();
+    assert_eq!(code(&report), 0);
+    report.verdict = ProbeVerdict::Invoked;
+    assert_eq!(code(&report), 0);
+    report.require_marker = true;
+    assert_eq!(code(&report), 1);
+    for v in [ProbeVerdict::InvokedWithError, ProbeVerdict::NotInvoked, ProbeVerdict::NotSent] {
+        report.verdict = v;
+        assert_eq!(code(&report), 1, "{v:?}");
+    }
+    // An error-level finding fails the probe whatever the verdict.
+    report.require_marker = false;
+    report.verdict = ProbeVerdict::Invoked;
+    report.findings.push(Finding::error(FindingCode::RoleMissingPermission, "role", "no sqs:DeleteMessage"));
+    assert_eq!(code(&report), 1);
+}

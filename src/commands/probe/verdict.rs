@@ -1,0 +1,194 @@
+//! What the logs say, what the verdict means, and why a trigger did not run.
+
+use super::*;
+
+/// The spinner's text: what the probe is waiting for.
+pub(crate) fn waiting_for(seen: &Classification, group_missing: bool, group: &str, function: &str) -> String {
+    if group_missing {
+        format!("waiting for log group {group} (nothing logged yet)")
+    } else if seen.marker_seen {
+        "probe id found; waiting for the REPORT line".to_owned()
+    } else if seen.after_send > 0 {
+        format!("{function} ran {}× since the send; looking for the probe id", seen.after_send)
+    } else {
+        format!("waiting for {function}'s logs")
+    }
+}
+
+/// Copies the classification into the report.
+pub(crate) fn apply(report: &mut ProbeReport, seen: &Classification, sent_ms: i64) {
+    report.verdict = seen.verdict;
+    report.marker_seen = seen.marker_seen;
+    let Some(invocation) = &seen.invocation else { return };
+    report.request_id = invocation.request_id.clone();
+    if let Some(fields) = &invocation.report {
+        report.duration_ms = fields.duration_ms;
+        report.billed_duration_ms = fields.billed_duration_ms;
+        report.memory_size_mb = fields.memory_size_mb;
+        report.max_memory_used_mb = fields.max_memory_used_mb;
+        report.init_duration_ms = fields.init_duration_ms;
+    }
+    let at = invocation.marker_ms.unwrap_or_else(|| invocation.begin_ms());
+    report.latency_ms = Some((at - sent_ms).max(0) as u64);
+    if seen.verdict == ProbeVerdict::InvokedWithError {
+        report.error = invocation.error.clone();
+    }
+}
+
+/// The notes that say what a verdict means and what happens next.
+pub(crate) fn explain(
+    report: &mut ProbeReport,
+    seen: &Classification,
+    queue: &QueueFacts,
+    function: &FunctionFacts,
+    group_missing: bool,
+) {
+    let name = function.arn.name();
+    match seen.verdict {
+        ProbeVerdict::Confirmed | ProbeVerdict::InvokedWithError
+            if seen.invocation.as_ref().is_some_and(|i| !i.complete()) =>
+        {
+            report.notes.push(format!(
+                "the invocation's REPORT line did not arrive within {} of the probe id, so duration and memory \
+                 are unknown",
+                HumanDuration(REPORT_GRACE)
+            ));
+        }
+        _ => {}
+    }
+    match seen.verdict {
+        ProbeVerdict::Invoked => {
+            report.notes.push(format!(
+                "{name} ran {} time(s) after the send, but no log line held the probe id, so the run cannot be \
+                 tied to the probe message for sure: have the function log its event (or the body), or pass \
+                 --require-marker to demand it",
+                seen.after_send
+            ));
+            if seen.errored_after_send > 0 {
+                report
+                    .notes
+                    .push(format!("{} of those {} invocations failed", seen.errored_after_send, seen.after_send));
+            }
+        }
+        ProbeVerdict::InvokedWithError => {
+            if !seen.marker_seen {
+                report.notes.push(format!(
+                    "the probe id never showed up in the logs; the failure is tied to the probe by time only \
+                     ({} invocation(s) since the send, all failed)",
+                    seen.after_send
+                ));
+            }
+            if report.error.as_deref().is_some_and(|e| e.contains("timed out")) {
+                report.notes.push(format!(
+                    "{name} ran out of time (its timeout is {}s): raise the timeout or make it faster",
+                    function.timeout_secs
+                ));
+            }
+            report.notes.push(match &queue.redrive {
+                Some(redrive) => format!(
+                    "the message goes back on the queue when its visibility timeout ({}s) runs out and Lambda \
+                     retries it; after {} receive(s) (maxReceiveCount) SQS moves it to the dead-letter queue {}",
+                    queue.visibility_timeout_secs,
+                    redrive.max_receive_count,
+                    redrive.dead_letter_target_arn.name()
+                ),
+                None => format!(
+                    "the message goes back on the queue when its visibility timeout ({}s) runs out and Lambda \
+                     retries it; {} has no dead-letter queue, so it is retried until it expires \
+                     (MessageRetentionPeriod), then lost",
+                    queue.visibility_timeout_secs, queue.name
+                ),
+            });
+        }
+        ProbeVerdict::NotInvoked if group_missing => report.notes.push(format!(
+            "the log group {} does not exist: {name} has never written a log line. If it did run, its execution \
+             role lacks logs:CreateLogGroup, logs:CreateLogStream or logs:PutLogEvents (sqs-trigger role check)",
+            report.log_group
+        )),
+        _ => {}
+    }
+}
+
+/// Every fact of the trigger, read again (the queue's depth, its DLQ and key, the mappings and
+/// the execution role with its policies) through the same gatherer as `doctor`.
+pub(crate) async fn gather_pair(
+    ctx: &Ctx,
+    report: &mut ProbeReport,
+    queue: &QueueFacts,
+    function: &FunctionFacts,
+) -> TriggerFacts {
+    let clients = &ctx.clients;
+    let known = crate::gather::trigger::Known { function: Some(function.clone()), ..Default::default() };
+    match crate::gather::trigger::gather(clients, Some(&QueueRef::Url(queue.url.clone())), None, known).await {
+        Ok(mut facts) => {
+            facts.queue.get_or_insert_with(|| queue.clone());
+            facts
+        }
+        Err(err) => {
+            report.notes.push(format!("the checks could not read everything: {err}"));
+            trigger_facts(ctx, queue, None, function, &Ok(Vec::new()))
+        }
+    }
+}
+
+/// The function ran; is the trigger sound? A run is not a working trigger when an error-level
+/// finding says otherwise: a role without sqs:DeleteMessage runs the function, but the
+/// message comes back after its visibility timeout and runs again. Then the verdict is
+/// `invoked` (not `confirmed`) and the findings are shown.
+pub(crate) async fn confirm_with_checks(
+    ctx: &Ctx,
+    report: &mut ProbeReport,
+    queue: &QueueFacts,
+    function: &FunctionFacts,
+) {
+    let facts = gather_pair(ctx, report, queue, function).await;
+    let findings = checks::run_all(&facts);
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    if errors == 0 {
+        return;
+    }
+    report.verdict = ProbeVerdict::Invoked;
+    report.notes.push(format!(
+        "not confirmed: the function ran, but {errors} error-level finding(s) below say the trigger is broken"
+    ));
+    if findings.iter().any(|f| f.code == FindingCode::RoleMissingPermission && f.message.contains("sqs:DeleteMessage"))
+    {
+        report.notes.push(format!(
+            "without sqs:DeleteMessage the poller cannot delete the message after the run: it comes back when its \
+             visibility timeout ({}s) ends and the function runs again",
+            queue.visibility_timeout_secs
+        ));
+    }
+    report.findings.extend(findings);
+}
+
+/// Why was the function not invoked? Reads every fact of the trigger again (the mappings may
+/// now report a problem) and runs every check.
+pub(crate) async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
+    let facts = gather_pair(ctx, report, queue, function).await;
+    let depth = facts.queue.as_ref().map(|q| q.depth).unwrap_or(queue.depth);
+    report.notes.push(if depth.total() == 0 {
+        "the queue is empty: the probe message was received and deleted without a logged invocation (another \
+         consumer of the queue, or a mapping filter that matched nothing)"
+            .to_owned()
+    } else if depth.in_flight > 0 {
+        format!(
+            "{} message(s) in flight: something received them (the Lambda poller, or another consumer); if the \
+             function ran, its logs may be late — try a longer --timeout",
+            depth.in_flight
+        )
+    } else {
+        format!(
+            "{} message(s) visible on the queue and none in flight: the probe message is most likely still \
+             waiting for a poller",
+            depth.visible + depth.delayed
+        )
+    });
+    if report.timeout < Duration::from_secs(60) {
+        report.notes.push(format!(
+            "--timeout {} is short: on AWS the poller and log delivery can take tens of seconds (the default is 2m)",
+            HumanDuration(report.timeout)
+        ));
+    }
+    report.findings.extend(checks::run_all(&facts));
+}
