@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 
 use super::TriggerFacts;
 use crate::model::facts::{MappingFacts, MappingRequest, QueueFacts};
-use crate::model::{Finding, FindingCode, Severity};
+use crate::model::{Finding, FindingCode, FunctionArn, QueueArn, Severity};
 
 /// Lambda's default batch size for SQS.
 pub const DEFAULT_BATCH_SIZE: i32 = 10;
@@ -27,12 +27,9 @@ pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
         findings.extend(request_rules(queue, request));
     }
     if let Some(Ok(mappings)) = &facts.mappings {
-        let resource = match (&facts.queue, &facts.function) {
-            (Some(q), _) => q.arn.to_string(),
-            (None, Some(f)) => f.arn.to_string(),
-            (None, None) => "the mapping".to_owned(),
-        };
-        findings.extend(existing(mappings, facts.request.is_some(), &resource));
+        let queue = facts.queue.as_ref().map(|q| &q.arn);
+        let function = facts.function.as_ref().map(|f| &f.arn);
+        findings.extend(existing(mappings, facts.request.is_some(), queue, function));
     }
     findings
 }
@@ -135,20 +132,68 @@ pub fn request_rules(queue: &QueueFacts, request: &MappingRequest) -> Vec<Findin
     findings
 }
 
+/// `mapping-missing`, as every command says it: for the pair when both are known, for a queue
+/// nothing polls, or for a function no queue triggers. The fix names what is known exactly
+/// and leaves the rest for the user to fill in.
+pub fn missing(queue: Option<&QueueArn>, function: Option<&FunctionArn>) -> Finding {
+    let (resource, message, fix) = match (queue, function) {
+        (Some(q), Some(f)) => (
+            q.to_string(),
+            format!(
+                "no event source mapping connects {} to {}: Lambda does not poll the queue for this function",
+                q.name(),
+                f.name()
+            ),
+            format!("sqs-trigger mapping create --function {f} --queue {q}"),
+        ),
+        (Some(q), None) => (
+            q.to_string(),
+            format!("no Lambda function is mapped to {}: nothing polls it, messages wait until they expire", q.name()),
+            format!("sqs-trigger mapping create --function FUNCTION --queue {q}"),
+        ),
+        (None, Some(f)) => (
+            f.to_string(),
+            format!("{} has no SQS event source mapping: no queue triggers it", f.name()),
+            format!("sqs-trigger mapping create --function {f} --queue QUEUE"),
+        ),
+        (None, None) => (
+            "the mapping".to_owned(),
+            "no event source mapping: Lambda does not poll this queue for this function".to_owned(),
+            "sqs-trigger mapping create --function FUNCTION --queue QUEUE".to_owned(),
+        ),
+    };
+    Finding::error(FindingCode::MappingMissing, resource, message).fix(fix)
+}
+
+/// `mapping-disabled` for one mapping; its fix changes only `Enabled` (every other setting of
+/// the mapping is kept).
+pub fn disabled(m: &MappingFacts) -> Finding {
+    Finding::error(
+        FindingCode::MappingDisabled,
+        m.queue_arn.to_string(),
+        format!(
+            "mapping {} to {} is {}: Lambda does not poll the queue{}",
+            m.uuid,
+            m.function_arn.name(),
+            m.state,
+            m.state_transition_reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default()
+        ),
+    )
+    .fix(format!("sqs-trigger mapping create --function {} --queue {} --enable", m.function_arn, m.queue_arn))
+}
+
 /// The mappings that exist: none (`mapping-missing`, only when not about to create one),
 /// more than one for the same pair (`mapping-duplicate`), disabled (`mapping-disabled`, only
 /// when not about to update it), or reporting a problem (`mapping-problem`).
-pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Vec<Finding> {
+pub fn existing(
+    mappings: &[MappingFacts],
+    creating: bool,
+    queue: Option<&QueueArn>,
+    function: Option<&FunctionArn>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     if mappings.is_empty() && !creating {
-        findings.push(
-            Finding::error(
-                FindingCode::MappingMissing,
-                resource,
-                "no event source mapping: Lambda does not poll this queue for this function",
-            )
-            .fix("sqs-trigger mapping create --function F --queue Q"),
-        );
+        findings.push(missing(queue, function));
     }
     let mut pairs: BTreeMap<(String, String), Vec<&MappingFacts>> = BTreeMap::new();
     for m in mappings {
@@ -177,24 +222,7 @@ pub fn existing(mappings: &[MappingFacts], creating: bool, resource: &str) -> Ve
     }
     for m in mappings {
         if !creating && m.state.is_disabled() {
-            findings.push(
-                Finding::error(
-                    FindingCode::MappingDisabled,
-                    m.queue_arn.to_string(),
-                    format!(
-                        "mapping {} to {} is {}: Lambda does not poll the queue{}",
-                        m.uuid,
-                        m.function_arn.name(),
-                        m.state,
-                        m.state_transition_reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default()
-                    ),
-                )
-                // Changes only `Enabled`: every other setting of the mapping is kept.
-                .fix(format!(
-                    "sqs-trigger mapping create --function {} --queue {} --enable",
-                    m.function_arn, m.queue_arn
-                )),
-            );
+            findings.push(disabled(m));
         }
         if !creating && !m.filters.is_empty() {
             findings.push(existing_filters(m));
@@ -378,12 +406,12 @@ mod tests {
         let q = queue("orders");
         let mut m = mapping(&q, "Enabled");
         m.filters = vec![r#"{"body":{"kind":["order"],"meta":{"v":[2]}}}"#.into()];
-        let found = existing(std::slice::from_ref(&m), false, "q");
+        let found = existing(std::slice::from_ref(&m), false, None, None);
         let filter = found.iter().find(|f| f.code == FindingCode::FilterDeletesUnmatched).expect("a filter finding");
         assert_eq!(filter.severity, Severity::Info);
         let fix = filter.remediation.as_deref().unwrap();
         assert!(fix.contains(r#"--body '{"kind":"order","meta":{"v":2}}'"#), "{fix}");
-        assert!(existing(&[m], true, "q").iter().all(|f| f.code != FindingCode::FilterDeletesUnmatched));
+        assert!(existing(&[m], true, None, None).iter().all(|f| f.code != FindingCode::FilterDeletesUnmatched));
         // Content filters (prefix, numeric, ...) give no sample.
         assert_eq!(sample_body(r#"{"body":{"kind":[{"prefix":"ord"}]}}"#), None);
         assert_eq!(sample_body(r#"{"attributes":{"x":["y"]}}"#), None);
@@ -405,26 +433,25 @@ mod tests {
     fn existing_mappings_when_diagnosing() {
         use FindingCode::*;
         let q = queue("orders");
-        let arn = q.arn.to_string();
-        assert_eq!(codes(&existing(&[], false, &arn)), [MappingMissing]);
-        assert!(existing(&[], true, &arn).is_empty(), "about to create one: nothing missing");
-        assert!(existing(&[mapping(&q, "Enabled")], false, &arn).is_empty());
+        assert_eq!(codes(&existing(&[], false, Some(&q.arn), None)), [MappingMissing]);
+        assert!(existing(&[], true, Some(&q.arn), None).is_empty(), "about to create one: nothing missing");
+        assert!(existing(&[mapping(&q, "Enabled")], false, Some(&q.arn), None).is_empty());
 
         let disabled = mapping(&q, "Disabled");
-        assert_eq!(codes(&existing(std::slice::from_ref(&disabled), false, &arn)), [MappingDisabled]);
-        assert!(existing(&[disabled], true, &arn).is_empty(), "create re-enables it");
+        assert_eq!(codes(&existing(std::slice::from_ref(&disabled), false, Some(&q.arn), None)), [MappingDisabled]);
+        assert!(existing(&[disabled], true, Some(&q.arn), None).is_empty(), "create re-enables it");
 
         let mut a = mapping(&q, "Enabled");
         let mut b = mapping(&q, "Enabled");
         a.uuid = "a".into();
         b.uuid = "b".into();
-        let dup = existing(&[a.clone(), b], true, &arn);
+        let dup = existing(&[a.clone(), b], true, Some(&q.arn), None);
         assert_eq!(codes(&dup), [MappingDuplicate]);
         assert!(dup[0].message.contains("a, b"));
         // Two mappings of one queue to different functions are not duplicates.
         let mut other = a.clone();
         other.function_arn = "arn:aws:lambda:us-east-1:123456789012:function:other".parse().unwrap();
-        assert!(existing(&[a, other], true, &arn).is_empty());
+        assert!(existing(&[a, other], true, Some(&q.arn), None).is_empty());
     }
 
     #[test]
@@ -443,9 +470,9 @@ mod tests {
             m.last_processing_result = result.map(str::to_owned);
             m.state_transition_reason = reason.map(str::to_owned);
             assert_eq!(problem(&m).is_some(), expected, "{result:?} {reason:?}");
-            let found = existing(std::slice::from_ref(&m), false, "q");
+            let found = existing(std::slice::from_ref(&m), false, None, None);
             assert_eq!(found.iter().any(|f| f.code == FindingCode::MappingProblem && f.is_error()), expected);
-            let creating = existing(&[m], true, "q");
+            let creating = existing(&[m], true, None, None);
             assert!(creating.iter().all(|f| !f.is_error()), "a problem is a warning while updating");
         }
     }

@@ -356,21 +356,11 @@ fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str)
 
 /// A trigger with no function mapped to the queue: nothing polls it.
 fn unpolled_queue(queue: &QueueFacts) -> Finding {
-    Finding::error(
-        FindingCode::MappingMissing,
-        queue.arn.to_string(),
-        format!("no Lambda function is mapped to {}: nothing polls it, messages wait until they expire", queue.name),
-    )
-    .fix(format!("sqs-trigger mapping create --function FUNCTION --queue {}", queue.arn))
+    checks::mapping::missing(Some(&queue.arn), None)
 }
 
 fn function_without_sqs(function: &crate::model::facts::FunctionFacts) -> Finding {
-    Finding::error(
-        FindingCode::MappingMissing,
-        function.arn.to_string(),
-        format!("{} has no SQS event source mapping: no queue triggers it", function.arn.name()),
-    )
-    .fix(format!("sqs-trigger mapping create --function {} --queue QUEUE", function.arn.name()))
+    checks::mapping::missing(None, Some(&function.arn))
 }
 
 pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {

@@ -218,37 +218,18 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
 
 /// `mapping-missing` or `mapping-disabled` when the probe must not be sent.
 pub(crate) fn refusal(queue: &QueueFacts, function: &FunctionFacts, mappings: &[MappingFacts]) -> Option<Finding> {
-    let name = function.arn.name();
+    let nothing_sent = |mut f: Finding, why: &str| {
+        f.message = format!("{}: {why} (nothing was sent)", f.message);
+        f
+    };
     if mappings.is_empty() {
-        return Some(
-            Finding::error(
-                FindingCode::MappingMissing,
-                queue.arn.to_string(),
-                format!(
-                    "no event source mapping connects {} to {name}: Lambda does not poll the queue for this \
-                     function, so a probe message would never reach it (nothing was sent)",
-                    queue.name
-                ),
-            )
-            .fix(format!("sqs-trigger mapping create --function {} --queue {}", function.arn, queue.arn)),
-        );
+        let finding = checks::mapping::missing(Some(&queue.arn), Some(&function.arn));
+        return Some(nothing_sent(finding, "a probe message would never reach the function"));
     }
     if mappings.iter().any(MappingFacts::is_enabled) {
         return None;
     }
-    let mapping = &mappings[0];
-    Some(
-        Finding::error(
-            FindingCode::MappingDisabled,
-            mapping.uuid.clone(),
-            format!(
-                "the mapping from {} to {name} is {}: Lambda does not poll the queue, so a probe message would \
-                 wait there (nothing was sent)",
-                queue.name, mapping.state
-            ),
-        )
-        .fix(format!("sqs-trigger mapping create --function {} --queue {} --enable", mapping.function_arn, queue.arn)),
-    )
+    Some(nothing_sent(checks::mapping::disabled(&mappings[0]), "a probe message would wait there"))
 }
 
 pub(crate) fn trigger_facts(
