@@ -331,3 +331,15 @@ pub struct TriggerFacts {
     /// Facts that could not be read; each becomes a `check-skipped` finding.
     pub skipped: Vec<Unreadable>,
 }
+
+impl TriggerFacts {
+    /// The facts of a pair when nothing more could be read: the queue and the function alone.
+    pub fn of_pair(region: &str, queue: &QueueFacts, function: &FunctionFacts) -> TriggerFacts {
+        TriggerFacts {
+            region: region.to_owned(),
+            queue: Some(queue.clone()),
+            function: Some(function.clone()),
+            ..TriggerFacts::default()
+        }
+    }
+}

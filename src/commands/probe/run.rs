@@ -129,7 +129,8 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
         Err(_) => None,
     };
     if let Some(finding) = refusal {
-        let facts = trigger_facts(ctx, &queue, None, &function, &mappings);
+        // Everything else about the pair, through the same gatherer as doctor.
+        let facts = gather_pair(ctx, &mut report, &queue, &function, mappings.clone().ok()).await;
         // The probe's own finding names this queue, function and mapping: it replaces the
         // generic one of the checks.
         let mut findings = checks::run_all(&facts);
@@ -230,23 +231,6 @@ pub(crate) fn refusal(queue: &QueueFacts, function: &FunctionFacts, mappings: &[
         return None;
     }
     Some(nothing_sent(checks::mapping::disabled(&mappings[0]), "a probe message would wait there"))
-}
-
-pub(crate) fn trigger_facts(
-    ctx: &Ctx,
-    queue: &QueueFacts,
-    dlq: Option<crate::model::facts::Fact<QueueFacts>>,
-    function: &FunctionFacts,
-    mappings: &crate::model::facts::Fact<Vec<MappingFacts>>,
-) -> TriggerFacts {
-    TriggerFacts {
-        region: ctx.clients.region.clone(),
-        queue: Some(queue.clone()),
-        dlq,
-        function: Some(function.clone()),
-        mappings: Some(mappings.clone()),
-        ..TriggerFacts::default()
-    }
 }
 
 /// Sends the one probe message; returns SQS's message id.

@@ -116,9 +116,10 @@ pub(crate) async fn gather_pair(
     report: &mut ProbeReport,
     queue: &QueueFacts,
     function: &FunctionFacts,
+    mappings: Option<Vec<MappingFacts>>,
 ) -> TriggerFacts {
     let clients = &ctx.clients;
-    let known = crate::gather::trigger::Known { function: Some(function.clone()), ..Default::default() };
+    let known = crate::gather::trigger::Known { function: Some(function.clone()), mappings, ..Default::default() };
     match crate::gather::trigger::gather(clients, Some(&QueueRef::Url(queue.url.clone())), None, known).await {
         Ok(mut facts) => {
             facts.queue.get_or_insert_with(|| queue.clone());
@@ -126,7 +127,7 @@ pub(crate) async fn gather_pair(
         }
         Err(err) => {
             report.notes.push(format!("the checks could not read everything: {err}"));
-            trigger_facts(ctx, queue, None, function, &Ok(Vec::new()))
+            TriggerFacts::of_pair(&clients.region, queue, function)
         }
     }
 }
@@ -141,7 +142,7 @@ pub(crate) async fn confirm_with_checks(
     queue: &QueueFacts,
     function: &FunctionFacts,
 ) {
-    let facts = gather_pair(ctx, report, queue, function).await;
+    let facts = gather_pair(ctx, report, queue, function, None).await;
     let findings = checks::run_all(&facts);
     let errors = findings.iter().filter(|f| f.is_error()).count();
     if errors == 0 {
@@ -165,7 +166,7 @@ pub(crate) async fn confirm_with_checks(
 /// Why was the function not invoked? Reads every fact of the trigger again (the mappings may
 /// now report a problem) and runs every check.
 pub(crate) async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
-    let facts = gather_pair(ctx, report, queue, function).await;
+    let facts = gather_pair(ctx, report, queue, function, None).await;
     let depth = facts.queue.as_ref().map(|q| q.depth).unwrap_or(queue.depth);
     report.notes.push(if depth.total() == 0 {
         "the queue is empty: the probe message was received and deleted without a logged invocation (another \
