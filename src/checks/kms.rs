@@ -57,6 +57,16 @@ pub fn check_for(facts: &TriggerFacts, target: &Target) -> Vec<Finding> {
 }
 
 /// `kms-key-not-enabled`: only an Enabled key decrypts.
+/// `kms-key-not-found` for a key named to encrypt a queue with (`--kms-key`).
+pub fn not_found_for_new_queue(key: &str, region: &str) -> Finding {
+    Finding::error(
+        FindingCode::KmsKeyNotFound,
+        key,
+        format!("no KMS key `{key}` in {region}: a queue encrypted with it could never be read"),
+    )
+    .fix("create the key (aws kms create-key) or pass an existing one with --kms-key")
+}
+
 pub fn not_enabled(key: &KeyFacts) -> Option<Finding> {
     if key.is_enabled() {
         return None;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use super::TriggerFacts;
-use crate::model::facts::{MappingFacts, MappingRequest, QueueFacts};
+use crate::model::facts::{MappingFacts, MappingRequest, MappingState, QueueFacts};
 use crate::model::{Finding, FindingCode, FunctionArn, QueueArn, Severity};
 
 /// Lambda's default batch size for SQS.
@@ -180,6 +180,57 @@ pub fn disabled(m: &MappingFacts) -> Finding {
         ),
     )
     .fix(format!("sqs-trigger mapping create --function {} --queue {} --enable", m.function_arn, m.queue_arn))
+}
+
+/// `probe-other-consumers`: other enabled mappings read the queue, so a probe message could
+/// be taken (and deleted) by another function.
+pub fn other_consumers(queue: &QueueArn, others: &[String]) -> Finding {
+    let (verb, pronoun) = if others.len() == 1 { ("reads", "it") } else { ("read", "they") };
+    Finding::error(
+        FindingCode::ProbeOtherConsumers,
+        queue.to_string(),
+        format!(
+            "{} also {verb} this queue: {pronoun} could take the probe message (and delete it), so nothing was sent",
+            others.join(", ")
+        ),
+    )
+    .fix(
+        "probe a queue only this function reads, or pass --allow-other-consumers knowing the other consumer will \
+         receive the probe message",
+    )
+}
+
+/// `probe-other-consumers` when the queue's mappings cannot be read: another consumer cannot
+/// be ruled out.
+pub fn consumers_unknown(queue: &QueueArn, unreadable: &crate::model::facts::Unreadable) -> Finding {
+    Finding::error(
+        FindingCode::ProbeOtherConsumers,
+        queue.to_string(),
+        format!(
+            "the mappings of the queue could not be read ({}): another consumer could take the probe message, so \
+             nothing was sent",
+            unreadable.detail
+        ),
+    )
+    .fix(format!("grant the caller `{}`, then probe again", unreadable.permission))
+}
+
+/// `mapping-problem` (or `mapping-missing` when it disappeared) for a mapping that did not
+/// settle as asked after a create or update.
+pub fn not_settled(queue: &str, uuid: &str, state: &str, expected: &str, reasons: &[String], waited: &str) -> Finding {
+    let why = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join("; ")) };
+    let (code, message) = if state == "gone" {
+        (FindingCode::MappingMissing, format!("mapping {uuid} disappeared while waiting for it to be {expected}"))
+    } else if MappingState::parse(state).is_settled() {
+        (FindingCode::MappingProblem, format!("mapping {uuid} settled as {state}, not {expected}{why}"))
+    } else {
+        (
+            FindingCode::MappingProblem,
+            format!("mapping {uuid} is still {state} after {waited} (expected {expected}){why}"),
+        )
+    };
+    Finding::error(code, queue, message)
+        .fix(format!("look at it with `aws lambda get-event-source-mapping --uuid {uuid}` and `sqs-trigger doctor`"))
 }
 
 /// The mappings that exist: none (`mapping-missing`, only when not about to create one),

@@ -189,31 +189,14 @@ pub async fn apply(
 }
 
 pub(crate) fn not_settled_finding(queue: &str, uuid: &str, w: &WaitResult, timeout: Duration) -> Finding {
-    let mut why = Vec::new();
-    if let Some(r) = &w.state_transition_reason {
-        why.push(format!("StateTransitionReason: {r}"));
-    }
-    if let Some(r) = &w.last_processing_result {
-        why.push(format!("LastProcessingResult: {r}"));
-    }
-    let why = if why.is_empty() { String::new() } else { format!(" ({})", why.join("; ")) };
-    let (code, message) = if w.state == "gone" {
-        (FindingCode::MappingMissing, format!("mapping {uuid} disappeared while waiting for it to be {}", w.expected))
-    } else if matches!(w.state.as_str(), "Enabled" | "Disabled") {
-        (FindingCode::MappingProblem, format!("mapping {uuid} settled as {}, not {}{why}", w.state, w.expected))
-    } else {
-        (
-            FindingCode::MappingProblem,
-            format!(
-                "mapping {uuid} is still {} after {} (expected {}){why}",
-                w.state,
-                HumanDuration(timeout),
-                w.expected
-            ),
-        )
-    };
-    Finding::error(code, queue, message)
-        .fix(format!("look at it with `aws lambda get-event-source-mapping --uuid {uuid}` and `sqs-trigger doctor`"))
+    let reasons: Vec<String> = [
+        w.state_transition_reason.as_ref().map(|r| format!("StateTransitionReason: {r}")),
+        w.last_processing_result.as_ref().map(|r| format!("LastProcessingResult: {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    checks::mapping::not_settled(queue, uuid, &w.state, &w.expected, &reasons, &HumanDuration(timeout).to_string())
 }
 
 /// The few fields of a mapping that the create/update answer carries.

@@ -61,14 +61,9 @@ pub async fn run_delete(ctx: &Ctx, settings: DeleteSettings) -> Result<MappingDe
         changed: vec![],
     };
     if mappings.is_empty() {
-        report.findings.push(
-            Finding::error(
-                FindingCode::MappingMissing,
-                queue.to_string(),
-                format!("no mapping connects this queue to {function}: nothing to delete"),
-            )
-            .fix(format!("see what exists: sqs-trigger mapping list --queue {queue}")),
-        );
+        // Nothing to delete; what exists is the useful next step.
+        let missing = checks::mapping::missing(Some(&queue), Some(&function));
+        report.findings.push(missing.fix(format!("see what exists: sqs-trigger mapping list --queue {queue}")));
         return Ok(report);
     }
     spinner.finish();

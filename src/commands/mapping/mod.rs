@@ -42,7 +42,7 @@ use crate::model::facts::TriggerFacts;
 use crate::model::facts::{MappingFacts, MappingFlags, MappingRequest};
 use crate::model::finding::has_errors;
 use crate::model::names::shorten;
-use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};
+use crate::model::{Finding, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};
 use crate::output::{Progress, Report, Style, count_summary, write_findings};
 use crate::settings::{duration_flag, function_flag, queue_flag};
 

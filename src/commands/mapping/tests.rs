@@ -1,6 +1,7 @@
 use super::*;
 use crate::checks::queue::fixtures::{mapping, queue};
 use crate::error::AwsErrorKind;
+use crate::model::FindingCode;
 
 fn request() -> MappingFlags {
     MappingFlags::default()

@@ -81,34 +81,10 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
         Err(_) => Vec::new(),
     };
     let consumer_refusal = match &all_mappings {
-        Err(unreadable) => Some(
-            Finding::error(
-                FindingCode::ProbeOtherConsumers,
-                queue.arn.to_string(),
-                format!(
-                    "the mappings of the queue could not be read ({}): another consumer could take the probe \
-                     message, so nothing was sent",
-                    unreadable.detail
-                ),
-            )
-            .fix(format!("grant the caller `{}`, then probe again", unreadable.permission)),
-        ),
-        Ok(_) if !others.is_empty() && !settings.allow_other_consumers => Some(
-            Finding::error(
-                FindingCode::ProbeOtherConsumers,
-                queue.arn.to_string(),
-                format!(
-                    "{} also read{} this queue: {} could take the probe message (and delete it), so nothing was sent",
-                    others.join(", "),
-                    if others.len() == 1 { "s" } else { "" },
-                    if others.len() == 1 { "it" } else { "they" }
-                ),
-            )
-            .fix(
-                "probe a queue only this function reads, or pass --allow-other-consumers knowing the other \
-                  consumer will receive the probe message",
-            ),
-        ),
+        Err(unreadable) => Some(checks::mapping::consumers_unknown(&queue.arn, unreadable)),
+        Ok(_) if !others.is_empty() && !settings.allow_other_consumers => {
+            Some(checks::mapping::other_consumers(&queue.arn, &others))
+        }
         Ok(_) => None,
     };
     if let Some(finding) = consumer_refusal {

@@ -23,7 +23,7 @@ use crate::error::{Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::{CallerFacts, Encryption, KeyLookup, QueueFacts, Redrive};
 use crate::model::finding::has_errors;
-use crate::model::{Finding, FindingCode, QueueArn, QueueName, QueueRef};
+use crate::model::{Finding, QueueArn, QueueName, QueueRef};
 use crate::output::{Report, Style, write_findings};
 use crate::settings::{EncryptionChoice, QueueSpec};
 

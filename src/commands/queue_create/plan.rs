@@ -138,19 +138,7 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
         (EncryptionChoice::SseSqs, _) => Desired::SseSqs,
         (EncryptionChoice::None, _) => Desired::None,
         (EncryptionChoice::Kms(key_ref), Some(KeyLookup::Found(key))) => {
-            if !key.is_enabled() {
-                findings.push(
-                    Finding::error(
-                        FindingCode::KmsKeyNotEnabled,
-                        key.arn.to_string(),
-                        format!(
-                            "the KMS key is {}: SQS cannot encrypt with it, so the queue would be unusable",
-                            key.state
-                        ),
-                    )
-                    .fix(format!("aws kms enable-key --key-id {}", key.arn)),
-                );
-            }
+            findings.extend(crate::checks::kms::not_enabled(&key));
             let mut aliases = vec![key_ref.to_string(), key.arn.key_id().to_owned()];
             aliases.dedup();
             Desired::Kms { key_id: key.arn.to_string(), aliases }
@@ -160,17 +148,7 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
             Desired::Kms { key_id: key_ref.to_string(), aliases: vec![] }
         }
         (EncryptionChoice::Kms(key_ref), _) => {
-            findings.push(
-                Finding::error(
-                    FindingCode::KmsKeyNotFound,
-                    key_ref.to_string(),
-                    format!(
-                        "no KMS key `{key_ref}` in {}: a queue encrypted with it could never be read",
-                        clients.region
-                    ),
-                )
-                .fix("create the key (aws kms create-key) or pass an existing one with --kms-key"),
-            );
+            findings.push(crate::checks::kms::not_found_for_new_queue(&key_ref.to_string(), &clients.region));
             Desired::Kms { key_id: key_ref.to_string(), aliases: vec![] }
         }
     };
