@@ -158,8 +158,12 @@ mod tests {
     fn key_findings() {
         let other = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"kms:*","Resource":"*"}]}"#;
         let direct = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
-        let denied =
-            Unreadable { fact: "the key policy".into(), permission: "kms:GetKeyPolicy".into(), detail: "no".into() };
+        let denied = Unreadable {
+            kind: Default::default(),
+            fact: "the key policy".into(),
+            permission: "kms:GetKeyPolicy".into(),
+            detail: "no".into(),
+        };
         let mut unreadable_policy = key("Enabled", DELEGATING_KEY_POLICY);
         unreadable_policy.policy = Err(denied.clone());
         type Case = (Option<Result<KeyLookup, Unreadable>>, Vec<FindingCode>);

@@ -249,7 +249,12 @@ mod tests {
             arn: "arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab".parse().unwrap(),
             manager,
             state: "Enabled".into(),
-            policy: Err(Unreadable { fact: "p".into(), permission: "kms:GetKeyPolicy".into(), detail: "x".into() }),
+            policy: Err(Unreadable {
+                kind: Default::default(),
+                fact: "p".into(),
+                permission: "kms:GetKeyPolicy".into(),
+                detail: "x".into(),
+            }),
         })
     }
 

@@ -25,7 +25,7 @@ use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather;
 use crate::model::arn::log_group_arn;
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{Encryption, KeyLookup};
+use crate::model::facts::{Encryption, FactKind, KeyLookup};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FindingCode, FunctionArn, FunctionRef, QueueArn, QueueName, QueueRef, RoleArn};
 use crate::output::{Report, Style, count_summary, write_findings};
@@ -427,11 +427,11 @@ pub async fn gather_facts(
 ) -> Result<TriggerFacts, Error> {
     let known = gather::trigger::Known { role: role.cloned(), ..Default::default() };
     let facts = gather::trigger::gather(clients, Some(queue), Some(function), known).await?;
-    let unreadable = |what: &str| facts.skipped.iter().any(|u| u.fact.starts_with(what));
-    if facts.function.is_none() && role.is_none() && !unreadable("function ") {
+    let unreadable = |kind: FactKind| facts.skipped.iter().any(|u| u.kind == kind);
+    if facts.function.is_none() && role.is_none() && !unreadable(FactKind::Function) {
         return Err(not_found("lambda:GetFunction", function));
     }
-    if facts.queue.is_none() && !unreadable("queue ") {
+    if facts.queue.is_none() && !unreadable(FactKind::Queue) {
         return Err(not_found("sqs:GetQueueUrl", queue));
     }
     Ok(facts)

@@ -60,6 +60,7 @@ pub async fn key_policy(clients: &Clients, key: &KeyArn) -> Result<Result<Policy
         Ok(out) => {
             let text = out.policy().unwrap_or_default();
             Ok(PolicyDocument::parse(&format!("key policy of {key}"), text).map_err(|e| Unreadable {
+                kind: Default::default(),
                 fact,
                 permission: "a valid policy document".into(),
                 detail: e.to_string(),
@@ -70,5 +71,10 @@ pub async fn key_policy(clients: &Clients, key: &KeyArn) -> Result<Result<Policy
 }
 
 fn not_read() -> Unreadable {
-    Unreadable { fact: "the key policy".into(), permission: "kms:GetKeyPolicy".into(), detail: "not read".into() }
+    Unreadable {
+        kind: Default::default(),
+        fact: "the key policy".into(),
+        permission: "kms:GetKeyPolicy".into(),
+        detail: "not read".into(),
+    }
 }

@@ -34,9 +34,12 @@ pub fn unreadable_if_denied<T>(
 ) -> Result<Result<T, Unreadable>, AwsError> {
     match result {
         Ok(value) => Ok(Ok(value)),
-        Err(err) if err.kind == AwsErrorKind::AccessDenied => {
-            Ok(Err(Unreadable { fact: fact.into(), permission: err.action.to_owned(), detail: err.message }))
-        }
+        Err(err) if err.kind == AwsErrorKind::AccessDenied => Ok(Err(Unreadable {
+            kind: Default::default(),
+            fact: fact.into(),
+            permission: err.action.to_owned(),
+            detail: err.message,
+        })),
         Err(err) => Err(err),
     }
 }

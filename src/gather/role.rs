@@ -28,9 +28,12 @@ const MALFORMED: &str = "MalformedPolicyDocument";
 pub async fn read(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, AwsError> {
     let fact = format!("the execution role {role}");
     match read_all(clients, role).await {
-        Err(err) if err.code.as_deref() == Some(MALFORMED) => {
-            Ok(Err(Unreadable { fact, permission: "a valid policy document".into(), detail: err.message }))
-        }
+        Err(err) if err.code.as_deref() == Some(MALFORMED) => Ok(Err(Unreadable {
+            kind: Default::default(),
+            fact,
+            permission: "a valid policy document".into(),
+            detail: err.message,
+        })),
         result => super::unreadable_if_denied(fact, result),
     }
 }

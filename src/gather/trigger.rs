@@ -7,7 +7,7 @@
 use crate::aws::Clients;
 use crate::error::AwsError;
 use crate::model::access::{self, Target};
-use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueFacts, TriggerFacts};
+use crate::model::facts::{Encryption, FactKind, FunctionFacts, MappingFacts, QueueFacts, TriggerFacts, Unreadable};
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
 use super::unreadable_if_denied;
@@ -52,11 +52,11 @@ pub async fn gather(
     let (queue, function, caller) = tokio::join!(queue_read, function_read, super::caller(clients));
     match queue? {
         Ok(q) => facts.queue = q,
-        Err(u) => facts.skipped.push(u),
+        Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Queue, ..u }),
     }
     match function? {
         Ok(f) => facts.function = f,
-        Err(u) => facts.skipped.push(u),
+        Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Function, ..u }),
     }
     if let (Some(role), Some(f)) = (&known.role, facts.function.as_mut()) {
         f.role = role.clone();
@@ -74,6 +74,7 @@ pub async fn gather(
         Ok::<_, AwsError>(Some(match unreadable_if_denied(fact.clone(), read)? {
             Ok(Some(q)) => Ok(q),
             Ok(None) => Err(crate::model::facts::Unreadable {
+                kind: Default::default(),
                 fact,
                 permission: "the queue to exist".into(),
                 detail: "the redrive policy names a queue that does not exist".into(),
@@ -108,6 +109,7 @@ pub async fn gather(
             && arn.account() != account
         {
             return Ok(Some(Err(crate::model::facts::Unreadable {
+                kind: Default::default(),
                 fact: format!("the execution role {arn}"),
                 permission: format!("credentials of account {}", arn.account()),
                 detail: format!(

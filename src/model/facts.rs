@@ -12,12 +12,24 @@ use crate::policy::{NamedPolicy, PolicyDocument};
 /// A fact that could not be read: the check that needs it is skipped, and says why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Unreadable {
+    /// Which fact it is, for code that decides by it (never by the wording of `fact`).
+    #[serde(skip)]
+    pub kind: FactKind,
     /// What could not be read, e.g. "the key policy of arn:aws:kms:...".
     pub fact: String,
     /// The permission the caller lacked or the reason, e.g. "kms:GetKeyPolicy".
     pub permission: String,
     /// The AWS error, verbatim.
     pub detail: String,
+}
+
+/// Which fact could not be read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FactKind {
+    Queue,
+    Function,
+    #[default]
+    Other,
 }
 
 /// Either the fact, or why it could not be read.
@@ -142,6 +154,8 @@ impl KeyFacts {
 }
 
 /// What KMS said about the queue's key.
+// One per trigger, read once: the size of the found variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum KeyLookup {

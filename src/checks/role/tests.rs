@@ -250,8 +250,12 @@ fn simulation_decides_before_the_evaluator() {
 #[test]
 fn unreadable_role_skips_every_permission() {
     let mut f = facts(role_facts(&[], None, LAMBDA_SERVICE));
-    f.role =
-        Some(Err(Unreadable { fact: "the role".into(), permission: "iam:GetRole".into(), detail: "denied".into() }));
+    f.role = Some(Err(Unreadable {
+        kind: Default::default(),
+        fact: "the role".into(),
+        permission: "iam:GetRole".into(),
+        detail: "denied".into(),
+    }));
     let evaluation = evaluate(&f, &Target::from_facts(&f));
     assert_eq!(evaluation.decided_by, None);
     assert_eq!(evaluation.count(PermissionVerdict::Skipped), 6);
@@ -289,7 +293,12 @@ fn key_policy_decides_with_the_identity_policy() {
 fn unresolved_key_is_skipped() {
     let mut f = facts(role_facts(&[], None, LAMBDA_SERVICE));
     f.queue = Some(queue(Encryption::Kms { key_id: "alias/orders".into() }, QUEUE, None));
-    f.key = Some(Err(Unreadable { fact: "key".into(), permission: "kms:DescribeKey".into(), detail: "x".into() }));
+    f.key = Some(Err(Unreadable {
+        kind: Default::default(),
+        fact: "key".into(),
+        permission: "kms:DescribeKey".into(),
+        detail: "x".into(),
+    }));
     let evaluation = evaluate(&f, &Target::from_facts(&f));
     let decrypt = evaluation.permissions.iter().find(|p| p.action == KMS_DECRYPT).unwrap();
     assert_eq!(decrypt.decision, PermissionVerdict::Skipped);

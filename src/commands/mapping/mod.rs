@@ -39,7 +39,7 @@ use crate::commands::{Change, Ctx};
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{MappingFacts, MappingFlags, MappingRequest};
+use crate::model::facts::{FactKind, MappingFacts, MappingFlags, MappingRequest};
 use crate::model::finding::has_errors;
 use crate::model::names::shorten;
 use crate::model::{Finding, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};

@@ -270,15 +270,15 @@ pub(crate) async fn gather_facts(ctx: &Ctx, target: &Target) -> Result<TriggerFa
 /// The queue, the function and the existing mappings must be known to decide safely.
 pub(crate) fn required_facts(ctx: &Ctx, target: &Target, facts: TriggerFacts) -> Result<TriggerFacts, Error> {
     let clients = &ctx.clients;
-    let unreadable = |what: &str| facts.skipped.iter().find(|u| u.fact.starts_with(what)).cloned();
+    let unreadable = |kind: FactKind| facts.skipped.iter().find(|u| u.kind == kind).cloned();
     if facts.queue.is_none() {
-        return Err(match unreadable("queue ") {
+        return Err(match unreadable(FactKind::Queue) {
             Some(u) => unreadable_error(u),
             None => not_found("sqs:GetQueueUrl", &target.queue, "the queue", &clients.region).into(),
         });
     }
     if facts.function.is_none() {
-        return Err(match unreadable("function ") {
+        return Err(match unreadable(FactKind::Function) {
             Some(u) => unreadable_error(u),
             None => not_found("lambda:GetFunction", &target.function, "the function", &clients.region).into(),
         });
