@@ -92,12 +92,90 @@ impl StepName {
     }
 }
 
-/// One step's outcome. `outcome` is the step's own word: created, updated, unchanged,
-/// would-create, passed, fixed, would-fix, refused, confirmed, invoked, failed, skipped...
+/// What one step did, in the step's own word (the JSON carries the word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    Created,
+    Updated,
+    Unchanged,
+    Refused,
+    WouldCreate,
+    WouldUpdate,
+    WouldRefuse,
+    WouldFix,
+    Passed,
+    Fixed,
+    Failed,
+    Skipped,
+    /// The probe's verdict.
+    Probe(crate::logwatch::ProbeVerdict),
+}
+
+impl StepOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepOutcome::Created => "created",
+            StepOutcome::Updated => "updated",
+            StepOutcome::Unchanged => "unchanged",
+            StepOutcome::Refused => "refused",
+            StepOutcome::WouldCreate => "would-create",
+            StepOutcome::WouldUpdate => "would-update",
+            StepOutcome::WouldRefuse => "would-refuse",
+            StepOutcome::WouldFix => "would-fix",
+            StepOutcome::Passed => "passed",
+            StepOutcome::Fixed => "fixed",
+            StepOutcome::Failed => "failed",
+            StepOutcome::Skipped => "skipped",
+            StepOutcome::Probe(verdict) => verdict.as_str(),
+        }
+    }
+
+    /// What a dry run says a step would do.
+    pub fn is_planned(self) -> bool {
+        matches!(
+            self,
+            StepOutcome::WouldCreate | StepOutcome::WouldUpdate | StepOutcome::WouldRefuse | StepOutcome::WouldFix
+        )
+    }
+}
+
+impl From<outcome::Outcome> for StepOutcome {
+    fn from(o: outcome::Outcome) -> StepOutcome {
+        match o {
+            outcome::Outcome::Created => StepOutcome::Created,
+            outcome::Outcome::Updated => StepOutcome::Updated,
+            outcome::Outcome::Unchanged => StepOutcome::Unchanged,
+            outcome::Outcome::Refused => StepOutcome::Refused,
+            outcome::Outcome::WouldCreate => StepOutcome::WouldCreate,
+            outcome::Outcome::WouldUpdate => StepOutcome::WouldUpdate,
+            outcome::Outcome::Skipped => StepOutcome::Skipped,
+        }
+    }
+}
+
+impl std::fmt::Display for StepOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for StepOutcome {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for StepOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One step's outcome.
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
     pub step: StepName,
-    pub outcome: String,
+    pub outcome: StepOutcome,
     /// One line for people.
     pub summary: String,
     pub findings: Vec<Finding>,
@@ -112,10 +190,10 @@ pub struct Step {
 }
 
 impl Step {
-    fn ok(step: StepName, outcome: impl Into<String>, summary: impl Into<String>) -> Self {
+    fn ok(step: StepName, outcome: StepOutcome, summary: impl Into<String>) -> Self {
         Step {
             step,
-            outcome: outcome.into(),
+            outcome,
             summary: summary.into(),
             findings: vec![],
             detail: None,
@@ -127,7 +205,7 @@ impl Step {
     fn failed(step: StepName, error: &Error) -> Self {
         Step {
             step,
-            outcome: "failed".into(),
+            outcome: StepOutcome::Failed,
             summary: crate::redact::redact(&error.to_string()),
             findings: vec![],
             detail: None,
@@ -158,7 +236,7 @@ impl Step {
     /// Whether the pipeline ends here: a dry run goes on past a step that would refuse, so
     /// the whole plan is shown.
     fn halts(&self, dry_run: bool) -> bool {
-        self.stops() && !(dry_run && self.outcome.starts_with("would"))
+        self.stops() && !(dry_run && self.outcome.is_planned())
     }
 }
 
@@ -221,12 +299,19 @@ impl Report for SetupReport {
 
 fn write_step(out: &mut dyn Write, style: &Style, step: &Step) -> io::Result<()> {
     // Padded before it is colored: escape codes would otherwise count as width.
-    let padded = format!("{:<14}", step.outcome);
-    let outcome = match step.outcome.as_str() {
-        "created" | "updated" | "fixed" | "confirmed" | "passed" => style.green(&padded),
-        "failed" | "refused" | "not-invoked" | "invoked-with-error" => style.red(&padded),
-        "skipped" => style.dim(&padded),
-        other if other.starts_with("would") => style.yellow(&padded),
+    let padded = format!("{:<14}", step.outcome.as_str());
+    use crate::logwatch::ProbeVerdict as V;
+    let outcome = match step.outcome {
+        StepOutcome::Created
+        | StepOutcome::Updated
+        | StepOutcome::Fixed
+        | StepOutcome::Passed
+        | StepOutcome::Probe(V::Confirmed) => style.green(&padded),
+        StepOutcome::Failed | StepOutcome::Refused | StepOutcome::Probe(V::NotInvoked | V::InvokedWithError) => {
+            style.red(&padded)
+        }
+        StepOutcome::Skipped => style.dim(&padded),
+        other if other.is_planned() => style.yellow(&padded),
         _ => padded,
     };
     writeln!(out, "{:<8} {outcome} {}", step.step.as_str(), step.summary)?;
@@ -336,7 +421,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         None
     };
     if let Some(why) = skip {
-        push(Step::ok(StepName::Probe, "skipped", why), &mut steps);
+        push(Step::ok(StepName::Probe, StepOutcome::Skipped, why), &mut steps);
     } else {
         // The probe shows its own spinner (what it waits for, elapsed time).
         progress.finish();
@@ -398,7 +483,7 @@ async fn queue_step(
         Ok(r) => r,
         Err(e) => return (Step::failed(StepName::Queue, &e), None),
     };
-    let outcome = report.queue.outcome.as_str().replace(' ', "-");
+    let outcome = StepOutcome::from(report.queue.outcome);
     let said = |o: outcome::Outcome| match o {
         outcome::Outcome::WouldCreate => "would be created",
         outcome::Outcome::WouldUpdate => "would be updated",
@@ -420,7 +505,7 @@ async fn queue_step(
     } else if refused && report.findings.is_empty() {
         summary.push_str("\n                        re-run with --update to change the existing queue");
     }
-    let step = Step::ok(StepName::Queue, if refused { "refused".to_owned() } else { outcome }, summary)
+    let step = Step::ok(StepName::Queue, if refused { StepOutcome::Refused } else { outcome }, summary)
         .with_findings(report.findings.clone())
         .with_detail(&report)
         .with_status(report.exit_status());
@@ -468,8 +553,12 @@ async fn role_step(
     let role_name =
         checked.target.role.as_ref().map(ToString::to_string).unwrap_or_else(|| "the execution role".into());
     if !has_errors(&checked.findings) {
-        return Ok(Step::ok(StepName::Role, "passed", format!("{role_name} may poll the queue and write logs"))
-            .with_findings(checked.findings));
+        return Ok(Step::ok(
+            StepName::Role,
+            StepOutcome::Passed,
+            format!("{role_name} may poll the queue and write logs"),
+        )
+        .with_findings(checked.findings));
     }
     let grants = checked.evaluation.fixable();
     let role = checked.target.role.clone();
@@ -479,7 +568,7 @@ async fn role_step(
         } else {
             "re-run with --fix to attach the missing permissions as an inline policy"
         };
-        let outcome = if s.dry_run { "would-refuse" } else { "refused" };
+        let outcome = if s.dry_run { StepOutcome::WouldRefuse } else { StepOutcome::Refused };
         return Ok(Step::ok(StepName::Role, outcome, format!("{role_name}: {hint}"))
             .with_findings(checked.findings)
             .with_status(ExitStatus::CheckFailed));
@@ -490,7 +579,7 @@ async fn role_step(
         let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
         return Ok(Step::ok(
             StepName::Role,
-            "would-fix",
+            StepOutcome::WouldFix,
             format!("would put inline policy {} on {role} granting {}", fix.policy_name, added.join(", ")),
         )
         .with_findings(checked.findings));
@@ -501,7 +590,7 @@ async fn role_step(
     let (fix, action, rechecked) =
         role_check::fix(ctx, &checked, &role, &s.spec.name, confirm, || check(queue.clone())).await?;
     if action == role_check::FixAction::Declined {
-        return Ok(Step::ok(StepName::Role, "refused", "the fix was declined: nothing was changed")
+        return Ok(Step::ok(StepName::Role, StepOutcome::Refused, "the fix was declined: nothing was changed")
             .with_findings(checked.findings)
             .with_status(ExitStatus::CheckFailed));
     }
@@ -517,13 +606,13 @@ async fn role_step(
     if has_errors(&checked.findings) {
         return Ok(Step::ok(
             StepName::Role,
-            "refused",
+            StepOutcome::Refused,
             format!("inline policy {} {word} on {role}, but the role still cannot poll the queue", fix.policy_name),
         )
         .with_findings(checked.findings)
         .with_status(ExitStatus::CheckFailed));
     }
-    Ok(Step::ok(StepName::Role, "fixed", format!("inline policy {} {word} on {role}", fix.policy_name))
+    Ok(Step::ok(StepName::Role, StepOutcome::Fixed, format!("inline policy {} {word} on {role}", fix.policy_name))
         .with_findings(checked.findings))
 }
 
@@ -545,7 +634,7 @@ async fn mapping_step(
         return Ok((
             Step::ok(
                 StepName::Mapping,
-                "would-create",
+                StepOutcome::WouldCreate,
                 format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&settings)),
             ),
             settings.enabled,
@@ -568,7 +657,7 @@ async fn mapping_step(
     }
     let enabled = report.settings.enabled;
     Ok((
-        Step::ok(StepName::Mapping, report.outcome.as_str().replace(' ', "-"), summary)
+        Step::ok(StepName::Mapping, StepOutcome::from(report.outcome), summary)
             .with_findings(report.findings.clone())
             .with_detail(&report)
             .with_status(if failed { ExitStatus::CheckFailed } else { ExitStatus::Success }),
@@ -609,8 +698,7 @@ async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result
     };
     let report = probe::run(ctx, settings).await?;
     let status = report.exit_status();
-    let verdict =
-        serde_json::to_value(report.verdict).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let verdict = StepOutcome::Probe(report.verdict);
     let mut summary = match (&report.request_id, report.latency_ms) {
         (Some(id), Some(ms)) => format!("invocation {id} logged the probe {ms} ms after the send"),
         (Some(id), None) => format!("invocation {id}"),

@@ -15,8 +15,8 @@ fn the_first_stopping_step_sets_the_exit_code() {
         queue: "q".into(),
         function: "f".into(),
         steps: vec![
-            Step::ok(StepName::Queue, "created", ""),
-            Step::ok(StepName::Role, "refused", "").with_status(ExitStatus::CheckFailed),
+            Step::ok(StepName::Queue, StepOutcome::Created, ""),
+            Step::ok(StepName::Role, StepOutcome::Refused, "").with_status(ExitStatus::CheckFailed),
         ],
         changed: vec![],
         verdict: String::new(),
