@@ -9,7 +9,7 @@ use crate::error::AwsError;
 use crate::model::access::{self, Target};
 use futures::FutureExt;
 
-use crate::model::facts::{Encryption, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, TriggerFacts};
+use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, TriggerFacts};
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
 use super::unreadable_if_denied;
@@ -23,6 +23,8 @@ pub struct Known {
     pub mappings: Option<Vec<MappingFacts>>,
     /// Check as if the function ran with this role (`role check --role`).
     pub role: Option<RoleArn>,
+    /// The caller, when already asked (its answer, failed or not, is not asked again).
+    pub caller: Option<Result<CallerFacts, AwsError>>,
 }
 
 /// Reads the queue and function (when not known), then everything that depends on them —
@@ -70,7 +72,14 @@ pub async fn gather(
         })
     }
     .shared();
-    let caller_read = super::caller(clients).shared();
+    let known_caller = known.caller;
+    let caller_read = async move {
+        match known_caller {
+            Some(caller) => caller,
+            None => super::caller(clients).await,
+        }
+    }
+    .shared();
     // What a dependent read sees: the fact when it was read, None when it is unknown or
     // unreadable, and the error (which stops the gathering) when the read failed.
     let queue_fact = || {
@@ -118,7 +127,8 @@ pub async fn gather(
         };
         let simulation = async {
             let Some(function) = function_fact().await? else { return Ok(None) };
-            let mut seen = TriggerFacts { queue, function: Some(function), key: key.clone(), ..TriggerFacts::default() };
+            let mut seen =
+                TriggerFacts { queue, function: Some(function), key: key.clone(), ..TriggerFacts::default() };
             let target = Target::from_facts(&seen);
             simulate(clients, &mut seen, &target).await;
             Ok::<_, AwsError>(Some((seen.simulation, seen.simulation_unavailable)))
