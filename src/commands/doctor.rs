@@ -14,7 +14,7 @@ use crate::commands::Ctx;
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{CallerFacts, Encryption, MappingFacts, QueueDepth, QueueFacts};
+use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FindingCode, FunctionRef, QueueArn, QueueRef, QueueUrl, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
@@ -364,7 +364,7 @@ fn unpolled_queue(queue: &QueueFacts) -> Finding {
     .fix(format!("sqs-trigger mapping create --function FUNCTION --queue {}", queue.arn))
 }
 
-fn function_without_sqs(function: &crate::model::facts::FunctionFacts) -> Finding {
+fn function_without_sqs(function: &FunctionFacts) -> Finding {
     Finding::error(
         FindingCode::MappingMissing,
         function.arn.to_string(),
@@ -377,7 +377,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
     let clients = &ctx.clients;
     let diagnoses = if s.all {
         let all = gather::mapping::list(clients, None, None).await?;
-        diagnose_mappings(ctx, all, s.concurrency).await?
+        diagnose_mappings(ctx, all, s.concurrency, None).await?
     } else {
         let spinner = ctx.output.spinner("gathering facts");
         let started = Instant::now();
@@ -506,15 +506,17 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
         .await?;
         return Ok(vec![diagnose(&facts, vec![function_without_sqs(&function)])]);
     }
-    diagnose_mappings(ctx, mappings, concurrency).await
+    diagnose_mappings(ctx, mappings, concurrency, Some(&function)).await
 }
 
 /// Diagnoses each queue/function pair of `mappings`, `concurrency` at a time, with a
-/// progress bar on a terminal. Results keep the input order.
+/// progress bar on a terminal. Results keep the input order. `read_function`, when already read,
+/// is not read again for the pairs of exactly that function.
 async fn diagnose_mappings(
     ctx: &Ctx,
     mappings: Vec<MappingFacts>,
     concurrency: usize,
+    read_function: Option<&FunctionFacts>,
 ) -> Result<Vec<Diagnosis>, Error> {
     let mut pairs: Vec<Vec<MappingFacts>> = Vec::new();
     for m in mappings {
@@ -531,7 +533,8 @@ async fn diagnose_mappings(
             async move {
                 let queue = QueueRef::Arn(pair[0].queue_arn.clone());
                 let function = FunctionRef::Arn(pair[0].function_arn.clone());
-                let known = Known { mappings: Some(pair), ..Known::default() };
+                let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
+                let known = Known { mappings: Some(pair), function: read, ..Known::default() };
                 let started = Instant::now();
                 let facts = gather::trigger::gather(clients, Some(&queue), Some(&function), known).await?;
                 bar.inc(1);

@@ -4,11 +4,11 @@
 //! What cannot be read for lack of permission becomes an `Unreadable` (→ `check-skipped`)
 //! and the rest goes on; other failures (throttled past retries, unreachable) abort.
 
+use futures::FutureExt;
+
 use crate::aws::Clients;
 use crate::error::AwsError;
 use crate::model::access::{self, Target};
-use futures::FutureExt;
-
 use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, TriggerFacts};
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
