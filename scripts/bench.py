@@ -208,12 +208,12 @@ def cli_flow(aws: str, env: dict[str, str], queue: str, function: str, role: str
 MINIMUM_CHAIN = {
     "doctor --queue": 5,
     "doctor --function": 5,
-    "setup --fix (fresh)": 10,
-    "setup (converged)": 6,
+    "setup --fix (fresh)": 8,
+    "setup (converged)": 5,
     "probe": 4,
     "mapping create (converged)": 4,
-    "role check": 3,
-    "queue create (converged)": 3,
+    "role check": 4,
+    "queue create (converged)": 2,
 }
 
 
@@ -259,6 +259,7 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
             for _ in range(runs):
                 cmd = make_cmd()
                 emu.clear()
+                launched = time.time()
                 t, proc = timed([binary, *cmd], env, check=False)
                 reqs = tool_requests(emu)
                 times.append(t)
@@ -267,7 +268,9 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
                 codes.add(proc.returncode)
                 if show and len(times) == 1:
                     base = min((r["time"] - latency for r in reqs), default=0.0)
-                    shown.append(f"\n{label}:")
+                    last = max((r.get("end", r["time"]) for r in reqs), default=base)
+                    shown.append(f"\n{label}: first request {(base - launched) * 1000:.0f} ms after launch, "
+                                 f"exit {(launched + t - last) * 1000:.0f} ms after the last answer")
                     for r in sorted(reqs, key=lambda r: r["time"]):
                         start, end = (r["time"] - latency - base) * 1000, (r.get("end", r["time"]) - base) * 1000
                         shown.append(f"  {start:7.1f} → {end:7.1f} ms  {r['service']}:{r['operation']}")
