@@ -226,7 +226,7 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
     fn = f"bench-path-{uuid.uuid4().hex[:6]}"
     q = f"bench-path-q-{uuid.uuid4().hex[:6]}"
     out = [f"## critical paths at {latency_ms:.0f} ms per request\n",
-           f"Median of {runs} runs; requests and chain of the median run's kind (they do not vary).\n",
+           f"Medians of {runs} runs (wall time, requests and chain; the last two do not vary).\n",
            "| command | requests | longest dependent chain | minimum chain | wall time (median) |",
            "|---|---|---|---|---|"]
     shown: list[str] = []
