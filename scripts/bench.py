@@ -9,8 +9,12 @@
    longest chain of dependent requests (requests that started after another ended).
 3. `doctor --all` over N queue/function/mapping triples.
 4. Start-up time (`--help`) and the release binary's size.
+5. Critical paths with network-like latency (`--path-latency-ms`, 50 by default): per command, the
+   requests, the longest chain of dependent requests, the minimum chain its dependencies allow
+   (MINIMUM_CHAIN, reasoned in docs/performance.md) and the median wall time.
 
 Usage: scripts/bench.py --binary target/release/sqs-trigger [--runs 10] [--triples 300]
+       scripts/bench.py --only paths [--path-runs 5] [--show-requests]
 Prints a Markdown report on stdout. Needs .venv (make venv); the AWS CLI comparison installs
 awscli into target/bench-venv on first use.
 """
@@ -141,9 +145,13 @@ def timed(cmd: list[str], env: dict[str, str], check: bool = True) -> tuple[floa
     return elapsed, proc
 
 
-def chain_depth(requests: list[dict]) -> int:
-    """Longest chain of requests each starting after the previous one ended."""
-    reqs = sorted((r["time"], r.get("end", r["time"])) for r in requests)
+def chain_depth(requests: list[dict], latency: float = 0.0) -> int:
+    """Longest chain of requests each starting after the previous one ended.
+
+    The emulator stamps `time` after its added latency (`latency`, in seconds): a request
+    arrived `latency` earlier, and only one that arrived after another's answer depends on it.
+    """
+    reqs = sorted((r["time"] - latency, r.get("end", r["time"])) for r in requests)
     best: list[int] = []
     for i, (start, _) in enumerate(reqs):
         prev = [best[j] for j in range(i) if reqs[j][1] <= start]
@@ -194,6 +202,88 @@ def cli_flow(aws: str, env: dict[str, str], queue: str, function: str, role: str
     return time.perf_counter() - start
 
 
+# The minimum chain of dependent requests each command's dependencies allow, for the fixtures
+# of `critical_paths` (a function whose role has one inline policy and no managed policy, an
+# SSE-SQS queue with a DLQ). The reasoning, request by request, is in docs/performance.md.
+MINIMUM_CHAIN = {
+    "doctor --queue": 5,
+    "doctor --function": 5,
+    "setup --fix (fresh)": 8,
+    "setup (converged)": 5,
+    "probe": 4,
+    "mapping create (converged)": 4,
+    "role check": 4,
+    "queue create (converged)": 2,
+}
+
+
+def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> list[str]:
+    """Every command's requests, longest dependent chain and median wall time, with
+    `latency_ms` added to every request (standing in for the round trip to AWS)."""
+    emu = Emulator(latency_ms=latency_ms)
+    env = emu.env()
+    latency = latency_ms / 1000.0
+    fn = f"bench-path-{uuid.uuid4().hex[:6]}"
+    q = f"bench-path-q-{uuid.uuid4().hex[:6]}"
+    out = [f"## critical paths at {latency_ms:.0f} ms per request\n",
+           f"Medians of {runs} runs (wall time, requests and chain; the last two do not vary).\n",
+           "| command | requests | longest dependent chain | minimum chain | wall time (median) |",
+           "|---|---|---|---|---|"]
+    shown: list[str] = []
+    try:
+        make_function(emu, fn, full=True)
+        # Converge the queue and the mapping first: the commands below find them in place.
+        timed([binary, "queue", "create", q], env)
+        timed([binary, "mapping", "create", "--function", fn, "--queue", q], env)
+        fresh = iter(range(10_000))
+
+        def fresh_setup() -> list[str]:
+            i = next(fresh)
+            f = f"bench-fresh-{i}-{uuid.uuid4().hex[:6]}"
+            make_function(emu, f)  # logs only: --fix attaches the SQS permissions
+            return ["setup", "--function", f, "--queue", f"bench-fresh-q-{i}-{uuid.uuid4().hex[:6]}", "--fix",
+                    "--yes", "--probe-timeout", "30s"]
+
+        commands = [
+            ("doctor --queue", lambda: ["doctor", "--queue", q]),
+            ("doctor --function", lambda: ["doctor", "--function", fn]),
+            ("setup --fix (fresh)", fresh_setup),
+            ("setup (converged)", lambda: ["setup", "--function", fn, "--queue", q, "--probe-timeout", "30s"]),
+            ("probe", lambda: ["probe", "--function", fn, "--queue", q, "--timeout", "30s"]),
+            ("mapping create (converged)", lambda: ["mapping", "create", "--function", fn, "--queue", q]),
+            ("role check", lambda: ["role", "check", "--function", fn, "--queue", q]),
+            ("queue create (converged)", lambda: ["queue", "create", q]),
+        ]
+        for label, make_cmd in commands:
+            times, counts, depths, codes = [], [], [], set()
+            for _ in range(runs):
+                cmd = make_cmd()
+                emu.clear()
+                launched = time.time()
+                t, proc = timed([binary, *cmd], env, check=False)
+                reqs = tool_requests(emu)
+                times.append(t)
+                counts.append(len(reqs))
+                depths.append(chain_depth(reqs, latency))
+                codes.add(proc.returncode)
+                if show and len(times) == 1:
+                    base = min((r["time"] - latency for r in reqs), default=0.0)
+                    last = max((r.get("end", r["time"]) for r in reqs), default=base)
+                    shown.append(f"\n{label}: first request {(base - launched) * 1000:.0f} ms after launch, "
+                                 f"exit {(launched + t - last) * 1000:.0f} ms after the last answer")
+                    for r in sorted(reqs, key=lambda r: r["time"]):
+                        start, end = (r["time"] - latency - base) * 1000, (r.get("end", r["time"]) - base) * 1000
+                        shown.append(f"  {start:7.1f} → {end:7.1f} ms  {r['service']}:{r['operation']}")
+            depth = statistics.median(depths)
+            minimum = MINIMUM_CHAIN[label]
+            exits = ",".join(str(c) for c in sorted(codes))
+            out.append(f"| `{label}` (exit {exits}) | {statistics.median(counts):g} | {depth:g} | {minimum} | "
+                       f"{statistics.median(times)*1000:.0f} ms |")
+    finally:
+        emu.stop()
+    return out + shown
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/sqs-trigger"))
@@ -202,8 +292,15 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, default=20.0, help="added latency for the concurrency run")
     parser.add_argument("--latency-triples", type=int, default=100)
     parser.add_argument("--skip-cli", action="store_true", help="skip the AWS CLI comparison")
+    parser.add_argument("--path-latency-ms", type=float, default=50.0, help="added latency for the critical paths")
+    parser.add_argument("--path-runs", type=int, default=5, help="runs per command for the critical paths")
+    parser.add_argument("--show-requests", action="store_true", help="list each command's requests with times")
+    parser.add_argument("--only", choices=["paths"], help="run one section only")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
+    if args.only == "paths":
+        print("\n".join(critical_paths(binary, args.path_latency_ms, args.path_runs, args.show_requests)))
+        return 0
     out: list[str] = []
     emu = Emulator()
     env = emu.env()
@@ -292,6 +389,9 @@ def main() -> int:
         out.append(f"- binary: {size / 1e6:.1f} MB ({os.path.relpath(binary, ROOT)})")
     finally:
         emu.stop()
+    # 5. Critical paths with network-like latency.
+    out.append("")
+    out.extend(critical_paths(binary, args.path_latency_ms, args.path_runs, args.show_requests))
     print("\n".join(out))
     return 0
 

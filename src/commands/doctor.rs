@@ -14,9 +14,9 @@ use crate::commands::Ctx;
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{Encryption, MappingFacts, QueueDepth, QueueFacts};
+use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
 use crate::model::finding::has_errors;
-use crate::model::{Finding, FindingCode, FunctionRef, QueueRef, Severity};
+use crate::model::{Finding, FindingCode, FunctionRef, QueueArn, QueueRef, QueueUrl, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
 use crate::settings;
 
@@ -359,7 +359,7 @@ fn unpolled_queue(queue: &QueueFacts) -> Finding {
     checks::mapping::missing(Some(&queue.arn), None)
 }
 
-fn function_without_sqs(function: &crate::model::facts::FunctionFacts) -> Finding {
+fn function_without_sqs(function: &FunctionFacts) -> Finding {
     checks::mapping::missing(None, Some(&function.arn))
 }
 
@@ -367,7 +367,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
     let clients = &ctx.clients;
     let diagnoses = if s.all {
         let all = gather::mapping::list(clients, None, None).await?;
-        diagnose_mappings(ctx, all, s.concurrency).await?
+        diagnose_mappings(ctx, all, s.concurrency, None).await?
     } else {
         let spinner = ctx.output.spinner("gathering facts");
         let started = Instant::now();
@@ -403,22 +403,41 @@ async fn diagnose_queue(
     function: Option<&FunctionRef>,
 ) -> Result<Vec<Diagnosis>, Error> {
     let clients = &ctx.clients;
-    let queue = gather::queue::find(clients, queue_ref)
-        .await?
-        .ok_or_else(|| not_found("queue", queue_ref, "sqs:GetQueueUrl"))?;
+    // The queue's URL beside the caller: with both, the ARN of a queue named by name is known
+    // (the caller's account, this region), so its mappings are listed beside its attributes.
+    let (url, caller) = tokio::join!(gather::queue::resolve_url(clients, queue_ref), gather::caller(clients));
+    let url = url?.ok_or_else(|| not_found("queue", queue_ref, "sqs:GetQueueUrl"))?;
+    let not_found_queue = || not_found("queue", queue_ref, "sqs:GetQueueUrl");
+    let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
     if let Some(f) = function {
-        let facts =
-            gather::trigger::gather(clients, None, Some(f), Known { queue: Some(queue), ..Known::default() }).await?;
+        let queue = read_queue(clients, &url).await?.ok_or_else(not_found_queue)?;
+        let facts = gather::trigger::gather(clients, None, Some(f), known(queue)).await?;
         if facts.function.is_none() && facts.skipped.is_empty() {
             return Err(not_found("function", f, "lambda:GetFunction"));
         }
         return Ok(vec![diagnose(&facts, vec![])]);
     }
-    let mappings = gather::mapping::list(clients, Some(&queue.arn), None).await?;
+    let (queue, mappings) = match queue_arn_of_name(queue_ref, &url, caller.as_ref().ok(), &clients.region) {
+        Some(arn) => {
+            let (queue, mappings) =
+                tokio::join!(read_queue(clients, &url), gather::mapping::list(clients, Some(&arn), None));
+            let queue = queue?.ok_or_else(not_found_queue)?;
+            // Never the case for a queue named by name; were it, the listing was of another ARN.
+            let mappings = if queue.arn == arn {
+                mappings?
+            } else {
+                gather::mapping::list(clients, Some(&queue.arn), None).await?
+            };
+            (queue, mappings)
+        }
+        None => {
+            let queue = read_queue(clients, &url).await?.ok_or_else(not_found_queue)?;
+            let mappings = gather::mapping::list(clients, Some(&queue.arn), None).await?;
+            (queue, mappings)
+        }
+    };
     if mappings.is_empty() {
-        let facts =
-            gather::trigger::gather(clients, None, None, Known { queue: Some(queue.clone()), ..Known::default() })
-                .await?;
+        let facts = gather::trigger::gather(clients, None, None, known(queue.clone())).await?;
         return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
     }
     let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
@@ -432,11 +451,33 @@ async fn diagnose_queue(
     let futures = by_function.into_iter().map(|(f, maps)| {
         let queue = queue.clone();
         async move {
-            let known = Known { queue: Some(queue), mappings: Some(maps), ..Known::default() };
+            let known = Known { mappings: Some(maps), ..known(queue) };
             gather::trigger::gather(clients, None, Some(&f), known).await.map(|facts| diagnose(&facts, vec![]))
         }
     });
     Ok(futures::future::try_join_all(futures).await?)
+}
+
+/// Reads a queue whose URL is known; None when it is gone (as `gather::queue::find`).
+async fn read_queue(clients: &crate::aws::Clients, url: &QueueUrl) -> Result<Option<QueueFacts>, AwsError> {
+    match gather::queue::read(clients, url).await {
+        Ok(facts) => Ok(Some(facts)),
+        Err(err) if err.kind == crate::error::AwsErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// The ARN of a queue named by name, from its URL and the caller, without a request: GetQueueUrl
+/// answers for the caller's account in this region, so the ARN is exactly
+/// `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`. None for a queue named by URL (its region is the
+/// URL's) or ARN, or when the caller is unknown or the URL names another account.
+fn queue_arn_of_name(queue: &QueueRef, url: &QueueUrl, caller: Option<&CallerFacts>, region: &str) -> Option<QueueArn> {
+    let (QueueRef::Name(name), Some(caller)) = (queue, caller) else { return None };
+    if url.account() != caller.account || url.name() != name {
+        return None;
+    }
+    let partition = gather::partition_of(&caller.arn);
+    format!("arn:{partition}:sqs:{region}:{}:{name}", caller.account).parse().ok()
 }
 
 async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: usize) -> Result<Vec<Diagnosis>, Error> {
@@ -455,15 +496,17 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
         .await?;
         return Ok(vec![diagnose(&facts, vec![function_without_sqs(&function)])]);
     }
-    diagnose_mappings(ctx, mappings, concurrency).await
+    diagnose_mappings(ctx, mappings, concurrency, Some(&function)).await
 }
 
 /// Diagnoses each queue/function pair of `mappings`, `concurrency` at a time, with a
-/// progress bar on a terminal. Results keep the input order.
+/// progress bar on a terminal. Results keep the input order. `read_function`, when already read,
+/// is not read again for the pairs of exactly that function.
 async fn diagnose_mappings(
     ctx: &Ctx,
     mappings: Vec<MappingFacts>,
     concurrency: usize,
+    read_function: Option<&FunctionFacts>,
 ) -> Result<Vec<Diagnosis>, Error> {
     let mut pairs: Vec<Vec<MappingFacts>> = Vec::new();
     for m in mappings {
@@ -480,7 +523,8 @@ async fn diagnose_mappings(
             async move {
                 let queue = QueueRef::Arn(pair[0].queue_arn.clone());
                 let function = FunctionRef::Arn(pair[0].function_arn.clone());
-                let known = Known { mappings: Some(pair), ..Known::default() };
+                let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
+                let known = Known { mappings: Some(pair), function: read, ..Known::default() };
                 let started = Instant::now();
                 let facts = gather::trigger::gather(clients, Some(&queue), Some(&function), known).await?;
                 bar.inc(1);

@@ -4,10 +4,14 @@
 //! What cannot be read for lack of permission becomes an `Unreadable` (→ `check-skipped`)
 //! and the rest goes on; other failures (throttled past retries, unreachable) abort.
 
+use futures::FutureExt;
+
 use crate::aws::Clients;
 use crate::error::AwsError;
 use crate::model::access::{self, Target};
-use crate::model::facts::{Encryption, FactKind, FunctionFacts, MappingFacts, QueueFacts, TriggerFacts, Unreadable};
+use crate::model::facts::{
+    CallerFacts, Encryption, FactKind, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, TriggerFacts, Unreadable,
+};
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
 use super::unreadable_if_denied;
@@ -21,11 +25,17 @@ pub struct Known {
     pub mappings: Option<Vec<MappingFacts>>,
     /// Check as if the function ran with this role (`role check --role`).
     pub role: Option<RoleArn>,
+    /// The caller, when already asked (its answer, failed or not, is not asked again).
+    pub caller: Option<Result<CallerFacts, AwsError>>,
 }
 
 /// Reads the queue and function (when not known), then everything that depends on them —
 /// DLQ, KMS key and key policy, the execution role and its policies, the mappings of the
-/// pair, the caller — all at once.
+/// pair, the caller, and what the IAM simulator decides.
+///
+/// Each read starts as soon as its own inputs are known, not when a whole "hop" is done: the
+/// DLQ and the key as soon as the queue is read, the role as soon as the function and the
+/// caller are, the simulator (role, queue and key ARNs) beside the role's policy reads.
 pub async fn gather(
     clients: &Clients,
     queue_ref: Option<&QueueRef>,
@@ -34,39 +44,57 @@ pub async fn gather(
 ) -> Result<TriggerFacts, AwsError> {
     let mut facts = TriggerFacts { region: clients.region.clone(), ..TriggerFacts::default() };
 
-    // First hop: the queue and the function themselves, and the caller.
+    // The queue and the function themselves, and the caller: each read once, awaited by every
+    // read that needs it.
     let queue_read = async {
         match (known.queue, queue_ref) {
             (Some(q), _) => Ok(Ok(Some(q))),
             (None, Some(r)) => unreadable_if_denied(format!("queue {r}"), super::queue::find(clients, r).await),
             (None, None) => Ok(Ok(None)),
         }
-    };
+    }
+    .shared();
+    let known_role = known.role.clone();
     let function_read = async {
-        match (known.function, function_ref) {
+        let read = match (known.function, function_ref) {
             (Some(f), _) => Ok(Ok(Some(f))),
             (None, Some(r)) => unreadable_if_denied(format!("function {r}"), super::function::read(clients, r).await),
             (None, None) => Ok(Ok(None)),
+        };
+        // `role check --role`: check as if the function ran with that role.
+        read.map(|fact| {
+            fact.map(|f| {
+                f.map(|mut f| {
+                    if let Some(role) = &known_role {
+                        f.role = role.clone();
+                    }
+                    f
+                })
+            })
+        })
+    }
+    .shared();
+    let known_caller = known.caller;
+    let caller_read = async move {
+        match known_caller {
+            Some(caller) => caller,
+            None => super::caller(clients).await,
         }
+    }
+    .shared();
+    // What a dependent read sees: the fact when it was read, None when it is unknown or
+    // unreadable, and the error (which stops the gathering) when the read failed.
+    let queue_fact = || {
+        let read = queue_read.clone();
+        async move { read.await.map(|fact| fact.ok().flatten()) }
     };
-    let (queue, function, caller) = tokio::join!(queue_read, function_read, super::caller(clients));
-    match queue? {
-        Ok(q) => facts.queue = q,
-        Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Queue, ..u }),
-    }
-    match function? {
-        Ok(f) => facts.function = f,
-        Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Function, ..u }),
-    }
-    if let (Some(role), Some(f)) = (&known.role, facts.function.as_mut()) {
-        f.role = role.clone();
-    }
-    facts.caller = caller.ok();
+    let function_fact = || {
+        let read = function_read.clone();
+        async move { read.await.map(|fact| fact.ok().flatten()) }
+    };
 
-    // Second hop: what the queue and function point at.
-    let queue = facts.queue.clone();
-    let function = facts.function.clone();
     let dlq = async {
+        let queue = queue_fact().await?;
         let Some(redrive) = queue.as_ref().and_then(|q| q.redrive.clone()) else { return Ok(None) };
         let target = QueueRef::Arn(redrive.dead_letter_target_arn.clone());
         let read = super::queue::find(clients, &target).await;
@@ -82,54 +110,103 @@ pub async fn gather(
             Err(u) => Err(u),
         }))
     };
-    let key = async {
-        let Some(Encryption::Kms { key_id }) = queue.as_ref().map(|q| q.encryption.clone()) else { return Ok(None) };
-        // A queue naming its key by alias or id: KMS resolves it in the queue's account.
-        let id = qualify_key(&key_id, queue.as_ref());
-        let read = super::key::describe_with_policy(clients, &id).await;
-        Ok::<_, AwsError>(Some(unreadable_if_denied(format!("KMS key {key_id}"), read)?))
+    // The key (DescribeKey), then its policy beside the simulator, which needs the key's ARN.
+    let key_and_simulation = async {
+        let queue = queue_fact().await?;
+        let key = match queue.as_ref().map(|q| q.encryption.clone()) {
+            Some(Encryption::Kms { key_id }) => {
+                // A queue naming its key by alias or id: KMS resolves it in the queue's account.
+                let id = qualify_key(&key_id, queue.as_ref());
+                let read = super::key::describe(clients, &id).await;
+                Some(unreadable_if_denied(format!("KMS key {key_id}"), read)?)
+            }
+            _ => None,
+        };
+        let policy = async {
+            match &key {
+                Some(Ok(KeyLookup::Found(k))) => super::key::key_policy(clients, &k.arn).await.map(Some),
+                _ => Ok(None),
+            }
+        };
+        let simulation = async {
+            let Some(function) = function_fact().await? else { return Ok(None) };
+            let mut seen =
+                TriggerFacts { queue, function: Some(function), key: key.clone(), ..TriggerFacts::default() };
+            let target = Target::from_facts(&seen);
+            simulate(clients, &mut seen, &target).await;
+            Ok::<_, AwsError>(Some((seen.simulation, seen.simulation_unavailable)))
+        };
+        let (policy, simulation) = tokio::try_join!(policy, simulation)?;
+        let key = match (key, policy) {
+            (Some(Ok(KeyLookup::Found(mut k))), Some(policy)) => {
+                k.policy = policy;
+                Some(Ok(KeyLookup::Found(k)))
+            }
+            (key, _) => key,
+        };
+        Ok::<_, AwsError>((key, simulation))
     };
+    let known_mappings = known.mappings;
     let mappings = async {
-        if let Some(m) = known.mappings {
+        if let Some(m) = known_mappings {
             return Ok(Some(Ok(m)));
         }
+        let (queue, function) = tokio::try_join!(queue_fact(), function_fact())?;
         let (Some(q), Some(f)) = (queue.as_ref(), function.as_ref()) else { return Ok(None) };
         let read = super::mapping::list(clients, Some(&q.arn), None)
             .await
             .map(|all| super::mapping::of_pair(&all, &q.arn, &f.arn));
         Ok::<_, AwsError>(Some(unreadable_if_denied(format!("the mappings of {}", q.arn), read)?))
     };
-    let role_arn = known.role.clone().or_else(|| function.as_ref().map(|f| f.role.clone()));
-    let caller_account = facts.caller.as_ref().map(|c| c.account.clone());
+    let known_role_arn = known.role;
     let role = async {
-        let Some(arn) = role_arn.as_ref() else { return Ok(None) };
+        let (function, caller) = tokio::join!(function_fact(), caller_read.clone());
+        let function = function?;
+        let Some(arn) = known_role_arn.or_else(|| function.map(|f| f.role)) else { return Ok(None) };
         // IAM answers for the caller's account only: a role of another account is never read
         // (a same-named role of the caller's would be read instead), so its checks are skipped.
-        if let Some(account) = caller_account.as_deref()
-            && arn.account() != account
+        if let Ok(caller) = &caller
+            && arn.account() != caller.account
         {
             return Ok(Some(Err(crate::model::facts::Unreadable {
                 kind: Default::default(),
                 fact: format!("the execution role {arn}"),
                 permission: format!("credentials of account {}", arn.account()),
                 detail: format!(
-                    "the role belongs to account {}, the credentials to account {account}: IAM reads roles of the \
+                    "the role belongs to account {}, the credentials to account {}: IAM reads roles of the \
                      caller's account only",
-                    arn.account()
+                    arn.account(),
+                    caller.account
                 ),
             })));
         }
-        super::role::read(clients, arn).await.map(Some)
+        super::role::read(clients, &arn).await.map(Some)
     };
-    let (dlq, key, mappings, role) = tokio::try_join!(dlq, key, mappings, role)?;
+    let joined = tokio::try_join!(dlq, key_and_simulation, mappings, role);
+    // A failed read of the queue, then of the function, is the error to report, as when they
+    // were read before everything else.
+    let first_error = queue_read.peek().and_then(|r| r.as_ref().err()).cloned();
+    let first_error = first_error.or_else(|| function_read.peek().and_then(|r| r.as_ref().err()).cloned());
+    let (dlq, (key, simulation), mappings, role) = match (joined, first_error) {
+        (Err(_), Some(err)) => return Err(err),
+        (joined, _) => joined?,
+    };
+    match queue_read.await? {
+        Ok(q) => facts.queue = q,
+        Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Queue, ..u }),
+    }
+    match function_read.await? {
+        Ok(f) => facts.function = f,
+        Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Function, ..u }),
+    }
+    facts.caller = caller_read.await.ok();
     facts.dlq = dlq;
     facts.key = key;
     facts.mappings = mappings;
     facts.role = role;
-    // Third hop: what iam:SimulatePrincipalPolicy decides for the required permissions.
-    if facts.function.is_some() {
-        let target = Target::from_facts(&facts);
-        simulate(clients, &mut facts, &target).await;
+    if let Some((simulation, unavailable)) = simulation {
+        facts.simulation = simulation;
+        facts.simulation_unavailable = unavailable;
     }
     Ok(facts)
 }
