@@ -216,6 +216,35 @@ pub struct ProbeReport {
     pub findings: Vec<Finding>,
 }
 
+impl ProbeReport {
+    /// The report before anything is sent: nothing sent, nothing seen.
+    pub fn before_sending(probe_id: &str, queue: &QueueFacts, function: &FunctionFacts, settings: &Settings) -> Self {
+        ProbeReport {
+            verdict: ProbeVerdict::NotSent,
+            probe_id: probe_id.to_owned(),
+            message_id: None,
+            queue: queue.name.to_string(),
+            queue_url: queue.url.to_string(),
+            function: function.arn.name().to_string(),
+            log_group: function.log_group.clone(),
+            request_id: None,
+            duration_ms: None,
+            billed_duration_ms: None,
+            memory_size_mb: None,
+            max_memory_used_mb: None,
+            init_duration_ms: None,
+            latency_ms: None,
+            error: None,
+            marker_seen: false,
+            require_marker: settings.require_marker,
+            waited_ms: 0,
+            timeout: settings.timeout,
+            notes: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}
+
 impl Report for ProbeReport {
     fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
         let function = style.bold(&self.function);

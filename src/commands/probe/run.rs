@@ -50,29 +50,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     let mappings = all_mappings.clone().map(|all| gather::mapping::of_pair(&all, &queue.arn, &function.arn));
 
     let probe_id = settings.probe_ids.next_id();
-    let mut report = ProbeReport {
-        verdict: ProbeVerdict::NotSent,
-        probe_id: probe_id.clone(),
-        message_id: None,
-        queue: queue.name.to_string(),
-        queue_url: queue.url.to_string(),
-        function: function.arn.name().to_string(),
-        log_group: function.log_group.clone(),
-        request_id: None,
-        duration_ms: None,
-        billed_duration_ms: None,
-        memory_size_mb: None,
-        max_memory_used_mb: None,
-        init_duration_ms: None,
-        latency_ms: None,
-        error: None,
-        marker_seen: false,
-        require_marker: settings.require_marker,
-        waited_ms: 0,
-        timeout: settings.timeout,
-        notes: Vec::new(),
-        findings: Vec::new(),
-    };
+    let mut report = ProbeReport::before_sending(&probe_id, &queue, &function, &settings);
 
     // Another consumer could take the probe message (and delete it): never send then, unless
     // told to; and not when the mappings cannot be read, since that cannot be ruled out.

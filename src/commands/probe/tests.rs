@@ -69,29 +69,12 @@ fn characters_sqs_rejects() {
 
 #[test]
 fn exit_codes_per_verdict() {
-    let mut report = ProbeReport {
-        verdict: ProbeVerdict::Confirmed,
-        probe_id: "p".into(),
-        message_id: None,
-        queue: "q".into(),
-        queue_url: "u".into(),
-        function: "f".into(),
-        log_group: "/aws/lambda/f".into(),
-        request_id: None,
-        duration_ms: None,
-        billed_duration_ms: None,
-        memory_size_mb: None,
-        max_memory_used_mb: None,
-        init_duration_ms: None,
-        latency_ms: None,
-        error: None,
-        marker_seen: true,
-        require_marker: false,
-        waited_ms: 0,
-        timeout: Duration::from_secs(1),
-        notes: vec![],
-        findings: vec![],
-    };
+    let q = crate::checks::queue::fixtures::queue("q");
+    let f = crate::checks::queue::fixtures::function(10);
+    let settings = Settings::from_args(&args(&[])).unwrap();
+    let mut report = ProbeReport::before_sending("p", &q, &f, &settings);
+    report.verdict = ProbeVerdict::Confirmed;
+    report.marker_seen = true;
     let code = |r: &ProbeReport| r.exit_status().code();
     assert_eq!(code(&report), 0);
     report.verdict = ProbeVerdict::Invoked;
