@@ -26,16 +26,7 @@ pub fn run_all(facts: &TriggerFacts) -> Vec<Finding> {
     finish(findings)
 }
 
-/// The areas of checks, for commands that need a subset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Area {
-    Placement,
-    Queue,
-    Mapping,
-    Function,
-    Role,
-    Kms,
-}
+pub use crate::model::finding::Area;
 
 /// Runs the rules of `areas` (and `check-skipped` for what could not be read), errors first.
 pub fn run(facts: &TriggerFacts, areas: &[Area]) -> Vec<Finding> {
@@ -47,7 +38,7 @@ pub fn run(facts: &TriggerFacts, areas: &[Area]) -> Vec<Finding> {
             Area::Mapping => mapping::check(facts),
             Area::Function => function::check(facts),
             Area::Role => role::check(facts),
-            Area::Kms => kms::check(facts),
+            Area::Encryption => kms::check(facts),
         });
     }
     findings.extend(skipped(facts));

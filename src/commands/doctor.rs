@@ -16,7 +16,7 @@ use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
 use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
 use crate::model::finding::has_errors;
-use crate::model::{Finding, FindingCode, FunctionRef, QueueArn, QueueRef, QueueUrl, Severity};
+use crate::model::{Finding, FunctionRef, QueueArn, QueueRef, QueueUrl, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
 use crate::settings;
 
@@ -270,34 +270,14 @@ fn short_uuid(uuid: &str) -> &str {
 
 /// Which link a finding breaks.
 pub fn link_of(finding: &Finding) -> Link {
-    use FindingCode::*;
-    match finding.code {
-        RegionMismatch
-        | CrossAccountQueuePolicy
-        | CrossAccountAwsManagedKey
-        | KmsKeyNotEnabled
-        | KmsKeyPolicyMissingGrant
-        | KmsKeyNotFound
-        | VisibilityTimeoutBelowFunctionTimeout
-        | VisibilityTimeoutBelowRecommended
-        | DlqMissing
-        | DlqTypeMismatch
-        | MaxReceiveCountLow => Link::Queue,
-        BatchSizeOutOfRange
-        | BatchWindowRequired
-        | BatchWindowOutOfRange
-        | MaxConcurrencyOutOfRange
-        | MappingMissing
-        | MappingDisabled
-        | MappingDuplicate
-        | MappingProblem
-        | FilterDeletesUnmatched
-        | ProbeOtherConsumers => Link::Mapping,
-        RoleMissingPermission if finding.permission.as_ref().is_some_and(|p| p.is_logs()) => Link::LogGroup,
-        RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda | FunctionNotActive | FunctionThrottled => {
-            Link::Function
-        }
-        CheckSkipped => Link::Function,
+    use crate::model::finding::Area;
+    match finding.code.area() {
+        // The log group is a link of its own: without its permissions the function runs, but
+        // its output is not seen.
+        Some(Area::Role) if finding.permission.as_ref().is_some_and(|p| p.is_logs()) => Link::LogGroup,
+        Some(Area::Placement | Area::Encryption | Area::Queue) => Link::Queue,
+        Some(Area::Mapping) => Link::Mapping,
+        Some(Area::Role | Area::Function) | None => Link::Function,
     }
 }
 
@@ -545,6 +525,7 @@ async fn diagnose_mappings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FindingCode;
 
     #[test]
     fn findings_map_to_links() {

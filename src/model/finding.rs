@@ -65,7 +65,52 @@ pub enum FindingCode {
     CheckSkipped,
 }
 
+/// The areas the checks cover (`checks/`): what `checks::run` runs a subset of, what a CI
+/// report shows as one passing case when the area found nothing, and what doctor's chain
+/// marks as broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Placement,
+    Queue,
+    Encryption,
+    Role,
+    Mapping,
+    Function,
+}
+
+impl Area {
+    pub const ALL: [Area; 6] =
+        [Area::Placement, Area::Queue, Area::Encryption, Area::Role, Area::Mapping, Area::Function];
+}
+
 impl FindingCode {
+    /// The area of checks a code belongs to (`check-skipped` belongs to none: it is about reach).
+    pub fn area(self) -> Option<Area> {
+        use FindingCode::*;
+        Some(match self {
+            RegionMismatch | CrossAccountQueuePolicy | CrossAccountAwsManagedKey => Area::Placement,
+            VisibilityTimeoutBelowFunctionTimeout
+            | VisibilityTimeoutBelowRecommended
+            | DlqMissing
+            | DlqTypeMismatch
+            | MaxReceiveCountLow => Area::Queue,
+            KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
+            RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda => Area::Role,
+            BatchSizeOutOfRange
+            | BatchWindowRequired
+            | BatchWindowOutOfRange
+            | MaxConcurrencyOutOfRange
+            | MappingMissing
+            | MappingDisabled
+            | MappingDuplicate
+            | MappingProblem
+            | FilterDeletesUnmatched
+            | ProbeOtherConsumers => Area::Mapping,
+            FunctionNotActive | FunctionThrottled => Area::Function,
+            CheckSkipped => return None,
+        })
+    }
+
     pub const ALL: [FindingCode; 27] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,

@@ -30,57 +30,17 @@ impl ToValidation for TeardownReport {}
 impl ToValidation for MappingListReport {}
 impl ToValidation for MappingDeleteReport {}
 
-/// The areas the checks cover (`checks/`), each a test case of its own when it found nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Area {
-    Placement,
-    Queue,
-    Encryption,
-    Role,
-    Mapping,
-    Function,
-}
+pub use crate::model::finding::Area;
 
-impl Area {
-    pub const ALL: [Area; 6] =
-        [Area::Placement, Area::Queue, Area::Encryption, Area::Role, Area::Mapping, Area::Function];
-
-    /// The passing case's name: what the area checked.
-    pub fn check_name(self) -> &'static str {
-        match self {
-            Area::Placement => "placement: queue, function and key in one region and account",
-            Area::Queue => "queue: visibility timeout, dead-letter queue, maxReceiveCount",
-            Area::Encryption => "encryption: the queue's KMS key is usable by the poller",
-            Area::Role => "execution role: the poller's permissions and Lambda trust",
-            Area::Mapping => "mapping: present, enabled, one per pair, settings in range",
-            Area::Function => "function: active and not throttled",
-        }
-    }
-
-    pub fn of(code: FindingCode) -> Option<Area> {
-        use FindingCode::*;
-        Some(match code {
-            RegionMismatch | CrossAccountQueuePolicy | CrossAccountAwsManagedKey => Area::Placement,
-            VisibilityTimeoutBelowFunctionTimeout
-            | VisibilityTimeoutBelowRecommended
-            | DlqMissing
-            | DlqTypeMismatch
-            | MaxReceiveCountLow => Area::Queue,
-            KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
-            RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda => Area::Role,
-            BatchSizeOutOfRange
-            | BatchWindowRequired
-            | BatchWindowOutOfRange
-            | MaxConcurrencyOutOfRange
-            | MappingMissing
-            | MappingDisabled
-            | MappingDuplicate
-            | MappingProblem
-            | FilterDeletesUnmatched
-            | ProbeOtherConsumers => Area::Mapping,
-            FunctionNotActive | FunctionThrottled => Area::Function,
-            CheckSkipped => return None,
-        })
+/// The passing case's name of an area: what its checks looked at.
+pub fn check_name(area: Area) -> &'static str {
+    match area {
+        Area::Placement => "placement: queue, function and key in one region and account",
+        Area::Queue => "queue: visibility timeout, dead-letter queue, maxReceiveCount",
+        Area::Encryption => "encryption: the queue's KMS key is usable by the poller",
+        Area::Role => "execution role: the poller's permissions and Lambda trust",
+        Area::Mapping => "mapping: present, enabled, one per pair, settings in range",
+        Area::Function => "function: active and not throttled",
     }
 }
 
@@ -119,9 +79,9 @@ pub fn finding_cases(findings: &[Finding], areas: &[Area], resources: &Resources
         cases.push(finding_case(f));
     }
     for area in areas {
-        if !findings.iter().any(|f| Area::of(f.code) == Some(*area)) {
+        if !findings.iter().any(|f| f.code.area() == Some(*area)) {
             cases.push(Case {
-                name: area.check_name().to_owned(),
+                name: check_name(*area).to_owned(),
                 classname: resources.of(*area),
                 time: Duration::ZERO,
                 code: None,
@@ -478,7 +438,7 @@ mod tests {
     #[test]
     fn every_code_but_check_skipped_belongs_to_an_area() {
         for code in FindingCode::ALL {
-            assert_eq!(Area::of(code).is_none(), code == FindingCode::CheckSkipped, "{code}");
+            assert_eq!(code.area().is_none(), code == FindingCode::CheckSkipped, "{code}");
         }
     }
 
