@@ -14,9 +14,9 @@ use crate::commands::Ctx;
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
+use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
 use crate::model::finding::has_errors;
-use crate::model::{Finding, FunctionRef, QueueArn, QueueRef, QueueUrl, Severity};
+use crate::model::{Finding, FunctionRef, QueueRef, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
 use crate::settings;
 
@@ -383,39 +383,22 @@ async fn diagnose_queue(
     function: Option<&FunctionRef>,
 ) -> Result<Vec<Diagnosis>, Error> {
     let clients = &ctx.clients;
-    // The queue's URL beside the caller: with both, the ARN of a queue named by name is known
-    // (the caller's account, this region), so its mappings are listed beside its attributes.
-    let (url, caller) = tokio::join!(gather::queue::resolve_url(clients, queue_ref), gather::caller(clients));
-    let url = url?.ok_or_else(|| not_found("queue", queue_ref, "sqs:GetQueueUrl"))?;
     let not_found_queue = || not_found("queue", queue_ref, "sqs:GetQueueUrl");
-    let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
     if let Some(f) = function {
-        let queue = read_queue(clients, &url).await?.ok_or_else(not_found_queue)?;
-        let facts = gather::trigger::gather(clients, None, Some(f), known(queue)).await?;
+        let (queue, caller) = tokio::join!(gather::queue::find(clients, queue_ref), gather::caller(clients));
+        let queue = queue?.ok_or_else(not_found_queue)?;
+        let known = Known { queue: Some(queue), caller: Some(caller), ..Known::default() };
+        let facts = gather::trigger::gather(clients, None, Some(f), known).await?;
         if facts.function.is_none() && facts.skipped.is_empty() {
             return Err(not_found("function", f, "lambda:GetFunction"));
         }
         return Ok(vec![diagnose(&facts, vec![])]);
     }
-    let (queue, mappings) = match queue_arn_of_name(queue_ref, &url, caller.as_ref().ok(), &clients.region) {
-        Some(arn) => {
-            let (queue, mappings) =
-                tokio::join!(read_queue(clients, &url), gather::mapping::list(clients, Some(&arn), None));
-            let queue = queue?.ok_or_else(not_found_queue)?;
-            // Never the case for a queue named by name; were it, the listing was of another ARN.
-            let mappings = if queue.arn == arn {
-                mappings?
-            } else {
-                gather::mapping::list(clients, Some(&queue.arn), None).await?
-            };
-            (queue, mappings)
-        }
-        None => {
-            let queue = read_queue(clients, &url).await?.ok_or_else(not_found_queue)?;
-            let mappings = gather::mapping::list(clients, Some(&queue.arn), None).await?;
-            (queue, mappings)
-        }
-    };
+    let found = gather::queue::find_with_mappings(clients, queue_ref).await?;
+    let queue = found.queue.ok_or_else(not_found_queue)?;
+    let mappings = found.mappings?;
+    let caller = found.caller;
+    let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
     if mappings.is_empty() {
         let facts = gather::trigger::gather(clients, None, None, known(queue.clone())).await?;
         return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
@@ -438,34 +421,15 @@ async fn diagnose_queue(
     Ok(futures::future::try_join_all(futures).await?)
 }
 
-/// Reads a queue whose URL is known; None when it is gone (as `gather::queue::find`).
-async fn read_queue(clients: &crate::aws::Clients, url: &QueueUrl) -> Result<Option<QueueFacts>, AwsError> {
-    match gather::queue::read(clients, url).await {
-        Ok(facts) => Ok(Some(facts)),
-        Err(err) if err.kind == crate::error::AwsErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
-/// The ARN of a queue named by name, from its URL and the caller, without a request: GetQueueUrl
-/// answers for the caller's account in this region, so the ARN is exactly
-/// `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`. None for a queue named by URL (its region is the
-/// URL's) or ARN, or when the caller is unknown or the URL names another account.
-fn queue_arn_of_name(queue: &QueueRef, url: &QueueUrl, caller: Option<&CallerFacts>, region: &str) -> Option<QueueArn> {
-    let (QueueRef::Name(name), Some(caller)) = (queue, caller) else { return None };
-    if url.account() != caller.account || url.name() != name {
-        return None;
-    }
-    let partition = gather::partition_of(&caller.arn);
-    format!("arn:{partition}:sqs:{region}:{}:{name}", caller.account).parse().ok()
-}
-
 async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: usize) -> Result<Vec<Diagnosis>, Error> {
     let clients = &ctx.clients;
-    let function = gather::function::read(clients, function_ref)
-        .await?
-        .ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
-    let mappings = gather::mapping::list(clients, None, Some(&function.arn.to_string())).await?;
+    // Lambda takes the function as it was named (name, ARN, alias): its mappings are listed
+    // beside GetFunction.
+    let name = function_ref.to_string();
+    let (function, mappings) =
+        tokio::join!(gather::function::read(clients, function_ref), gather::mapping::list(clients, None, Some(&name)));
+    let function = function?.ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
+    let mappings = mappings?;
     if mappings.is_empty() {
         let facts = gather::trigger::gather(
             clients,

@@ -7,7 +7,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use crate::aws::errors::is_not_found;
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::AwsError;
-use crate::model::facts::{Encryption, QueueDepth, QueueFacts, Redrive};
+use crate::model::facts::{CallerFacts, Encryption, MappingFacts, QueueDepth, QueueFacts, Redrive};
 use crate::model::{QueueArn, QueueRef, QueueUrl};
 use crate::policy::PolicyDocument;
 
@@ -57,13 +57,71 @@ pub async fn read(clients: &Clients, url: &QueueUrl) -> Result<QueueFacts, AwsEr
 /// Finds and reads a queue; None when it does not exist.
 pub async fn find(clients: &Clients, queue: &QueueRef) -> Result<Option<QueueFacts>, AwsError> {
     match resolve_url(clients, queue).await? {
-        Some(url) => match read(clients, &url).await {
-            Ok(facts) => Ok(Some(facts)),
-            Err(err) if err.kind == crate::error::AwsErrorKind::NotFound => Ok(None),
-            Err(err) => Err(err),
-        },
+        Some(url) => read_existing(clients, &url).await,
         None => Ok(None),
     }
+}
+
+/// Reads a queue whose URL is known; None when it is gone.
+pub async fn read_existing(clients: &Clients, url: &QueueUrl) -> Result<Option<QueueFacts>, AwsError> {
+    match read(clients, url).await {
+        Ok(facts) => Ok(Some(facts)),
+        Err(err) if err.kind == crate::error::AwsErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// A queue, every mapping that reads it (of any function) and the caller.
+pub struct QueueWithMappings {
+    /// None when the queue does not exist.
+    pub queue: Option<QueueFacts>,
+    /// Every mapping of the queue; whether a failed listing stops the command is the
+    /// command's to decide.
+    pub mappings: Result<Vec<MappingFacts>, AwsError>,
+    pub caller: Result<CallerFacts, AwsError>,
+}
+
+/// Finds a queue and lists its mappings in two round trips: the URL beside the caller, then the
+/// attributes beside the mappings. The ARN of a queue named by name is the caller's account in
+/// this region, so its mappings need not wait for its attributes; a queue named by URL or ARN
+/// (or a URL of another account) lists them once its attributes give the ARN.
+pub async fn find_with_mappings(clients: &Clients, queue: &QueueRef) -> Result<QueueWithMappings, AwsError> {
+    let (url, caller) = tokio::join!(resolve_url(clients, queue), super::caller(clients));
+    let list = |arn: QueueArn| async move { super::mapping::list(clients, Some(&arn), None).await };
+    let Some(url) = url? else { return Ok(QueueWithMappings { queue: None, mappings: Ok(vec![]), caller }) };
+    let (found, mappings) = match arn_of_name(queue, &url, caller.as_ref().ok(), &clients.region) {
+        Some(arn) => {
+            let (found, mappings) = tokio::join!(read_existing(clients, &url), list(arn.clone()));
+            let found = found?;
+            // Never the case for a queue named by name; were it, the listing was of another ARN.
+            let mappings = match &found {
+                Some(q) if q.arn != arn => list(q.arn.clone()).await,
+                _ => mappings,
+            };
+            (found, mappings)
+        }
+        None => {
+            let found = read_existing(clients, &url).await?;
+            let mappings = match &found {
+                Some(q) => list(q.arn.clone()).await,
+                None => Ok(vec![]),
+            };
+            (found, mappings)
+        }
+    };
+    Ok(QueueWithMappings { queue: found, mappings, caller })
+}
+
+/// The ARN of a queue named by name, from its URL and the caller, without a request: GetQueueUrl
+/// answers for the caller's account in this region, so the ARN is exactly
+/// `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`. None for a queue named by URL (its region is the
+/// URL's) or ARN, or when the caller is unknown or the URL names another account.
+pub fn arn_of_name(queue: &QueueRef, url: &QueueUrl, caller: Option<&CallerFacts>, region: &str) -> Option<QueueArn> {
+    let (QueueRef::Name(name), Some(caller)) = (queue, caller) else { return None };
+    if url.account() != caller.account || url.name() != name {
+        return None;
+    }
+    Some(QueueArn::new(super::partition_of(&caller.arn), region, &caller.account, name))
 }
 
 /// Builds `QueueFacts` from the attribute map SQS returns.

@@ -10,7 +10,8 @@ use crate::aws::Clients;
 use crate::error::AwsError;
 use crate::model::access::{self, Target};
 use crate::model::facts::{
-    CallerFacts, Encryption, FactKind, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, TriggerFacts, Unreadable,
+    CallerFacts, Encryption, Fact, FactKind, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, RoleFacts,
+    TriggerFacts, Unreadable,
 };
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
@@ -27,6 +28,9 @@ pub struct Known {
     pub role: Option<RoleArn>,
     /// The caller, when already asked (its answer, failed or not, is not asked again).
     pub caller: Option<Result<CallerFacts, AwsError>>,
+    /// The dead-letter queue, when already read (or just created): used when the queue's
+    /// redrive policy names it.
+    pub dlq: Option<QueueFacts>,
 }
 
 /// Reads the queue and function (when not known), then everything that depends on them —
@@ -41,6 +45,19 @@ pub async fn gather(
     queue_ref: Option<&QueueRef>,
     function_ref: Option<&FunctionRef>,
     known: Known,
+) -> Result<TriggerFacts, AwsError> {
+    gather_with_role(clients, queue_ref, function_ref, known, std::future::ready(None)).await
+}
+
+/// `gather`, with the execution role's facts from `role_read` when it yields them for the role
+/// the function runs with (a caller that started reading the role earlier): the reads that
+/// need only the role's ARN (the simulator) go on meanwhile.
+pub async fn gather_with_role(
+    clients: &Clients,
+    queue_ref: Option<&QueueRef>,
+    function_ref: Option<&FunctionRef>,
+    known: Known,
+    role_read: impl std::future::Future<Output = Option<Fact<RoleFacts>>>,
 ) -> Result<TriggerFacts, AwsError> {
     let mut facts = TriggerFacts { region: clients.region.clone(), ..TriggerFacts::default() };
 
@@ -93,9 +110,13 @@ pub async fn gather(
         async move { read.await.map(|fact| fact.ok().flatten()) }
     };
 
+    let known_dlq = known.dlq;
     let dlq = async {
         let queue = queue_fact().await?;
         let Some(redrive) = queue.as_ref().and_then(|q| q.redrive.clone()) else { return Ok(None) };
+        if let Some(dlq) = known_dlq.filter(|d| d.arn == redrive.dead_letter_target_arn) {
+            return Ok(Some(Ok(dlq)));
+        }
         let target = QueueRef::Arn(redrive.dead_letter_target_arn.clone());
         let read = super::queue::find(clients, &target).await;
         let fact = format!("dead-letter queue {}", redrive.dead_letter_target_arn);
@@ -179,6 +200,9 @@ pub async fn gather(
                     caller.account
                 ),
             })));
+        }
+        if let Some(read) = role_read.await.filter(|r| r.as_ref().is_ok_and(|r| r.arn == arn)) {
+            return Ok(Some(read));
         }
         super::role::read(clients, &arn).await.map(Some)
     };
