@@ -36,7 +36,10 @@ impl QueuePlan {
         let outcome = step.outcome(update, false);
         match outcome {
             Outcome::Created => {
-                let (url, arn) = create_queue(ctx, step).await?;
+                // The ARN of a queue made by name is the caller's account in this region: built,
+                // not read back.
+                let arn = self.arn_of(&step.name);
+                let url = create_queue(ctx, step).await?;
                 ctx.journal.record(
                     Change::new("create-queue", &arn)
                         .with(step.attributes.keys().cloned())
@@ -57,9 +60,11 @@ pub(crate) fn sqs_attributes(map: &BTreeMap<String, String>) -> HashMap<QueueAtt
     map.iter().map(|(k, v)| (QueueAttributeName::from(k.as_str()), v.clone())).collect()
 }
 
-pub(crate) async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(String, QueueArn), Error> {
-    let sqs = &ctx.clients.sqs;
-    let out = sqs
+/// Creates the queue; returns its URL.
+pub(crate) async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<String, Error> {
+    let out = ctx
+        .clients
+        .sqs
         .create_queue()
         .queue_name(step.name.as_str())
         .set_attributes(Some(sqs_attributes(&step.attributes)))
@@ -67,22 +72,10 @@ pub(crate) async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(Str
         .send()
         .await
         .aws("sqs:CreateQueue", &step.name)?;
-    let url = out.queue_url().unwrap_or_default().to_owned();
-    let attrs = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .aws("sqs:GetQueueAttributes", &step.name)?;
-    let arn = attrs
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::QueueArn))
-        .and_then(|a| a.parse().ok())
-        .ok_or_else(|| {
-            crate::error::AwsError::unexpected("sqs:GetQueueAttributes", &step.name, "no QueueArn for the new queue")
-        })?;
-    Ok((url, arn))
+    match out.queue_url() {
+        Some(url) if !url.is_empty() => Ok(url.to_owned()),
+        _ => Err(crate::error::AwsError::unexpected("sqs:CreateQueue", &step.name, "no QueueUrl in the answer").into()),
+    }
 }
 
 /// Writes exactly the planned attributes and tags of an existing queue, each write journaled.

@@ -377,39 +377,66 @@ pub(crate) fn existing_queue_step(
 }
 
 impl QueuePlan {
-    /// The queue as it is, or as it will be once created: what `setup --dry-run` checks the
-    /// role and the mapping against before anything exists.
+    /// The queue as it is, or as it will be once created: what `setup` checks the role and the
+    /// mapping against (before anything exists in a dry run; as just created otherwise).
     pub fn planned_facts(&self) -> QueueFacts {
-        if let Some(existing) = &self.queue.existing {
+        self.planned_facts_of(&self.queue)
+    }
+
+    /// The DLQ as it is, or as it will be once created; None when the plan has none.
+    pub fn planned_dlq_facts(&self) -> Option<QueueFacts> {
+        self.dlq.as_ref().map(|d| self.planned_facts_of(d))
+    }
+
+    fn planned_facts_of(&self, step: &QueueStepPlan) -> QueueFacts {
+        if let Some(existing) = &step.existing {
             return existing.clone();
         }
-        let arn = arn_in_callers_account(&self.caller, &self.region, &self.spec.name);
-        let encryption = match self.queue.attributes.get("KmsMasterKeyId") {
+        let encryption = match step.attributes.get("KmsMasterKeyId") {
             Some(key_id) => Encryption::Kms { key_id: key_id.clone() },
-            None if self.queue.attributes.get("SqsManagedSseEnabled").is_some_and(|v| v == "true") => {
-                Encryption::SseSqs
-            }
+            None if step.attributes.get("SqsManagedSseEnabled").is_some_and(|v| v == "true") => Encryption::SseSqs,
             None => Encryption::None,
         };
-        let redrive = self.queue.attributes.get("RedrivePolicy").and_then(|r| gather::queue::parse_redrive(r).ok());
-        let url = format!("https://sqs.{}.amazonaws.com/{}/{}", self.region, self.caller.account, self.spec.name);
+        let redrive = step.attributes.get("RedrivePolicy").and_then(|r| gather::queue::parse_redrive(r).ok());
+        let url = format!("https://sqs.{}.amazonaws.com/{}/{}", self.region, self.caller.account, step.name);
         QueueFacts {
-            name: self.spec.name.clone(),
-            url: url.parse().unwrap_or_else(|_| planned_url_fallback(&self.spec.name)),
-            arn,
-            fifo: self.spec.fifo(),
-            visibility_timeout_secs: self.spec.visibility_timeout_secs.unwrap_or(30),
+            name: step.name.clone(),
+            url: url.parse().unwrap_or_else(|_| planned_url_fallback(&step.name)),
+            arn: self.arn_of(&step.name),
+            fifo: step.name.is_fifo(),
+            visibility_timeout_secs: step
+                .attributes
+                .get("VisibilityTimeout")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(30),
             encryption,
             redrive,
             policy: None,
             depth: Default::default(),
-            tags: self.spec.tags.clone(),
+            tags: step.tags.clone(),
         }
+    }
+
+    /// The ARN of a queue this plan creates: the caller's account in this region (a queue
+    /// made by name is always there), so it is built, never read back.
+    pub(crate) fn arn_of(&self, name: &QueueName) -> QueueArn {
+        arn_in_callers_account(&self.caller, &self.region, name)
+    }
+
+    /// The caller, as read while planning.
+    pub fn caller(&self) -> &CallerFacts {
+        &self.caller
     }
 
     /// The caller's account: where this plan creates and changes queues.
     pub fn caller_account(&self) -> &str {
         &self.caller.account
+    }
+
+    /// Whether the plan writes to a queue that exists (an update), rather than only creating
+    /// queues or leaving them as they are.
+    pub fn updates_existing(&self) -> bool {
+        self.dlq.iter().chain([&self.queue]).any(|s| s.existing.is_some() && !s.differences.is_empty())
     }
 
     /// Whether the queue itself does not exist yet.
