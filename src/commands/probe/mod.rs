@@ -24,7 +24,7 @@ use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather;
 use crate::logwatch::{self, Classification, LiveTail, ProbeVerdict};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{FunctionFacts, MappingFacts, QueueFacts};
+use crate::model::facts::{CallerFacts, FunctionFacts, MappingFacts, QueueFacts};
 use crate::model::{Finding, FindingCode, FunctionRef, HumanDuration, QueueRef};
 use crate::output::{Report, Style, write_findings};
 use crate::settings::{duration_flag, function_flag, queue_flag};

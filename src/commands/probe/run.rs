@@ -22,14 +22,50 @@ pub(crate) fn other_consumers(all: &[MappingFacts], function: &FunctionFacts) ->
     out
 }
 
+/// What the caller of the probe already read (`setup`): each part that is given is not read
+/// again before sending.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    pub queue: Option<QueueFacts>,
+    pub function: Option<FunctionFacts>,
+    pub caller: Option<Result<CallerFacts, AwsError>>,
+    /// The trigger's facts as last read: the check after a confirmation runs on them (with the
+    /// mappings the probe lists) instead of reading them all again.
+    pub facts: Option<TriggerFacts>,
+}
+
 pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
+    run_with(ctx, settings, Known::default()).await
+}
+
+/// The probe, reading only what `known` does not hold. The queue, its mappings, the function
+/// and the caller take two round trips (one when the queue is known), then the send; the
+/// trigger's other facts are read while the logs are watched, off the critical path.
+pub async fn run_with(ctx: &Ctx, settings: Settings, known: Known) -> Result<ProbeReport, Error> {
     let clients = &ctx.clients;
     let spinner = ctx.output.spinner(format!("reading {} and {}", settings.queue, settings.function));
-    let (queue, function) = tokio::join!(
-        gather::queue::find(clients, &settings.queue),
-        gather::function::read(clients, &settings.function)
-    );
-    let queue = queue?.ok_or_else(|| {
+    let function_read = async {
+        match known.function {
+            Some(f) => Ok(Some(f)),
+            None => gather::function::read(clients, &settings.function).await,
+        }
+    };
+    let queue_read = async {
+        match known.queue {
+            Some(queue) => {
+                let mappings = gather::mapping::list(clients, Some(&queue.arn), None).await;
+                let caller = match known.caller {
+                    Some(caller) => caller,
+                    None => gather::caller(clients).await,
+                };
+                Ok(gather::queue::QueueWithMappings { queue: Some(queue), mappings, caller })
+            }
+            None => gather::queue::find_with_mappings(clients, &settings.queue).await,
+        }
+    };
+    let (found, function) = tokio::join!(queue_read, function_read);
+    let found = found?;
+    let queue = found.queue.ok_or_else(|| {
         not_found(
             "sqs:GetQueueUrl",
             settings.queue.to_string(),
@@ -43,10 +79,9 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
             format!("no function `{}` in {}", settings.function, clients.region),
         )
     })?;
-    let all_mappings = gather::unreadable_if_denied(
-        format!("the event source mappings of {}", queue.arn),
-        gather::mapping::list(clients, Some(&queue.arn), None).await,
-    )?;
+    let caller = found.caller;
+    let all_mappings =
+        gather::unreadable_if_denied(format!("the event source mappings of {}", queue.arn), found.mappings)?;
     let mappings = all_mappings.clone().map(|all| gather::mapping::of_pair(&all, &queue.arn, &function.arn));
 
     let probe_id = settings.probe_ids.next_id();
@@ -84,7 +119,9 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     };
     if let Some(finding) = refusal {
         // Everything else about the pair, through the same gatherer as doctor.
-        let facts = gather_pair(ctx, &mut report, &queue, &function, mappings.clone().ok()).await;
+        let (facts, note) =
+            gather_pair(ctx, &queue, &function, mappings.clone().ok(), caller.clone(), Reread::Queue).await;
+        report.notes.extend(note);
         // The probe's own finding names this queue, function and mapping: it replaces the
         // generic one of the checks.
         let mut findings = checks::run_all(&facts);
@@ -156,17 +193,34 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
     let on_progress = |seen: &Classification, group_missing: bool| {
         spinner.set_message(waiting_for(seen, group_missing, &function.log_group, &function_name));
     };
-    let watched =
-        watch.run(clients, live, on_progress, |note: &str| ctx.output.note(note)).await.map_err(sent_error)?;
+    // The trigger's other facts, for the check after a confirmation, read while the logs are
+    // watched (or taken from the caller, with the mappings just listed).
+    let pair = mappings.clone().ok();
+    let facts_after_send = async {
+        match known.facts {
+            Some(mut facts) => {
+                if let Some(pair) = pair {
+                    facts.mappings = Some(Ok(pair));
+                }
+                (facts, None)
+            }
+            None => gather_pair(ctx, &queue, &function, pair, caller.clone(), Reread::Nothing).await,
+        }
+    };
+    let (watched, checked) =
+        tokio::join!(watch.run(clients, live, on_progress, |note: &str| ctx.output.note(note)), facts_after_send);
+    let watched = watched.map_err(sent_error)?;
     let (seen, group_missing) = (watched.seen, watched.group_missing);
     spinner.finish();
     report.waited_ms = watched.waited.as_millis() as u64;
     apply(&mut report, &seen, logwatch::epoch_millis(sent_at));
     explain(&mut report, &seen, &queue, &function, group_missing);
     if report.verdict == ProbeVerdict::NotInvoked {
-        diagnose(ctx, &mut report, &queue, &function).await;
+        diagnose(ctx, &mut report, &queue, &function, caller).await;
     } else if matches!(report.verdict, ProbeVerdict::Confirmed | ProbeVerdict::Invoked) {
-        confirm_with_checks(ctx, &mut report, &queue, &function).await;
+        let (facts, note) = checked;
+        report.notes.extend(note);
+        confirm_with_checks(&mut report, &queue, &facts);
     }
     Ok(report)
 }

@@ -109,26 +109,43 @@ pub(crate) fn explain(
     }
 }
 
-/// Every fact of the trigger, read again (the queue's depth, its DLQ and key, the mappings and
-/// the execution role with its policies) through the same gatherer as `doctor`.
+/// What `gather_pair` reads again of what the probe already read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reread {
+    /// The queue too (its depth now, its mappings' state now).
+    Queue,
+    /// Only what the probe did not read: DLQ, key, role and policies.
+    Nothing,
+}
+
+/// Every fact of the trigger (the DLQ and key, the mappings and the execution role with its
+/// policies) through the same gatherer as `doctor`; the queue itself again with
+/// `Reread::Queue`. Returns the facts and, when not everything could be read, a note saying so.
 pub(crate) async fn gather_pair(
     ctx: &Ctx,
-    report: &mut ProbeReport,
     queue: &QueueFacts,
     function: &FunctionFacts,
     mappings: Option<Vec<MappingFacts>>,
-) -> TriggerFacts {
+    caller: Result<CallerFacts, AwsError>,
+    reread: Reread,
+) -> (TriggerFacts, Option<String>) {
     let clients = &ctx.clients;
-    let known = crate::gather::trigger::Known { function: Some(function.clone()), mappings, ..Default::default() };
+    let known = crate::gather::trigger::Known {
+        function: Some(function.clone()),
+        queue: (reread == Reread::Nothing).then(|| queue.clone()),
+        mappings,
+        caller: Some(caller),
+        ..Default::default()
+    };
     match crate::gather::trigger::gather(clients, Some(&QueueRef::Url(queue.url.clone())), None, known).await {
         Ok(mut facts) => {
             facts.queue.get_or_insert_with(|| queue.clone());
-            facts
+            (facts, None)
         }
-        Err(err) => {
-            report.notes.push(format!("the checks could not read everything: {err}"));
-            TriggerFacts::of_pair(&clients.region, queue, function)
-        }
+        Err(err) => (
+            TriggerFacts::of_pair(&clients.region, queue, function),
+            Some(format!("the checks could not read everything: {err}")),
+        ),
     }
 }
 
@@ -136,14 +153,8 @@ pub(crate) async fn gather_pair(
 /// finding says otherwise: a role without sqs:DeleteMessage runs the function, but the
 /// message comes back after its visibility timeout and runs again. Then the verdict is
 /// `invoked` (not `confirmed`) and the findings are shown.
-pub(crate) async fn confirm_with_checks(
-    ctx: &Ctx,
-    report: &mut ProbeReport,
-    queue: &QueueFacts,
-    function: &FunctionFacts,
-) {
-    let facts = gather_pair(ctx, report, queue, function, None).await;
-    let findings = checks::run_all(&facts);
+pub(crate) fn confirm_with_checks(report: &mut ProbeReport, queue: &QueueFacts, facts: &TriggerFacts) {
+    let findings = checks::run_all(facts);
     let errors = findings.iter().filter(|f| f.is_error()).count();
     if errors == 0 {
         return;
@@ -165,8 +176,15 @@ pub(crate) async fn confirm_with_checks(
 
 /// Why was the function not invoked? Reads every fact of the trigger again (the mappings may
 /// now report a problem) and runs every check.
-pub(crate) async fn diagnose(ctx: &Ctx, report: &mut ProbeReport, queue: &QueueFacts, function: &FunctionFacts) {
-    let facts = gather_pair(ctx, report, queue, function, None).await;
+pub(crate) async fn diagnose(
+    ctx: &Ctx,
+    report: &mut ProbeReport,
+    queue: &QueueFacts,
+    function: &FunctionFacts,
+    caller: Result<CallerFacts, AwsError>,
+) {
+    let (facts, note) = gather_pair(ctx, queue, function, None, caller, Reread::Queue).await;
+    report.notes.extend(note);
     let depth = facts.queue.as_ref().map(|q| q.depth).unwrap_or(queue.depth);
     report.notes.push(if depth.total() == 0 {
         "the queue is empty: the probe message was received and deleted without a logged invocation (another \
