@@ -244,7 +244,8 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
         let again = || check(&ctx.clients, &settings.function, &settings.queue, settings.role.as_ref());
         match checked.target.role.clone() {
             Some(role) if !grants.is_empty() => {
-                let (plan, action, rechecked) = fix(ctx, &checked, &role, &queue_name, confirm, again).await?;
+                let (plan, action, rechecked) =
+                    fix(ctx, &checked, &role, &queue_name, confirm, |_: &FixPlan| again(), 5).await?;
                 if let Some(rechecked) = rechecked {
                     checked = rechecked;
                 }
@@ -442,14 +443,22 @@ fn not_found(action: &'static str, what: &dyn std::fmt::Display) -> Error {
 }
 
 /// Reads the role's `sqs-trigger-QUEUE` inline policy and works out what `--fix` would put there.
+/// `facts`: the trigger's facts, when they hold the role: a role whose policies were just
+/// listed without this inline policy needs no read to know it has none.
 pub async fn plan_fix(
     clients: &Clients,
     role: &RoleArn,
     queue: &QueueName,
     grants: &[Required],
+    facts: Option<&TriggerFacts>,
 ) -> Result<FixPlan, Error> {
     let policy_name = policy_gen::inline_policy_name(queue);
-    let existing = gather::role::inline_policy_text(clients, role, &policy_name).await?;
+    let listed_without_it = match facts.and_then(|f| f.role.as_ref()) {
+        Some(Ok(r)) if &r.arn == role => !r.policy_names.contains(&gather::role::inline_policy_label(&policy_name)),
+        _ => false,
+    };
+    let existing =
+        if listed_without_it { None } else { gather::role::inline_policy_text(clients, role, &policy_name).await? };
     let merged = policy_gen::merge(&policy_name, existing.as_deref(), grants).map_err(|why| {
         Error::Refused(format!(
             "the role's inline policy {policy_name} cannot be merged ({why}): fix or delete it, then run --fix again"
@@ -486,6 +495,10 @@ pub async fn apply_fix(clients: &Clients, journal: &Journal, plan: &FixPlan) -> 
 /// confirm, put it, then check again with `again` until IAM shows the grant (it is eventually
 /// consistent: a few attempts, 2 s apart). Returns the plan, what was done, and the facts read
 /// last when the role was changed.
+///
+/// `again` checks the role once more after the policy is put; up to `attempts` times, 2 s apart,
+/// while what was granted still shows as missing (the IAM simulator lags a change by seconds).
+#[allow(clippy::too_many_arguments)]
 pub async fn fix<F, Fut>(
     ctx: &Ctx,
     checked: &Checked,
@@ -493,14 +506,15 @@ pub async fn fix<F, Fut>(
     queue: &QueueName,
     confirm: impl FnOnce(&FixPlan) -> bool,
     mut again: F,
+    attempts: u32,
 ) -> Result<(FixPlan, FixAction, Option<Checked>), Error>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(&FixPlan) -> Fut,
     Fut: std::future::Future<Output = Result<Checked, Error>>,
 {
     ensure_callers_account(role, &checked.facts)?;
     let granted = checked.evaluation.fixable();
-    let plan = plan_fix(&ctx.clients, role, queue, &granted).await?;
+    let plan = plan_fix(&ctx.clients, role, queue, &granted, Some(&checked.facts)).await?;
     if !plan.changes() {
         return Ok((plan, FixAction::Unchanged, None));
     }
@@ -511,17 +525,52 @@ where
     ctx.output.note(format!("{} inline policy {} on {role}; checking again", action_word(action), plan.policy_name));
     let mut attempt = 0;
     loop {
-        let rechecked = again().await?;
+        let rechecked = again(&plan).await?;
         let still_missing = rechecked.evaluation.permissions.iter().any(|p| {
             p.decision == PermissionVerdict::Missing
                 && granted.iter().any(|g| g.action == p.action && g.resource == p.resource)
         });
         attempt += 1;
-        if !still_missing || attempt >= 5 {
+        if !still_missing || attempt >= attempts {
             return Ok((plan, action, Some(rechecked)));
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
+}
+
+/// The check again after `plan` was put on the role, from the facts already read: the role's
+/// policies with the document just put in place of the old one (IAM returns exactly that
+/// document), so nothing is read again. The simulator's answers for what the fix granted are
+/// dropped, since IAM takes seconds to propagate a change to it: our evaluator decides those
+/// over the new document. Its other answers (an organization's deny) stand.
+pub async fn recheck_after_fix(
+    clients: &Clients,
+    checked: &Checked,
+    plan: &FixPlan,
+    function: &FunctionRef,
+) -> Result<Checked, Error> {
+    let document = match &plan.merged {
+        Merged::Create(doc) | Merged::Update { document: doc, .. } => doc,
+        Merged::Unchanged => return Ok(checked.clone()),
+    };
+    let label = gather::role::inline_policy_label(&plan.policy_name);
+    let put = crate::policy::NamedPolicy::parse(label.clone(), &document.to_string())
+        .map_err(|e| Error::Aws(AwsError::unexpected("iam:PutRolePolicy", &plan.role, e)))?;
+    let mut facts = checked.facts.clone();
+    if let Some(Ok(role)) = facts.role.as_mut().filter(|r| matches!(r, Ok(r) if r.arn == plan.role)) {
+        role.policies.retain(|p| p.name != label);
+        role.policies.push(put);
+        if !role.policy_names.contains(&label) {
+            role.policy_names.push(label);
+        }
+    }
+    let granted = checked.evaluation.fixable();
+    if let Some(simulation) = facts.simulation.as_mut() {
+        simulation.results.retain(|r| !granted.iter().any(|g| g.action == r.action && g.resource == r.resource));
+    } else if facts.simulation_unavailable.is_none() {
+        facts.simulation_unavailable = Some("not asked again right after the fix".to_owned());
+    }
+    conclude(clients, facts, function).await
 }
 
 #[cfg(test)]
