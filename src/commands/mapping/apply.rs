@@ -173,7 +173,12 @@ pub async fn apply(
         Action::Unchanged { uuid } => uuid.clone(),
     };
     report.uuid = Some(uuid.clone());
-    if let Some(timeout) = wait {
+    // A mapping left as it is, listed a moment ago in the state asked for, has nothing to wait for.
+    let listed_settled = match (&plan.action, &plan.existing) {
+        (Action::Unchanged { .. }, Some(m)) => m.state.is_settled() && m.state.is_enabled() == plan.settings.enabled,
+        _ => false,
+    };
+    if let Some(timeout) = wait.filter(|_| !listed_settled) {
         let expected = if plan.settings.enabled { "Enabled" } else { "Disabled" };
         progress.set_message(format!("waiting for the mapping {uuid} to be {expected}"));
         let result = wait_until_settled(ctx, &uuid, expected, timeout, progress).await?;

@@ -6,8 +6,11 @@
 //! already changed; running the same command again continues from there. `--dry-run` plans
 //! every step and sends no mutating request.
 
+use std::future::Future;
 use std::io::{self, Write};
 use std::time::Duration;
+
+use futures::FutureExt;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -17,9 +20,9 @@ use crate::commands::{Change, Ctx, mapping, outcome, probe, queue_create, role_c
 use crate::error::{Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{MappingFlags, MappingRequest, QueueFacts};
+use crate::model::facts::{Fact, FunctionFacts, MappingFlags, MappingRequest, QueueFacts, RoleFacts};
 use crate::model::finding::has_errors;
-use crate::model::{Finding, QueueRef};
+use crate::model::{Finding, FunctionRef, QueueRef};
 use crate::output::{Progress, Report, Style, write_findings};
 use crate::settings::{self, QueueSpec};
 
@@ -353,8 +356,13 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             s.target.queue, ctx.clients.region
         )));
     }
-    // 1. The queue and its DLQ.
-    let plan = match queue_create::plan(ctx, &s.spec).await {
+    // 1. The queue and its DLQ, planned beside the read of the function (which the role step
+    // needs: a failed read is left to that step, which reads it again and says why).
+    let function_read =
+        gather::function::read(&ctx.clients, &s.target.function).map(|read| read.ok().flatten()).shared();
+    let role_read = read_role(ctx, &s.target.function, function_read.clone()).shared();
+    let plan = alongside(queue_create::plan(ctx, &s.spec), role_read.clone()).await;
+    let plan = match plan {
         Ok(plan) => plan,
         Err(e) => {
             push(Step::failed(StepName::Queue, &e), &mut steps);
@@ -372,11 +380,30 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             plan.caller_account()
         )));
     }
-    let (queue_step, queue_facts) = queue_step(ctx, &s, &plan, &progress).await;
+    // What the role step reads depends on the queue only through its ARN, key and DLQ. When
+    // the plan changes nothing on an existing queue (or creates it), those are known now: the
+    // role is read while the queues are made. An update (a new key) waits for the queue.
+    let known = |queue: QueueFacts, dlq: Option<QueueFacts>, function: Option<FunctionFacts>| Known {
+        queue: Some(queue),
+        dlq,
+        caller: Some(Ok(plan.caller().clone())),
+        function,
+        ..Known::default()
+    };
+    let early = async {
+        if !plan.updates_existing() {
+            let known = known(plan.planned_facts(), plan.planned_dlq_facts(), function_read.clone().await);
+            let function = Some(&s.target.function);
+            Some(gather::trigger::gather_with_role(&ctx.clients, None, function, known, role_read.clone()).await)
+        } else {
+            None
+        }
+    };
+    let ((queue_step, queue_facts), early) = tokio::join!(queue_step(ctx, &s, &plan, &progress), early);
     if push(queue_step, &mut steps) {
         return Ok(finish(ctx, &s, steps));
     }
-    let Some(queue_facts) = queue_facts else {
+    let Some((queue_facts, dlq_facts)) = queue_facts else {
         return Ok(finish(ctx, &s, steps));
     };
     let queue_is_new = plan.creates_queue();
@@ -384,7 +411,15 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     // 2. The execution role.
     progress.set_message("setup: role check");
     let mut role_facts = None;
-    let role = role_step(ctx, &s, queue_facts.clone(), queue_is_new, &mut role_facts).await;
+    let early = early.map(|read| {
+        // The queue as made (its real URL), not as planned.
+        read.map(|mut facts| {
+            facts.queue = Some(queue_facts.clone());
+            facts
+        })
+    });
+    let known = known(queue_facts.clone(), dlq_facts, function_read.await);
+    let role = role_step(ctx, &s, known, role_read.await, early, &mut role_facts).await;
     let role = role.unwrap_or_else(|e| Step::failed(StepName::Role, &e));
     if push(role, &mut steps) {
         return Ok(finish(ctx, &s, steps));
@@ -393,6 +428,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     // 3. The mapping.
     progress.set_message("setup: mapping");
     let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
+    let checked_facts = role_facts.clone();
     let mapping = mapping_step(ctx, &s, &target, queue_is_new, role_facts, &progress).await;
     let (mapping, mapping_enabled) = match mapping {
         Ok((step, enabled)) => (step, enabled),
@@ -425,11 +461,46 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     } else {
         // The probe shows its own spinner (what it waits for, elapsed time).
         progress.finish();
-        let probe = probe_step(ctx, &s, &target).await.unwrap_or_else(|e| Step::failed(StepName::Probe, &e));
+        let known = probe::Known {
+            queue: Some(queue_facts.clone()),
+            function: checked_facts.as_ref().and_then(|f| f.function.clone()),
+            caller: Some(Ok(plan.caller().clone())),
+            facts: checked_facts,
+        };
+        let probe = probe_step(ctx, &s, &target, known).await.unwrap_or_else(|e| Step::failed(StepName::Probe, &e));
         push(probe, &mut steps);
     }
     progress.finish();
     Ok(finish(ctx, &s, steps))
+}
+
+/// The function's execution role, read while the queue is planned when it is surely of the
+/// caller's account: a function named by name is the caller's, and so is a role of its
+/// account. (A role of another account is never read: IAM would answer for a same-named role
+/// of the caller's.) A failed read is left to the role step, which reads again and says why.
+async fn read_role(
+    ctx: &Ctx,
+    function: &FunctionRef,
+    read: impl Future<Output = Option<FunctionFacts>>,
+) -> Option<Fact<RoleFacts>> {
+    let read = read.await?;
+    if !matches!(function, FunctionRef::Name(_)) || read.role.account() != read.arn.account() {
+        return None;
+    }
+    gather::role::read(&ctx.clients, &read.role).await.ok()
+}
+
+/// Awaits `main` while driving `beside` too (which goes on, if not done, wherever it is awaited
+/// next: a shared future keeps its progress).
+async fn alongside<T>(main: impl Future<Output = T>, beside: impl Future) -> T {
+    let beside = beside.fuse();
+    tokio::pin!(main, beside);
+    loop {
+        tokio::select! {
+            out = &mut main => return out,
+            _ = &mut beside => {}
+        }
+    }
 }
 
 fn finish(ctx: &Ctx, s: &Settings, steps: Vec<Step>) -> SetupReport {
@@ -463,12 +534,14 @@ impl Settings {
     }
 }
 
+/// The queue step; with the queue's and the DLQ's facts as they now are (or, in a dry run, as
+/// they would be) when the pipeline goes on.
 async fn queue_step(
     ctx: &Ctx,
     s: &Settings,
     plan: &queue_create::QueuePlan,
     progress: &Progress,
-) -> (Step, Option<QueueFacts>) {
+) -> (Step, Option<(QueueFacts, Option<QueueFacts>)>) {
     let declined = if s.update && !s.dry_run {
         progress.suspend(|| queue_create::confirm_security_changes(ctx, plan, s.yes))
     } else {
@@ -512,43 +585,52 @@ async fn queue_step(
     if refused {
         return (step, None);
     }
-    // What the next steps check: the queue as it now is (or, in a dry run, as it would be).
-    let facts = if s.dry_run || !plan.creates_queue() && report.queue.outcome == outcome::Outcome::Unchanged {
-        Some(plan.planned_facts())
-    } else {
-        match gather::queue::find(&ctx.clients, &QueueRef::Name(s.spec.name.clone())).await {
-            Ok(Some(q)) => Some(q),
-            Ok(None) => Some(plan.planned_facts()),
-            Err(e) => return (Step::failed(StepName::Queue, &Error::Aws(e)), None),
+    // What the next steps check: the queues as they now are. Made or left as planned, they are
+    // what the plan says (a new queue's URL is CreateQueue's answer); an updated one is read.
+    let with_url = |mut facts: QueueFacts, url: Option<&String>| {
+        if let Some(url) = url.and_then(|u| u.parse().ok()) {
+            facts.url = url;
         }
+        facts
     };
-    (step, facts)
+    let dlq = plan.planned_dlq_facts().map(|d| with_url(d, report.dlq.as_ref().and_then(|o| o.url.as_ref())));
+    if s.dry_run || !plan.updates_existing() {
+        return (step, Some((with_url(plan.planned_facts(), report.queue.url.as_ref()), dlq)));
+    }
+    let queue_ref = QueueRef::Name(s.spec.name.clone());
+    let read = tokio::try_join!(gather::queue::find(&ctx.clients, &queue_ref), async {
+        match &plan.dlq {
+            Some(d) => gather::queue::find(&ctx.clients, &QueueRef::Name(d.name.clone())).await,
+            None => Ok(None),
+        }
+    });
+    match read {
+        Ok((queue, dlq)) => (step, Some((queue.unwrap_or_else(|| plan.planned_facts()), dlq))),
+        Err(e) => (Step::failed(StepName::Queue, &Error::Aws(e)), None),
+    }
 }
 
-/// The role step. `last` receives the facts it read last (fresh after a fix), which the
-/// mapping step reuses instead of reading everything again.
+/// The role step, over the facts read while the queue was made (`early`) or read now from
+/// `known`. `last` receives the facts it checked last (after a fix, with the fix in place),
+/// which the mapping step and the probe reuse instead of reading everything again.
 async fn role_step(
     ctx: &Ctx,
     s: &Settings,
-    queue: QueueFacts,
-    queue_is_new: bool,
+    known: Known,
+    role_read: Option<Fact<RoleFacts>>,
+    early: Option<Result<TriggerFacts, crate::error::AwsError>>,
     last: &mut Option<TriggerFacts>,
 ) -> Result<Step, Error> {
     let clients = &ctx.clients;
-    // The queue was just read (or planned): hand it over instead of reading it again.
-    let check = |queue: QueueFacts| async move {
-        let known = Known { queue: Some(queue), ..Known::default() };
-        let mut facts = gather::trigger::gather(clients, None, Some(&s.target.function), known).await?;
-        if queue_is_new && s.dry_run {
-            // Its DLQ is only planned too: not something to report as unreadable.
-            facts.dlq = None;
-        }
-        if facts.function.is_none() && facts.skipped.is_empty() {
-            return Err(role_check_not_found(&s.target.function));
-        }
-        role_check::conclude(clients, facts, &s.target.function).await
+    let function = Some(&s.target.function);
+    let facts = match early {
+        Some(read) => read?,
+        None => gather::trigger::gather_with_role(clients, None, function, known, async { role_read }).await?,
     };
-    let mut checked = check(queue.clone()).await?;
+    if facts.function.is_none() && facts.skipped.is_empty() {
+        return Err(role_check_not_found(&s.target.function));
+    }
+    let mut checked = role_check::conclude(clients, facts, &s.target.function).await?;
     *last = Some(checked.facts.clone());
     let role_name =
         checked.target.role.as_ref().map(ToString::to_string).unwrap_or_else(|| "the execution role".into());
@@ -575,7 +657,7 @@ async fn role_step(
     };
     if s.dry_run {
         role_check::ensure_callers_account(&role, &checked.facts)?;
-        let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants).await?;
+        let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants, Some(&checked.facts)).await?;
         let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
         return Ok(Step::ok(
             StepName::Role,
@@ -587,8 +669,16 @@ async fn role_step(
     let confirm = |plan: &role_check::FixPlan| {
         s.yes || ctx.output.confirm(&format!("Put inline policy {} on {role}?", plan.policy_name))
     };
-    let (fix, action, rechecked) =
-        role_check::fix(ctx, &checked, &role, &s.spec.name, confirm, || check(queue.clone())).await?;
+    // Checked again from the facts in hand with the new document in place: the mapping's
+    // creation, next, is where AWS itself checks the role (and is retried while a fresh
+    // change propagates).
+    let before = checked.clone();
+    let again = |plan: &role_check::FixPlan| {
+        let plan = plan.clone();
+        let before = &before;
+        async move { role_check::recheck_after_fix(clients, before, &plan, &s.target.function).await }
+    };
+    let (fix, action, rechecked) = role_check::fix(ctx, &checked, &role, &s.spec.name, confirm, again, 1).await?;
     if action == role_check::FixAction::Declined {
         return Ok(Step::ok(StepName::Role, StepOutcome::Refused, "the fix was declined: nothing was changed")
             .with_findings(checked.findings)
@@ -685,7 +775,7 @@ fn describe_request(r: &MappingRequest) -> String {
     parts.join(", ")
 }
 
-async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result<Step, Error> {
+async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target, known: probe::Known) -> Result<Step, Error> {
     let settings = probe::Settings {
         function: target.function.clone(),
         queue: target.queue.clone(),
@@ -696,7 +786,7 @@ async fn probe_step(ctx: &Ctx, s: &Settings, target: &mapping::Target) -> Result
         allow_other_consumers: s.allow_other_consumers,
         probe_ids: probe::ProbeIds::default(),
     };
-    let report = probe::run(ctx, settings).await?;
+    let report = probe::run_with(ctx, settings, known).await?;
     let status = report.exit_status();
     let verdict = StepOutcome::Probe(report.verdict);
     let mut summary = match (&report.request_id, report.latency_ms) {
