@@ -137,8 +137,10 @@ pub fn missing_grant(key: &KeyFacts, role: &RoleArn) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::fixtures::{
+        DELEGATING_KEY_POLICY, key, policy_queue as queue, role_facts, role_function as function,
+    };
     use crate::checks::role::LAMBDA_SERVICE;
-    use crate::checks::role::tests::{DELEGATING_KEY_POLICY, function, key, queue, role_facts};
     use crate::model::facts::Unreadable;
 
     const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:orders";

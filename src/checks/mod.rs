@@ -2,6 +2,8 @@
 //! unit test. `mapping create`, `role check`, `doctor`, `setup` and `probe` all use `run_all`
 //! (or one area of it), so a rule is written once.
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod function;
 pub mod kms;
 pub mod mapping;

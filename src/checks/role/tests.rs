@@ -1,73 +1,18 @@
 use super::*;
+use crate::checks::fixtures::{KEY, ROLE};
 use crate::model::QueueArn;
 use crate::model::facts::Encryption;
-use crate::model::facts::FunctionFacts;
-use crate::model::facts::{KeyFacts, KeyManager, QueueDepth, QueueFacts, Unreadable};
-use crate::model::{FunctionArn, QueueUrl};
-use crate::policy::{NamedPolicy, PolicyDocument};
+use crate::model::facts::Unreadable;
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/worker";
 const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:orders";
-const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const LOGS: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/worker:*";
 
-pub(crate) fn doc(text: &str) -> PolicyDocument {
-    PolicyDocument::parse("test", text).unwrap()
-}
+pub(crate) use crate::checks::fixtures::{DELEGATING_KEY_POLICY, key, role_facts};
+pub(crate) use crate::checks::fixtures::{policy_queue as queue, role_function as function};
 
 fn allow(actions: &[&str], resource: &str) -> String {
-    serde_json::json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":actions,"Resource":resource}]})
-        .to_string()
+    crate::checks::fixtures::allow(actions, resource)
 }
-
-pub(crate) fn role_facts(policies: &[(&str, &str)], boundary: Option<&str>, trust_service: &str) -> RoleFacts {
-    let trust = serde_json::json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":trust_service},"Action":"sts:AssumeRole"}]});
-    RoleFacts {
-        arn: ROLE.parse().unwrap(),
-        trust_policy: Some(doc(&trust.to_string())),
-        policies: policies.iter().map(|(n, t)| NamedPolicy::new(*n, doc(t))).collect(),
-        boundary: boundary.map(|t| NamedPolicy::new("permissions boundary b", doc(t))),
-        policy_names: policies.iter().map(|(n, _)| (*n).to_owned()).collect(),
-    }
-}
-
-pub(crate) fn queue(encryption: Encryption, arn: &str, policy: Option<&str>) -> QueueFacts {
-    let arn: QueueArn = arn.parse().unwrap();
-    let url: QueueUrl =
-        format!("https://sqs.us-east-1.amazonaws.com/{}/{}", arn.account(), arn.name()).parse().unwrap();
-    QueueFacts {
-        name: arn.name(),
-        url,
-        arn,
-        fifo: false,
-        visibility_timeout_secs: 60,
-        encryption,
-        redrive: None,
-        policy: policy.map(doc),
-        depth: QueueDepth::default(),
-        tags: Default::default(),
-    }
-}
-
-pub(crate) fn function() -> FunctionFacts {
-    FunctionFacts {
-        arn: "arn:aws:lambda:us-east-1:123456789012:function:worker".parse::<FunctionArn>().unwrap(),
-        timeout_secs: 3,
-        state: Some("Active".into()),
-        state_reason: None,
-        last_update_status: None,
-        role: ROLE.parse().unwrap(),
-        runtime: None,
-        reserved_concurrency: None,
-        log_group: "/aws/lambda/worker".into(),
-    }
-}
-
-pub(crate) fn key(state: &str, policy: &str) -> KeyFacts {
-    KeyFacts { arn: KEY.parse().unwrap(), manager: KeyManager::Customer, state: state.into(), policy: Ok(doc(policy)) }
-}
-
-pub(crate) const DELEGATING_KEY_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#;
 
 fn facts(role: RoleFacts) -> TriggerFacts {
     TriggerFacts {
