@@ -29,8 +29,8 @@ demo: $(STAMP)
 
 ## test: what CI runs (.ci/run): fmt, clippy, the emulator's own tests, all tests
 test: $(STAMP)
-	cargo fmt --check
-	cargo clippy --quiet --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	rm -rf target/tmp/emulator-requests
 	$(VENV)/bin/python -m unittest discover -s tests/emulator -p 'test_*.py'
 	cargo test --all-targets --no-fail-fast

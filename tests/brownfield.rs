@@ -10,7 +10,7 @@
 //! - every difference is a write the command reported in its JSON `changed` list, and every
 //!   write it reported is a difference (nothing unreported, nothing claimed falsely).
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;

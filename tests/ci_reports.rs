@@ -3,7 +3,7 @@
 //! findings; GitHub annotations (10 per kind, then one line) and the step summary; the JSON
 //! document as a file; `--fail-on warning`; and the reports of a run that failed.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! `doctor` on purpose-built broken triggers: each reports its finding, with the chain and a
 //! verdict; limited permissions still give every other finding plus `check-skipped`.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use support::{Emulator, FULL_POLLER_POLICY, emulator, handlers, unique};
 

@@ -2,7 +2,7 @@
 //! what the probe work builds on. Its Lambda poller works in the background, as Lambda's
 //! does, so each test waits for what the poller does.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::time::Duration;
 

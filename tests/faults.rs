@@ -3,7 +3,7 @@
 //! read the checks can do without, a `check-skipped` warning), and a second run converges to
 //! exactly one queue pair and one mapping. One private emulator per operation.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use support::{Emulator, handlers, unique};
 

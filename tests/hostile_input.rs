@@ -6,7 +6,7 @@
 //!
 //! NUL cannot travel in argv (the OS refuses it), so it is tried through `--body-file`.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

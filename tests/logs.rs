@@ -1,7 +1,7 @@
 //! `logs` end to end: a real Python function's log group on the emulator, read back as text
 //! lines or JSON Lines, and `--until` as a CI wait that exits 0 on a match, 1 at its timeout.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! `mapping create | list | delete` against the local emulator: what they create is read back
 //! from the emulator, refusals leave nothing behind, and the mapping really delivers messages.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use serde::Deserialize;
 use sqs_trigger::model::Finding;

@@ -5,7 +5,7 @@
 //! `mapping create`. The emulator's Lambda poller polls each enabled mapping in the
 //! background as the execution role, as Lambda does, so the probe watches the logs for it.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! `queue create` against the local emulator: what it creates is read back from the emulator.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use support::{emulator, unique};
 

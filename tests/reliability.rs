@@ -1,7 +1,7 @@
 //! Endpoints that are down or hung fail in bounded time with a message naming the endpoint
 //! and the call, exit 3.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::net::TcpListener;
 use std::process::{Command, Stdio};

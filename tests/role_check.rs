@@ -1,7 +1,7 @@
 //! `role check` against the local emulator (managed policies loaded; SimulatePrincipalPolicy
 //! not implemented, so our evaluator decides). Every case is checked in text and in JSON.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use serde_json::Value;
 use support::{Emulator, FULL_POLLER_POLICY, Run, emulator, handlers, unique};

@@ -3,7 +3,7 @@
 //! names. (Every other integration test validates the documents it parses, too: see
 //! `support::Run::json`.)
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::collections::BTreeSet;
 

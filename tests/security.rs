@@ -1,6 +1,6 @@
 //! Credentials never reach stdout or stderr, even at the highest verbosity and on errors.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use support::{emulator, run_cmd, unique};
 

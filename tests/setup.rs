@@ -1,7 +1,7 @@
 //! `setup` end to end on the emulator: from nothing, converging, dry run, refusal and --fix,
 //! a failure midway that the next run finishes, and Ctrl-C at each step.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::time::{Duration, Instant};
 

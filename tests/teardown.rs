@@ -1,6 +1,6 @@
 //! `teardown` removes exactly what sqs-trigger made and nothing untagged.
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use support::{FULL_POLLER_POLICY, emulator, handlers, unique};
 

@@ -18,7 +18,7 @@
 //! | handler times out                     | invoked-with-error                  | —                            |
 //! | role lacks sqs:DeleteMessage          | invoked, then the same message again | role-missing-permission     |
 
-mod support;
+use sqs_trigger_test_support as support;
 
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! Test support: the local AWS emulator (moto + our launcher) on a free loopback port, the
 //! real `sqs-trigger` binary pointed at it, and SDK helpers to build and read back
 //! resources. One emulator per test binary; each test uses unique resource names.
-#![allow(dead_code)]
+//!
+//! A library of its own (a dev-dependency), so each test binary uses what it needs of it.
 
 pub mod schema;
 
@@ -23,7 +24,27 @@ pub const INSTALL_HINT: &str =
     "run `make venv` (creates .venv with the pinned packages of tests/emulator/requirements.txt)";
 
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // This crate lives in tests/support.
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("tests/support is two levels down").to_path_buf()
+}
+
+/// The build's profile directory (`target/debug`): a test binary runs from its `deps`.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.ancestors().nth(2).expect("a test binary lives in target/PROFILE/deps").to_path_buf()
+}
+
+/// The `sqs-trigger` binary cargo built beside the test binaries (`SQS_TRIGGER_BIN` overrides).
+pub fn binary() -> PathBuf {
+    match std::env::var_os("SQS_TRIGGER_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => profile_dir().join(format!("sqs-trigger{}", std::env::consts::EXE_SUFFIX)),
+    }
+}
+
+/// Cargo's scratch directory for tests (`target/tmp`).
+pub fn target_tmpdir() -> PathBuf {
+    profile_dir().parent().expect("target/PROFILE has a parent").join("tmp")
 }
 
 /// A running emulator. Dropping it (or the test process ending: the launcher watches its
@@ -85,7 +106,7 @@ impl Emulator {
         let log = std::fs::File::create(dir.join("emulator.log")).expect("log file");
         // Every request is also logged to a file, so the suite can prove afterwards that the
         // tool never received, deleted or purged messages (scripts/check_request_log.py).
-        let log_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emulator-requests");
+        let log_dir = target_tmpdir().join("emulator-requests");
         std::fs::create_dir_all(&log_dir).expect("request log dir");
         let request_log = log_dir.join(format!("{}-{}.jsonl", std::process::id(), unique_suffix()));
         let child = Command::new(&python)
@@ -169,7 +190,7 @@ impl Emulator {
 
     /// The binary, configured for this emulator, with no ambient AWS configuration.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqs-trigger"));
+        let mut cmd = Command::new(binary());
         for var in [
             "AWS_PROFILE",
             "AWS_DEFAULT_PROFILE",
