@@ -517,6 +517,48 @@ class Twin(unittest.TestCase):
         self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidParameterValueException")
         del short_url
 
+    def test_mapping_features_are_validated(self) -> None:
+        fn = self.function()
+        _, arn = self.queue()
+        # ProvisionedPollerConfig for SQS: minimum 2-200, maximum 2-10000, min <= max, and not
+        # with MaximumConcurrency (API_ProvisionedPollerConfig; services-sqs-scaling.html).
+        for pollers in ({"MinimumPollers": 1, "MaximumPollers": 10}, {"MinimumPollers": 2, "MaximumPollers": 1},
+                        {"MinimumPollers": 20, "MaximumPollers": 10}):
+            self.assert_rejected("InvalidParameterValueException", None, EventSourceArn=arn, FunctionName=fn,
+                                 ProvisionedPollerConfig=pollers)
+        self.assertEqual(self.raw_create(arn, fn, {"ProvisionedPollerConfig": {"MinimumPollers": 201}}),
+                         (400, "ValidationException"))
+        self.assert_rejected("InvalidParameterValueException", None, EventSourceArn=arn, FunctionName=fn,
+                             ProvisionedPollerConfig={"MinimumPollers": 2, "MaximumPollers": 10},
+                             ScalingConfig={"MaximumConcurrency": 5})
+        self.assertEqual(self.raw_create(arn, fn, {"MetricsConfig": {"Metrics": ["Everything"]}}),
+                         (400, "ValidationException"))
+        self.assert_rejected("InvalidParameterValueException", None, EventSourceArn=arn, FunctionName=fn,
+                             KMSKeyArn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{uuid.uuid4()}",
+                             FilterCriteria={"Filters": [{"Pattern": '{"body":{"a":["b"]}}'}]})
+        uuid_ = self.mapping(arn, fn, ProvisionedPollerConfig={"MinimumPollers": 3, "MaximumPollers": 30},
+                             MetricsConfig={"Metrics": ["EventCount"]})
+        got = self.lam.get_event_source_mapping(UUID=uuid_)
+        self.assertEqual(got["ProvisionedPollerConfig"], {"MinimumPollers": 3, "MaximumPollers": 30})
+        self.assertEqual(got["MetricsConfig"], {"Metrics": ["EventCount"]})
+
+    def test_encrypted_filters_are_hidden_from_the_list_and_fail_with_the_key(self) -> None:
+        fn = self.function()
+        _, arn = self.queue()
+        key = self.kms.create_key()["KeyMetadata"]["Arn"]
+        pattern = '{"body":{"kind":["order"]}}'
+        uuid_ = self.mapping(arn, fn, KMSKeyArn=key, FilterCriteria={"Filters": [{"Pattern": pattern}]})
+        listed = self.lam.list_event_source_mappings(EventSourceArn=arn)["EventSourceMappings"][0]
+        self.assertEqual(listed.get("KMSKeyArn"), key)
+        self.assertIsNone(listed.get("FilterCriteria"), "ListEventSourceMappings shows encrypted filters as null")
+        got = self.lam.get_event_source_mapping(UUID=uuid_)
+        self.assertEqual(got["FilterCriteria"], {"Filters": [{"Pattern": pattern}]})
+        self.assertNotIn("FilterCriteriaError", got)
+        self.kms.disable_key(KeyId=key)
+        got = self.lam.get_event_source_mapping(UUID=uuid_)
+        self.assertIsNone(got.get("FilterCriteria"))
+        self.assertEqual(got["FilterCriteriaError"]["ErrorCode"], "DisabledException")
+
     def raw_create(self, queue_arn: str, fn: str, extra: dict) -> tuple[int, str]:
         body = json.dumps({"EventSourceArn": queue_arn, "FunctionName": fn, **extra}).encode()
         request = urllib.request.Request(
