@@ -211,6 +211,11 @@ pub(crate) mod fixtures {
             filters: vec![],
             last_processing_result: Some("No records processed".into()),
             state_transition_reason: Some("USER_INITIATED".into()),
+            provisioned_pollers: None,
+            metrics: vec![],
+            filter_kms_key: None,
+            filter_criteria_error: None,
+            tags: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! runs every check, and shows the chain queue → mapping → function → log group with the
 //! broken link marked, then the findings with their remediation, then a one-line verdict.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,9 @@ use crate::commands::Ctx;
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{CallerFacts, Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
+use crate::model::facts::{
+    CallerFacts, Encryption, FunctionFacts, MappingFacts, ProvisionedPollers, QueueDepth, QueueFacts,
+};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FunctionRef, QueueArn, QueueRef, QueueUrl, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
@@ -68,6 +71,14 @@ pub struct MappingView {
     pub uuid: String,
     pub state: String,
     pub batch_size: Option<i32>,
+    /// Provisioned mode (`ProvisionedPollerConfig`), when set.
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+    /// `MetricsConfig.Metrics`.
+    pub metrics: Vec<String>,
+    /// `KMSKeyArn`: the key that encrypts the filter criteria.
+    pub filter_kms_key: Option<String>,
+    /// The mapping's tags, when they could be read.
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -202,6 +213,12 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
     } else if d.queue.is_some() {
         writeln!(out, "  └ no DLQ")?;
     }
+    for m in &d.mappings {
+        let details = mapping_details(m);
+        if !details.is_empty() {
+            writeln!(out, "  mapping {}: {}", short_uuid(&m.uuid), details.join("; "))?;
+        }
+    }
     if let Some(q) = &d.queue
         && q.depth.total() > 0
     {
@@ -327,7 +344,38 @@ fn queue_view(q: &QueueFacts) -> QueueView {
 }
 
 fn mapping_view(m: &MappingFacts) -> MappingView {
-    MappingView { uuid: m.uuid.clone(), state: m.state.to_string(), batch_size: m.batch_size }
+    MappingView {
+        uuid: m.uuid.clone(),
+        state: m.state.to_string(),
+        batch_size: m.batch_size,
+        provisioned_pollers: m.provisioned_pollers,
+        metrics: m.metrics.clone(),
+        filter_kms_key: m.filter_kms_key.clone(),
+        tags: m.tags.clone(),
+    }
+}
+
+/// The mapping's settings beyond the chain line: provisioned mode, metrics, filter key, tags.
+fn mapping_details(m: &MappingView) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = m.provisioned_pollers {
+        out.push(format!("provisioned mode: {} to {} pollers", p.minimum, p.maximum));
+    }
+    if !m.metrics.is_empty() {
+        out.push(format!("mapping metrics: {}", m.metrics.join(", ")));
+    }
+    if let Some(k) = &m.filter_kms_key {
+        out.push(format!("filters encrypted with {k}"));
+    }
+    match &m.tags {
+        Some(tags) if !tags.is_empty() => {
+            let list: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push(format!("tags: {}", list.join(", ")));
+        }
+        Some(_) => out.push("tags: none".to_owned()),
+        None => {}
+    }
+    out
 }
 
 fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {
@@ -391,7 +439,7 @@ async fn diagnose_queue(
     let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
     if let Some(f) = function {
         let queue = read_queue(clients, &url).await?.ok_or_else(not_found_queue)?;
-        let facts = gather::trigger::gather(clients, None, Some(f), known(queue)).await?;
+        let facts = gather_pair(clients, None, Some(f), known(queue)).await?;
         if facts.function.is_none() && facts.skipped.is_empty() {
             return Err(not_found("function", f, "lambda:GetFunction"));
         }
@@ -417,7 +465,7 @@ async fn diagnose_queue(
         }
     };
     if mappings.is_empty() {
-        let facts = gather::trigger::gather(clients, None, None, known(queue.clone())).await?;
+        let facts = gather_pair(clients, None, None, known(queue.clone())).await?;
         return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
     }
     let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
@@ -432,10 +480,31 @@ async fn diagnose_queue(
         let queue = queue.clone();
         async move {
             let known = Known { mappings: Some(maps), ..known(queue) };
-            gather::trigger::gather(clients, None, Some(&f), known).await.map(|facts| diagnose(&facts, vec![]))
+            gather_pair(clients, None, Some(&f), known).await.map(|facts| diagnose(&facts, vec![]))
         }
     });
     Ok(futures::future::try_join_all(futures).await?)
+}
+
+/// Every fact of a trigger, and the tags of its mappings (ownership is shown in the chain).
+async fn gather_pair(
+    clients: &crate::aws::Clients,
+    queue: Option<&QueueRef>,
+    function: Option<&FunctionRef>,
+    known: Known,
+) -> Result<TriggerFacts, AwsError> {
+    let mut facts = gather::trigger::gather(clients, queue, function, known).await?;
+    if let Some(Ok(mappings)) = &mut facts.mappings {
+        let tags = futures::future::join_all(mappings.iter().map(|m| gather::mapping::tags(clients, m))).await;
+        for (m, tags) in mappings.iter_mut().zip(tags) {
+            // Tags only say who owns the mapping: one that cannot be read is not shown.
+            m.tags = tags.unwrap_or_else(|err| {
+                tracing::debug!(mapping = %m.uuid, error = %err.message, "ListTags failed");
+                None
+            });
+        }
+    }
+    Ok(facts)
 }
 
 /// Reads a queue whose URL is known; None when it is gone (as `gather::queue::find`).
@@ -467,13 +536,8 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
         .ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
     let mappings = gather::mapping::list(clients, None, Some(&function.arn.to_string())).await?;
     if mappings.is_empty() {
-        let facts = gather::trigger::gather(
-            clients,
-            None,
-            None,
-            Known { function: Some(function.clone()), ..Known::default() },
-        )
-        .await?;
+        let facts =
+            gather_pair(clients, None, None, Known { function: Some(function.clone()), ..Known::default() }).await?;
         return Ok(vec![diagnose(&facts, vec![function_without_sqs(&function)])]);
     }
     diagnose_mappings(ctx, mappings, concurrency, Some(&function)).await
@@ -506,7 +570,7 @@ async fn diagnose_mappings(
                 let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
                 let known = Known { mappings: Some(pair), function: read, ..Known::default() };
                 let started = Instant::now();
-                let facts = gather::trigger::gather(clients, Some(&queue), Some(&function), known).await?;
+                let facts = gather_pair(clients, Some(&queue), Some(&function), known).await?;
                 bar.inc(1);
                 let diagnosis = Diagnosis { elapsed: started.elapsed(), ..diagnose(&facts, vec![]) };
                 Ok::<_, Error>((i, diagnosis))

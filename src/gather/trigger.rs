@@ -204,6 +204,14 @@ pub async fn gather(
     facts.key = key;
     facts.mappings = mappings;
     facts.role = role;
+    // A mapping whose filter criteria are encrypted: its key is checked like the queue's.
+    let filter_key = match &facts.mappings {
+        Some(Ok(pair)) => pair.iter().find_map(|m| m.filter_kms_key.clone()),
+        _ => None,
+    };
+    if let Some(key) = filter_key {
+        facts.filter_key = Some(super::key::read_filter_key(clients, &key).await?);
+    }
     if let Some((simulation, unavailable)) = simulation {
         facts.simulation = simulation;
         facts.simulation_unavailable = unavailable;
