@@ -129,7 +129,7 @@ class Twin(unittest.TestCase):
         return arn
 
     def function(self, source: str = ECHO, timeout: int = 3, actions: list[str] | None = None,
-                 role: str | None = None) -> str:
+                 role: str | None = None, **extra) -> str:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as archive:
             archive.writestr("app.py", source)
@@ -137,6 +137,7 @@ class Twin(unittest.TestCase):
         self.lam.create_function(
             FunctionName=fn, Runtime="python3.12", Handler="app.handler", Timeout=timeout,
             Role=role or self.role(POLLER if actions is None else actions), Code={"ZipFile": buf.getvalue()},
+            **extra,
         )
         return fn
 
@@ -427,6 +428,48 @@ class Twin(unittest.TestCase):
         self.assertEqual((stats["invocations"], stats["filtered_out"]), (1, 1), stats)
         self.assertIn("o-1", self.log_text(fn))
         self.assertNotIn("r-1", self.log_text(fn))
+
+    # -- logging config ---------------------------------------------------------------
+    def test_logging_config_shapes_the_log_lines(self) -> None:
+        logged = ("import json, logging\n\ndef handler(event, context):\n"
+                  "    logging.getLogger().info(json.dumps(event))\n    logging.getLogger().debug('hidden')\n")
+        group = "/shared/" + name("app")
+        # JSON with SystemLogLevel WARN, in a group shared with a Text function.
+        quiet = self.function(logged, LoggingConfig={"LogFormat": "JSON", "SystemLogLevel": "WARN",
+                                                     "ApplicationLogLevel": "INFO", "LogGroup": group})
+        loud = self.function(LoggingConfig={"LogFormat": "JSON", "LogGroup": group})
+        text = self.function(LoggingConfig={"LogFormat": "Text", "LogGroup": group})
+        config = self.lam.get_function(FunctionName=quiet)["Configuration"]["LoggingConfig"]
+        self.assertEqual(config, {"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN",
+                                  "LogGroup": group})
+        self.assertEqual(self.lam.get_function(FunctionName=text)["Configuration"]["LoggingConfig"],
+                         {"LogFormat": "Text", "LogGroup": group})
+        for fn in (quiet, loud, text):
+            self.lam.invoke(FunctionName=fn, Payload=json.dumps({"probe": fn}))
+        events = self.logs.filter_log_events(logGroupName=group)["events"]
+        by_stream: dict[str, list[str]] = {}
+        for e in events:
+            by_stream.setdefault(e["logStreamName"], []).append(e["message"])
+        for fn in (quiet, loud, text):
+            streams = [s for s in by_stream if s.split("/", 3)[3].startswith(fn + "[")]
+            self.assertEqual(len(streams), 1, (fn, list(by_stream)))
+            lines = by_stream[streams[0]]
+            self.assertTrue(any(fn in line for line in lines), lines)
+            if fn == quiet:
+                records = [json.loads(line) for line in lines]
+                self.assertFalse([r for r in records if str(r.get("type", "")).startswith("platform.")], lines)
+                self.assertEqual([r["level"] for r in records], ["INFO"], "DEBUG is below the application level")
+                self.assertTrue(all(r.get("requestId") for r in records))
+            elif fn == loud:
+                types = [json.loads(line).get("type") for line in lines if line.startswith("{")]
+                self.assertEqual((types[0], types[-1]), ("platform.start", "platform.report"), lines)
+            else:
+                self.assertTrue(lines[0].startswith("START RequestId: ") and lines[-1].startswith("REPORT"), lines)
+        # Levels need the JSON format (AWS-FACTS.md §6).
+        with self.assertRaises(ClientError) as ctx:
+            self.function(LoggingConfig={"LogFormat": "Text", "SystemLogLevel": "WARN"})
+        self.assertIn('LogLevel is not supported when LogFormat is set to "Text"',
+                      ctx.exception.response["Error"]["Message"])
 
     # -- failures -------------------------------------------------------------------
     def test_a_handler_error_returns_the_message_after_the_visibility_timeout_then_dlq(self) -> None:
