@@ -194,6 +194,7 @@ pub(crate) mod fixtures {
             runtime: Some("python3.12".into()),
             reserved_concurrency: None,
             log_group: "/aws/lambda/worker".into(),
+            logging: Default::default(),
         }
     }
 

@@ -115,6 +115,32 @@ pub struct FunctionFacts {
     pub reserved_concurrency: Option<i32>,
     /// The log group the function writes to (its LoggingConfig group, else /aws/lambda/NAME).
     pub log_group: String,
+    /// The rest of its `LoggingConfig`: what its log lines look like.
+    #[serde(skip)]
+    pub logging: LoggingFacts,
+}
+
+/// A function's `LoggingConfig` beyond the group
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html>).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoggingFacts {
+    /// `LogFormat` `JSON` (else `Text`, the default): every line Lambda writes is a JSON record.
+    pub json: bool,
+    /// `SystemLogLevel` (`DEBUG`, `INFO`, `WARN`), when set.
+    pub system_log_level: Option<String>,
+    /// `LogGroup` names a group of its own choosing, which other functions may share.
+    pub custom_group: bool,
+}
+
+impl LoggingFacts {
+    /// Whether Lambda writes its START/END/REPORT lines. "By default, Lambda sets the system
+    /// log level to INFO. With this setting, Lambda automatically sends "start" and "report"
+    /// log messages"; level filtering needs the JSON format
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html>),
+    /// so only JSON with `WARN` hides them.
+    pub fn platform_lines(&self) -> bool {
+        !(self.json && self.system_log_level.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("WARN")))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

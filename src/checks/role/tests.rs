@@ -60,6 +60,7 @@ pub(crate) fn function() -> FunctionFacts {
         runtime: None,
         reserved_concurrency: None,
         log_group: "/aws/lambda/worker".into(),
+        logging: Default::default(),
     }
 }
 

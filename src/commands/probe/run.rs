@@ -151,6 +151,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<ProbeReport, Error> {
         since_ms,
         timeout: settings.timeout,
         require_marker: settings.require_marker,
+        shape: logwatch::LogShape::of(&function),
     };
     let function_name = report.function.clone();
     let on_progress = |seen: &Classification, group_missing: bool| {
