@@ -11,9 +11,10 @@
 //!   checked like the queue's: it exists, it is enabled, its key policy lets the role use it.
 
 use super::TriggerFacts;
-use crate::model::access::Target;
+use crate::model::access::{Decider, KMS_DECRYPT, Target};
 use crate::model::facts::{KeyLookup, MappingFacts};
 use crate::model::{Finding, FindingCode, Severity};
+use crate::policy::{self, Decision, ResourceGrant};
 
 pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -132,7 +133,44 @@ fn filter_key(facts: &TriggerFacts) -> Vec<Finding> {
         (Ok(_), Some(role)) => findings.extend(super::kms::missing_grant(key, role)),
         (Ok(_), None) => {}
     }
+    findings.extend(role_decrypt(facts, key));
     findings
+}
+
+/// The role's own policies and kms:Decrypt on the filter key, when the key policy leaves it to
+/// them (it delegates to the account rather than naming the role). A warning: AWS documents
+/// that reading the filters in plaintext takes kms:Decrypt on the key, not which principal
+/// Lambda's poller decrypts them as.
+fn role_decrypt(facts: &TriggerFacts, key: &crate::model::facts::KeyFacts) -> Option<Finding> {
+    let Some(Ok(role)) = &facts.role else { return None };
+    let access = super::kms::key_policy_access(key, &role.arn)?;
+    // A key policy that names the role suffices on its own; one that grants nothing is
+    // kms-key-policy-missing-grant already.
+    match &access.grant {
+        ResourceGrant::DelegatedToAccount { .. } => {}
+        ResourceGrant::Direct { .. } if !access.direct_suffices => {}
+        _ => return None,
+    }
+    let decision = policy::evaluate_identity(&role.policies, role.boundary.as_ref(), KMS_DECRYPT, &key.arn.to_string());
+    if matches!(decision, Decision::Allowed { .. } | Decision::AllowedUnderConditions { .. }) {
+        return None;
+    }
+    Some(
+        Finding::warning(
+            FindingCode::RoleMissingPermission,
+            key.arn.to_string(),
+            format!(
+                "the execution role {} may not kms:Decrypt the filter criteria key {}: Lambda calls kms:Decrypt to \
+                 read encrypted filter criteria, and whose permissions the poller uses is not documented",
+                role.arn, key.arn
+            ),
+        )
+        .about(KMS_DECRYPT, Some(Decider::Evaluator))
+        .fix(format!(
+            "allow it in the role's policy: {{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"{}\"}}",
+            key.arn
+        )),
+    )
 }
 
 #[cfg(test)]
@@ -207,6 +245,26 @@ mod tests {
             f.filter_key = Some(Ok(lookup.clone()));
             let got: Vec<FindingCode> = check(&f).iter().map(|f| f.code).collect();
             assert_eq!(got, expected, "{lookup:?}");
+        }
+    }
+
+    /// With a key policy that delegates to the account, the role's own policies decide: no
+    /// kms:Decrypt there is a warning (which principal Lambda decrypts filters as is not
+    /// documented).
+    #[test]
+    fn the_roles_policies_decide_when_the_key_policy_delegates() {
+        use crate::checks::role::LAMBDA_SERVICE;
+        use crate::checks::role::tests::role_facts;
+        let decrypt = r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#;
+        for (policies, expected) in [
+            (vec![], vec![(FindingCode::RoleMissingPermission, Severity::Warning)]),
+            (vec![("decrypt", decrypt)], vec![]),
+        ] {
+            let mut f = facts();
+            f.function = Some(crate::checks::role::tests::function());
+            f.role = Some(Ok(role_facts(&policies, None, LAMBDA_SERVICE)));
+            f.filter_key = Some(Ok(KeyLookup::Found(key("Enabled", DELEGATING_KEY_POLICY))));
+            assert_eq!(codes(&f), expected, "{policies:?}");
         }
     }
 }
