@@ -493,10 +493,28 @@ async fn gather_pair(
     function: Option<&FunctionRef>,
     known: Known,
 ) -> Result<TriggerFacts, AwsError> {
-    let mut facts = gather::trigger::gather(clients, queue, function, known).await?;
-    if let Some(Ok(mappings)) = &mut facts.mappings {
+    let read_tags = |mappings: Vec<MappingFacts>| async move {
         let tags = futures::future::join_all(mappings.iter().map(|m| gather::mapping::tags(clients, m))).await;
-        for (m, tags) in mappings.iter_mut().zip(tags) {
+        mappings.iter().map(|m| m.uuid.clone()).zip(tags).collect::<Vec<_>>()
+    };
+    // Mappings already listed: their tags are read beside the other facts, not after them.
+    let (facts, early) = match known.mappings.clone() {
+        Some(listed) => {
+            let (facts, tags) =
+                tokio::join!(gather::trigger::gather(clients, queue, function, known), read_tags(listed));
+            (facts?, Some(tags))
+        }
+        None => (gather::trigger::gather(clients, queue, function, known).await?, None),
+    };
+    let mut facts = facts;
+    let tags = match (early, &facts.mappings) {
+        (Some(tags), _) => tags,
+        (None, Some(Ok(mappings))) => read_tags(mappings.clone()).await,
+        (None, _) => vec![],
+    };
+    if let Some(Ok(mappings)) = &mut facts.mappings {
+        for (uuid, tags) in tags {
+            let Some(m) = mappings.iter_mut().find(|m| m.uuid == uuid) else { continue };
             // Tags only say who owns the mapping: one that cannot be read is not shown.
             m.tags = tags.unwrap_or_else(|err| {
                 tracing::debug!(mapping = %m.uuid, error = %err.message, "ListTags failed");
