@@ -117,6 +117,12 @@ pub(crate) fn explain(
              role lacks logs:CreateLogGroup, logs:CreateLogStream or logs:PutLogEvents (sqs-trigger role check)",
             report.log_group
         )),
+        ProbeVerdict::NotInvoked if !function.logging.platform_lines() => report.notes.push(format!(
+            "{name} logs in JSON format with SystemLogLevel {}: Lambda writes no START/END/REPORT line, so a run \
+             that logs nothing of its own (at or above its ApplicationLogLevel) leaves no trace in {}",
+            function.logging.system_log_level.as_deref().unwrap_or("WARN"),
+            report.log_group
+        )),
         _ => {}
     }
 }
