@@ -656,6 +656,32 @@ class Twin(unittest.TestCase):
         self.assertEqual(total("AWS/Lambda", "Invocations", "FunctionName", throttled), 0,
                          "throttled requests are not invocations")
 
+    def test_mapping_metrics_only_with_event_count(self) -> None:
+        fn = self.function()
+        url, arn = self.queue()
+        counted = self.mapping(arn, fn, MetricsConfig={"Metrics": ["EventCount"]})
+        other_fn = self.function()
+        other_url, other_arn = self.queue()
+        silent = self.mapping(other_arn, other_fn)
+        self.send(url)
+        self.send(other_url)
+        wait("both messages to be handled", lambda: self.depth(url) == (0, 0) and self.depth(other_url) == (0, 0))
+
+        def total(uuid_: str, metric: str) -> float:
+            now = datetime.datetime.now(datetime.timezone.utc)
+            out = self.cw.get_metric_data(
+                MetricDataQueries=[{"Id": "m", "MetricStat": {
+                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
+                               "Dimensions": [{"Name": "EventSourceMappingUUID", "Value": uuid_}]},
+                    "Period": 60, "Stat": "Sum"}}],
+                StartTime=now - datetime.timedelta(minutes=10), EndTime=now + datetime.timedelta(minutes=1))
+            return sum(out["MetricDataResults"][0]["Values"])
+
+        wait("InvokedEventCount", lambda: total(counted, "InvokedEventCount") == 1)
+        self.assertGreaterEqual(total(counted, "PolledEventCount"), 1)
+        self.assertEqual(total(silent, "PolledEventCount"), 0, "no MetricsConfig: no mapping metrics")
+        self.assertEqual(total(silent, "InvokedEventCount"), 0)
+
 
 if __name__ == "__main__":
     unittest.main()
