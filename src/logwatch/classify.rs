@@ -100,10 +100,13 @@ pub fn invocations(events: &[LogEvent], marker: Option<&str>) -> Vec<Invocation>
                 }
                 i
             }
-            // A line stamped with a request id whose START was not read (or never written: a
+            // A JSON-format record stamped with a request id whose START was never written (a
             // SystemLogLevel of WARN hides it) opens that request, unless it sits inside the
-            // invocation open in its stream.
-            LineKind::Other { request_id: Some(id) } if known || current.is_none() => {
+            // invocation open in its stream. (Text lines stay as they were: a START before the
+            // window read is the likelier reason there.)
+            LineKind::Other { request_id: Some(id) }
+                if known || (current.is_none() && event.message.trim_start().starts_with('{')) =>
+            {
                 let i = by_request(id, &mut all);
                 if !known {
                     current = Some(i);
