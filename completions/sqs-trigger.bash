@@ -684,7 +684,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__mapping__subcmd__create)
-            opts="-f -Q -o -q -v -h -V --function --queue --batch-size --batch-window --max-concurrency --report-batch-item-failures --no-report-batch-item-failures --filter --clear-filters --disabled --enable --no-wait --wait-timeout --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
+            opts="-f -Q -o -q -v -h -V --function --queue --batch-size --batch-window --max-concurrency --report-batch-item-failures --no-report-batch-item-failures --filter --clear-filters --disabled --enable --provisioned-pollers --metrics --no-metrics --filter-kms-key --no-wait --wait-timeout --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,6 +719,14 @@ _sqs__trigger() {
                     return 0
                     ;;
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provisioned-pollers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter-kms-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1406,7 +1414,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__setup)
-            opts="-f -Q -y -o -q -v -h -V --function --queue --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --batch-size --batch-window --max-concurrency --report-batch-item-failures --no-report-batch-item-failures --filter --clear-filters --disabled --enable --fix --yes --update --no-probe --probe --allow-other-consumers --probe-timeout --dry-run --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
+            opts="-f -Q -y -o -q -v -h -V --function --queue --fifo --dlq --no-dlq --max-receive-count --visibility-timeout --sse-sqs --kms-key --no-encryption --tag --batch-size --batch-window --max-concurrency --report-batch-item-failures --no-report-batch-item-failures --filter --clear-filters --disabled --enable --provisioned-pollers --metrics --no-metrics --filter-kms-key --fix --yes --update --no-probe --probe --allow-other-consumers --probe-timeout --dry-run --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1461,6 +1469,14 @@ _sqs__trigger() {
                     return 0
                     ;;
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provisioned-pollers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter-kms-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

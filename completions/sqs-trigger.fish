@@ -165,6 +165,8 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l batch-window -d 'How long to gather records before invoking (0s-300s); needed above 10 records' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l max-concurrency -d 'Most concurrent invocations this mapping starts (2-1000)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l filter -d 'Event filter pattern as JSON (repeatable); replaces the mapping\'s filters. Messages no filter matches are DELETED' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l provisioned-pollers -d 'Provisioned mode: the minimum (2-200) and maximum (2-10000) number of event pollers (ProvisionedPollerConfig); not with --max-concurrency' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l filter-kms-key -d 'Encrypt the filter criteria with this customer managed KMS key (ARN, id or alias)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l wait-timeout -d 'How long to wait for the mapping to settle' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -182,6 +184,8 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l clear-filters -d 'Remove every filter of an existing mapping (it then processes every message)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l disabled -d 'Create the mapping disabled, or disable an existing one'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l enable -d 'Enable an existing disabled mapping (it is never enabled as a side effect)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l metrics -d 'Turn on the mapping\'s event-count metrics (MetricsConfig EventCount)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l no-metrics -d 'Turn the mapping\'s event-count metrics off on an existing mapping'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l no-wait -d 'Return once the create or update call is accepted, without waiting for Enabled'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
@@ -306,6 +310,8 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l batch-
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l batch-window -d 'How long to gather records before invoking (0s-300s); needed above 10 records' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l max-concurrency -d 'Most concurrent invocations this mapping starts (2-1000)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l filter -d 'Event filter pattern as JSON (repeatable); replaces the mapping\'s filters. Messages no filter matches are DELETED' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l provisioned-pollers -d 'Provisioned mode: the minimum (2-200) and maximum (2-10000) number of event pollers (ProvisionedPollerConfig); not with --max-concurrency' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l filter-kms-key -d 'Encrypt the filter criteria with this customer managed KMS key (ARN, id or alias)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l probe-timeout -d 'How long the probe watches the logs' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -327,6 +333,8 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-rep
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l clear-filters -d 'Remove every filter of an existing mapping (it then processes every message)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l disabled -d 'Create the mapping disabled, or disable an existing one'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l enable -d 'Enable an existing disabled mapping (it is never enabled as a side effect)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l metrics -d 'Turn on the mapping\'s event-count metrics (MetricsConfig EventCount)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l no-metrics -d 'Turn the mapping\'s event-count metrics off on an existing mapping'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fix -d 'Attach the missing permissions to the role as an inline policy'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s y -l yes -d 'Do not ask for confirmation (required with --fix when not on a terminal)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l update -d 'Change an existing queue\'s attributes that the queue flags name and that differ, instead of refusing. Attributes whose flags are not given are kept'

@@ -336,6 +336,23 @@ pub struct MappingOptions {
     /// Enable an existing disabled mapping (it is never enabled as a side effect).
     #[arg(long, conflicts_with = "disabled", help_heading = "Mapping")]
     pub enable: bool,
+
+    /// Provisioned mode: the minimum (2-200) and maximum (2-10000) number of event pollers
+    /// (ProvisionedPollerConfig); not with --max-concurrency.
+    #[arg(long, value_name = "MIN:MAX", conflicts_with = "max_concurrency", help_heading = "Mapping")]
+    pub provisioned_pollers: Option<String>,
+
+    /// Turn on the mapping's event-count metrics (MetricsConfig EventCount).
+    #[arg(long, help_heading = "Mapping")]
+    pub metrics: bool,
+
+    /// Turn the mapping's event-count metrics off on an existing mapping.
+    #[arg(long, conflicts_with = "metrics", help_heading = "Mapping")]
+    pub no_metrics: bool,
+
+    /// Encrypt the filter criteria with this customer managed KMS key (ARN, id or alias).
+    #[arg(long, value_name = "KEY", help_heading = "Mapping")]
+    pub filter_kms_key: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -253,13 +253,20 @@ fn throttled_function_is_refused() {
 #[test]
 fn bad_input_and_other_regions_send_nothing() {
     let emu = Emulator::start();
-    let usage: [&[&str]; 6] = [
+    let usage: [&[&str]; 11] = [
         &["mapping", "create", "-f", "worker", "-Q", "bad name"],
         &["mapping", "create", "-f", "worker", "-Q", "q", "--batch-window", "5x"],
         &["mapping", "create", "-f", "worker", "-Q", "q", "--batch-window", "1500ms"],
         &["mapping", "create", "-f", "worker", "-Q", "q", "--filter", "{\"body\":{}}", "--filter", "[1]"],
         &["mapping", "create", "-f", "worker", "-Q", "q", "--wait-timeout", "later"],
         &["mapping", "delete", "-f", "worker", "-Q", "q"],
+        // Provisioned mode for SQS: minimum 2-200, maximum 2-10000, minimum <= maximum, and
+        // not with maximum concurrency (API_ProvisionedPollerConfig; services-sqs-scaling.html).
+        &["mapping", "create", "-f", "worker", "-Q", "q", "--provisioned-pollers", "1:10"],
+        &["mapping", "create", "-f", "worker", "-Q", "q", "--provisioned-pollers", "20:10"],
+        &["mapping", "create", "-f", "worker", "-Q", "q", "--provisioned-pollers", "2:10001"],
+        &["mapping", "create", "-f", "worker", "-Q", "q", "--provisioned-pollers", "2:20", "--max-concurrency", "5"],
+        &["mapping", "create", "-f", "worker", "-Q", "q", "--filter-kms-key", "alias/aws/sqs"],
     ];
     for args in usage {
         let run = emu.run(args);
@@ -286,6 +293,89 @@ fn bad_input_and_other_regions_send_nothing() {
     let text = emu.run(&["mapping", "create", "-f", "worker", "-Q", "arn:aws:sqs:eu-west-1:123456789012:x"]);
     assert!(text.stdout.contains("eu-west-1") && text.stdout.contains("fix:"), "{}", text.stdout);
     assert!(emu.requests().is_empty(), "no request may be sent: {:?}", emu.requests());
+}
+
+/// Provisioned mode, mapping metrics and encrypted filters: set, read back, kept when not
+/// given, changed one at a time, and shown by doctor (with the mapping's tags); a filter key
+/// that stops working is reported with Lambda's FilterCriteriaError.
+#[test]
+fn mapping_features_are_set_kept_and_shown() {
+    let emu = emulator();
+    let p = pair(emu, "feat", false, &["--visibility-timeout", "3m"], 30);
+    let key = emu.block_on(async { emu.kms().create_key().send().await }).expect("create key");
+    let key_id = key.key_metadata().map(|k| k.key_id().to_owned()).expect("key id");
+    let key_arn = key.key_metadata().and_then(|k| k.arn()).expect("key arn").to_owned();
+    let filter = r#"{"body":{"kind":["order"]}}"#;
+    let run = create(
+        emu,
+        &p,
+        &["--provisioned-pollers", "3:30", "--metrics", "--filter", filter, "--filter-kms-key", &key_id],
+    );
+    run.expect_code(0);
+    let report = run.json();
+    assert_eq!(report["outcome"], "created", "{}", run.stdout);
+    assert_eq!(report["settings"]["provisioned_pollers"], serde_json::json!({"minimum": 3, "maximum": 30}));
+    assert_eq!(report["settings"]["metrics"], true);
+    assert_eq!(report["settings"]["filter_kms_key"], key_arn.as_str(), "the key id is sent as its ARN");
+    let read = |p: &Pair| emu.mappings_of(&p.queue_arn).remove(0);
+    let m = read(&p);
+    let pollers = m.provisioned_poller_config().expect("provisioned mode");
+    assert_eq!((pollers.minimum_pollers(), pollers.maximum_pollers()), (Some(3), Some(30)));
+    assert_eq!(m.metrics_config().map(|c| c.metrics().to_vec()), Some(vec!["EventCount".into()]));
+    assert_eq!(m.kms_key_arn(), Some(key_arn.as_str()));
+
+    // Not given means keep: a batch size change leaves every feature as it was.
+    let batch = create(emu, &p, &["--batch-size", "5"]);
+    batch.expect_code(0);
+    let batch = batch.json();
+    assert_eq!(batch["outcome"], "updated");
+    assert_eq!(batch["differences"].as_array().map(Vec::len), Some(1), "{batch}");
+    let m = read(&p);
+    assert!(m.provisioned_poller_config().is_some() && m.metrics_config().is_some());
+    assert_eq!(m.kms_key_arn(), Some(key_arn.as_str()));
+    // The list hides encrypted filters (FilterCriteria null); they are read again by UUID.
+    let listed = emu.run(&["mapping", "list", "--queue", &p.queue, "-o", "json"]);
+    listed.expect_code(0);
+    assert_eq!(listed.json()["mappings"][0]["filters"], serde_json::json!([filter]), "{}", listed.stdout);
+
+    let off = create(emu, &p, &["--no-metrics", "--provisioned-pollers", "4:40"]);
+    off.expect_code(0);
+    let diffs: Vec<(String, String, String)> = off.json()["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["attribute"].to_string(), d["current"].to_string(), d["requested"].to_string()))
+        .collect();
+    assert_eq!(
+        diffs,
+        [
+            (r#""ProvisionedPollerConfig""#.into(), r#""3:30""#.into(), r#""4:40""#.into()),
+            (r#""MetricsConfig""#.into(), r#""on""#.into(), r#""off""#.into())
+        ]
+    );
+    assert!(read(&p).metrics_config().is_none_or(|c| c.metrics().is_empty()));
+
+    // Maximum concurrency on a mapping in provisioned mode is refused before anything is sent.
+    let conflict = create(emu, &p, &["--max-concurrency", "5"]);
+    conflict.expect_code(1);
+    assert!(conflict.finding_codes().contains(&"scaling-mode-conflict".to_owned()), "{}", conflict.stdout);
+
+    // doctor shows the features and the tags; a disabled filter key is Lambda's FilterCriteriaError.
+    let doctor = emu.run(&["doctor", "--queue", &p.queue, "--function", &p.function]);
+    doctor.expect_code(0);
+    assert!(doctor.stdout.contains("provisioned mode: 4 to 40 pollers"), "{}", doctor.stdout);
+    assert!(doctor.stdout.contains(&format!("filters encrypted with {key_arn}")), "{}", doctor.stdout);
+    assert!(doctor.stdout.contains("tags: managed-by=sqs-trigger"), "{}", doctor.stdout);
+    emu.block_on(async { emu.kms().disable_key().key_id(&key_id).send().await }).expect("disable key");
+    let broken = emu.run(&["doctor", "--queue", &p.queue, "--function", &p.function, "-o", "json"]);
+    broken.expect_code(1);
+    let codes = broken.finding_codes();
+    for code in ["filter-criteria-error", "kms-key-not-enabled"] {
+        assert!(codes.contains(&code.to_owned()), "{code}: {}", broken.stdout);
+    }
+    let view = &broken.json()["triggers"][0]["mappings"][0];
+    assert_eq!(view["provisioned_pollers"], serde_json::json!({"minimum": 4, "maximum": 40}));
+    assert_eq!(view["tags"]["managed-by"], "sqs-trigger");
 }
 
 #[test]

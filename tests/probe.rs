@@ -366,3 +366,65 @@ fn throttled_log_reads_slow_down_instead_of_failing() {
         .count();
     assert!(throttled >= 4, "{throttled}");
 }
+
+/// A function logging in JSON with SystemLogLevel WARN (no START/END/REPORT) into a custom log
+/// group it shares with another function: the probe confirms from the function's own JSON
+/// record, says what the verdict rests on, and neither the probe nor `logs` takes the other
+/// function's lines for its own.
+#[test]
+fn json_logs_at_warn_in_a_shared_group() {
+    use aws_sdk_lambda::types::{LogFormat, LoggingConfig, SystemLogLevel};
+    let emu = emulator();
+    let group = format!("/shared/{}", unique("app"));
+    let logged =
+        "import json, logging\n\ndef handler(event, context):\n    logging.getLogger().info(json.dumps(event))\n";
+    let quiet = trigger("quiet", logged, 3, &["--no-dlq"], false);
+    let neighbour = trigger("neighbour", handlers::ECHO, 3, &["--no-dlq"], true);
+    for (function, json) in [(&quiet.function, true), (&neighbour.function, false)] {
+        let config = LoggingConfig::builder().log_group(&group);
+        let config = if json {
+            config.log_format(LogFormat::Json).system_log_level(SystemLogLevel::Warn)
+        } else {
+            config.log_format(LogFormat::Text)
+        };
+        emu.block_on(async {
+            emu.lambda()
+                .update_function_configuration()
+                .function_name(function)
+                .logging_config(config.build())
+                .send()
+                .await
+        })
+        .expect("logging config");
+    }
+    emu.create_sqs_mapping(&quiet.queue_arn, &quiet.function, true);
+    // The neighbour writes to the group first (START/REPORT lines in its own streams).
+    let neighbour_marker = unique("neighbour-line");
+    let url = emu.queue_url(&neighbour.queue).unwrap();
+    emu.block_on(async { emu.sqs().send_message().queue_url(&url).message_body(&neighbour_marker).send().await })
+        .expect("send");
+    wait_until("the neighbour to run", Duration::from_secs(30), || emu.queue_depth(&neighbour.queue) == (0, 0));
+
+    let started = Instant::now();
+    let run = probe(&quiet, &["--timeout", "20s"]);
+    run.expect_code(0);
+    let json = run.json();
+    assert_eq!(json["verdict"], "confirmed", "{json:#}");
+    assert_eq!(json["log_group"], group.as_str());
+    assert_eq!(json["verdict_basis"], "function-output", "{json:#}");
+    assert!(json["request_id"].as_str().is_some_and(|id| id.len() == 36), "the JSON record's requestId: {json:#}");
+    assert!(json["duration_ms"].is_null(), "no REPORT line: no duration");
+    let notes = notes(&json);
+    assert!(notes.contains("SystemLogLevel WARN") && notes.contains("rests on"), "{notes}");
+    assert!(started.elapsed() < Duration::from_secs(15), "no wait for a REPORT line that never comes");
+
+    // `logs` of the neighbour reads only its own streams of the shared group.
+    let logs = emu.run(&["logs", "--function", &neighbour.function, "--since", "10m", "--output", "json"]);
+    logs.expect_code(0);
+    assert!(logs.stdout.contains(&neighbour_marker), "{}", logs.stdout);
+    let probe_id = json["probe_id"].as_str().unwrap();
+    assert!(!logs.stdout.contains(probe_id), "the other function's lines are not shown:\n{}", logs.stdout);
+    for line in logs.stdout.lines().filter(|l| l.contains("\"stream\"")) {
+        assert!(line.contains(&format!("/{}[", neighbour.function)), "{line}");
+    }
+}

@@ -100,12 +100,14 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     let (function, _) = function(&emu, LOGS_ONLY);
     let queue = unique("su-dry");
     let before = emu.requests().len();
-    let run = setup(&emu, &function, &queue, &["--dry-run", "--fix"]);
+    let run = setup(&emu, &function, &queue, &["--dry-run", "--fix", "--provisioned-pollers", "2:20", "--metrics"]);
     run.expect_code(0);
     assert_eq!(
         outcomes(&run),
         pairs(&[("queue", "would-create"), ("role", "would-fix"), ("mapping", "would-create"), ("probe", "skipped")])
     );
+    // The mapping features are part of the plan.
+    assert!(run.stdout.contains("provisioned pollers 2-20, EventCount metrics"), "{}", run.stdout);
     assert!(emu.queue_url(&queue).is_none());
     assert!(emu.queue_url(&format!("{queue}-dlq")).is_none());
     let mutating: Vec<String> = emu

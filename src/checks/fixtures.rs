@@ -55,6 +55,7 @@ pub fn function_in(region: &str, account: &str, timeout_secs: u32) -> FunctionFa
         runtime: Some("python3.12".into()),
         reserved_concurrency: None,
         log_group: "/aws/lambda/worker".into(),
+        logging: Default::default(),
     }
 }
 
@@ -72,6 +73,11 @@ pub fn mapping(queue: &QueueFacts, state: &str) -> MappingFacts {
         filters: vec![],
         last_processing_result: Some("No records processed".into()),
         state_transition_reason: Some("USER_INITIATED".into()),
+        provisioned_pollers: None,
+        metrics: vec![],
+        filter_kms_key: None,
+        filter_criteria_error: None,
+        tags: None,
     }
 }
 
@@ -145,6 +151,7 @@ pub fn role_function() -> FunctionFacts {
         runtime: None,
         reserved_concurrency: None,
         log_group: "/aws/lambda/worker".into(),
+        logging: Default::default(),
     }
 }
 

@@ -31,6 +31,7 @@ pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
         let function = facts.function.as_ref().map(|f| &f.arn);
         findings.extend(existing(mappings, facts.request.is_some(), queue, function));
     }
+    findings.extend(super::mapping_features::check(facts));
     findings
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod fixtures;
 pub mod function;
 pub mod kms;
 pub mod mapping;
+pub mod mapping_features;
 pub mod placement;
 pub mod queue;
 pub mod role;

@@ -2,6 +2,7 @@
 //! runs every check, and shows the chain queue → mapping → function → log group with the
 //! broken link marked, then the findings with their remediation, then a one-line verdict.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use crate::commands::Ctx;
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, QueueDepth, QueueFacts};
+use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, ProvisionedPollers, QueueDepth, QueueFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FunctionRef, QueueRef, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
@@ -68,6 +69,14 @@ pub struct MappingView {
     pub uuid: String,
     pub state: String,
     pub batch_size: Option<i32>,
+    /// Provisioned mode (`ProvisionedPollerConfig`), when set.
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+    /// `MetricsConfig.Metrics`.
+    pub metrics: Vec<String>,
+    /// `KMSKeyArn`: the key that encrypts the filter criteria.
+    pub filter_kms_key: Option<String>,
+    /// The mapping's tags, when they could be read.
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -202,6 +211,12 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
     } else if d.queue.is_some() {
         writeln!(out, "  └ no DLQ")?;
     }
+    for m in &d.mappings {
+        let details = mapping_details(m);
+        if !details.is_empty() {
+            writeln!(out, "  mapping {}: {}", short_uuid(&m.uuid), details.join("; "))?;
+        }
+    }
     if let Some(q) = &d.queue
         && q.depth.total() > 0
     {
@@ -327,7 +342,38 @@ fn queue_view(q: &QueueFacts) -> QueueView {
 }
 
 fn mapping_view(m: &MappingFacts) -> MappingView {
-    MappingView { uuid: m.uuid.clone(), state: m.state.to_string(), batch_size: m.batch_size }
+    MappingView {
+        uuid: m.uuid.clone(),
+        state: m.state.to_string(),
+        batch_size: m.batch_size,
+        provisioned_pollers: m.provisioned_pollers,
+        metrics: m.metrics.clone(),
+        filter_kms_key: m.filter_kms_key.clone(),
+        tags: m.tags.clone(),
+    }
+}
+
+/// The mapping's settings beyond the chain line: provisioned mode, metrics, filter key, tags.
+fn mapping_details(m: &MappingView) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = m.provisioned_pollers {
+        out.push(format!("provisioned mode: {} to {} pollers", p.minimum, p.maximum));
+    }
+    if !m.metrics.is_empty() {
+        out.push(format!("mapping metrics: {}", m.metrics.join(", ")));
+    }
+    if let Some(k) = &m.filter_kms_key {
+        out.push(format!("filters encrypted with {k}"));
+    }
+    match &m.tags {
+        Some(tags) if !tags.is_empty() => {
+            let list: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push(format!("tags: {}", list.join(", ")));
+        }
+        Some(_) => out.push("tags: none".to_owned()),
+        None => {}
+    }
+    out
 }
 
 fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {
@@ -388,7 +434,7 @@ async fn diagnose_queue(
         let (queue, caller) = tokio::join!(gather::queue::find(clients, queue_ref), gather::caller(clients));
         let queue = queue?.ok_or_else(not_found_queue)?;
         let known = Known { queue: Some(queue), caller: Some(caller), ..Known::default() };
-        let facts = gather::trigger::gather(clients, None, Some(f), known).await?;
+        let facts = gather::trigger::gather_with_mapping_tags(clients, None, Some(f), known).await?;
         if facts.function.is_none() && facts.skipped.is_empty() {
             return Err(not_found("function", f, "lambda:GetFunction"));
         }
@@ -400,7 +446,7 @@ async fn diagnose_queue(
     let caller = found.caller;
     let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
     if mappings.is_empty() {
-        let facts = gather::trigger::gather(clients, None, None, known(queue.clone())).await?;
+        let facts = gather::trigger::gather_with_mapping_tags(clients, None, None, known(queue.clone())).await?;
         return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
     }
     let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
@@ -415,7 +461,9 @@ async fn diagnose_queue(
         let queue = queue.clone();
         async move {
             let known = Known { mappings: Some(maps), ..known(queue) };
-            gather::trigger::gather(clients, None, Some(&f), known).await.map(|facts| diagnose(&facts, vec![]))
+            gather::trigger::gather_with_mapping_tags(clients, None, Some(&f), known)
+                .await
+                .map(|facts| diagnose(&facts, vec![]))
         }
     });
     Ok(futures::future::try_join_all(futures).await?)
@@ -431,7 +479,7 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
     let function = function?.ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
     let mappings = mappings?;
     if mappings.is_empty() {
-        let facts = gather::trigger::gather(
+        let facts = gather::trigger::gather_with_mapping_tags(
             clients,
             None,
             None,
@@ -470,7 +518,8 @@ async fn diagnose_mappings(
                 let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
                 let known = Known { mappings: Some(pair), function: read, ..Known::default() };
                 let started = Instant::now();
-                let facts = gather::trigger::gather(clients, Some(&queue), Some(&function), known).await?;
+                let facts =
+                    gather::trigger::gather_with_mapping_tags(clients, Some(&queue), Some(&function), known).await?;
                 bar.inc(1);
                 let diagnosis = Diagnosis { elapsed: started.elapsed(), ..diagnose(&facts, vec![]) };
                 Ok::<_, Error>((i, diagnosis))

@@ -117,8 +117,11 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<LogsSummary, Error> {
     }
     let start = SystemTime::now().checked_sub(settings.since).unwrap_or(SystemTime::UNIX_EPOCH);
     let lookback = settings.follow.then_some(FOLLOW_LOOKBACK);
+    // A custom log group may be shared by several functions: only this function's streams.
+    let shape = group.function.as_ref().map(logwatch::LogShape::of).unwrap_or_default();
     let mut watcher =
-        Watcher::new(&ctx.clients, &group.name, logwatch::epoch_millis(start), settings.filter.clone(), lookback);
+        Watcher::new(&ctx.clients, &group.name, logwatch::epoch_millis(start), settings.filter.clone(), lookback)
+            .for_function(&shape);
     let started = Instant::now();
     let deadline = settings.timeout.map(|t| started + t);
     let mut summary = LogsSummary { log_group: group.name.clone(), events: 0, matched: None };

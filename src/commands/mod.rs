@@ -273,7 +273,7 @@ async fn execute(ctx: &Ctx, emitter: &Emitter, command: Prepared) -> Result<Exit
         Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
         Prepared::Teardown(s) => emitter.emit(teardown::run(&ctx, s).await?),
         Prepared::Doctor(s) => emitter.emit(doctor::run(&ctx, s).await?),
-        Prepared::Setup(s) => emitter.emit(setup::run(&ctx, s).await?),
+        Prepared::Setup(s) => emitter.emit(setup::run(&ctx, *s).await?),
         Prepared::MappingCreate(s) => emitter.emit(mapping::run_create(&ctx, s).await?),
         Prepared::MappingList(s) => emitter.emit(mapping::run_list(&ctx, s).await?),
         Prepared::MappingDelete(s) => emitter.emit(mapping::run_delete(&ctx, s).await?),
@@ -291,7 +291,8 @@ enum Prepared {
     Logs(logs::Settings),
     Teardown(teardown::Settings),
     Doctor(doctor::Settings),
-    Setup(setup::Settings),
+    // Boxed: the mapping flags make it several times the size of the others.
+    Setup(Box<setup::Settings>),
 }
 
 fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
@@ -310,7 +311,7 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
         }
         Command::Probe(args) => Prepared::Probe(probe::Settings::from_args(args)?),
         Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args)?),
-        Command::Setup(args) => Prepared::Setup(setup::Settings::from_args(args, output.interactive)?),
+        Command::Setup(args) => Prepared::Setup(Box::new(setup::Settings::from_args(args, output.interactive)?)),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
         Command::Completions(_) => unreachable!("handled before"),
     })

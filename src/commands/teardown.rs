@@ -426,6 +426,11 @@ mod tests {
             filters: vec![],
             last_processing_result: None,
             state_transition_reason: None,
+            provisioned_pollers: None,
+            metrics: vec![],
+            filter_kms_key: None,
+            filter_criteria_error: None,
+            tags: None,
         }
     }
 

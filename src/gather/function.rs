@@ -3,7 +3,7 @@
 use crate::aws::errors::is_not_found;
 use crate::aws::{Clients, errors::to_aws_error};
 use crate::error::AwsError;
-use crate::model::facts::FunctionFacts;
+use crate::model::facts::{FunctionFacts, LoggingFacts};
 use crate::model::{FunctionArn, FunctionRef, RoleArn};
 
 /// Reads the function; None when it does not exist.
@@ -18,12 +18,21 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
     let config = out.configuration().ok_or_else(|| bad("no configuration".into()))?;
     let arn: FunctionArn = config.function_arn().unwrap_or_default().parse().map_err(|e| bad(format!("{e}")))?;
     let role: RoleArn = config.role().unwrap_or_default().parse().map_err(|e| bad(format!("{e}")))?;
+    let default_group = arn.name().default_log_group();
     let log_group = config
         .logging_config()
         .and_then(|l| l.log_group())
         .filter(|g| !g.is_empty())
         .map(str::to_owned)
-        .unwrap_or_else(|| arn.name().default_log_group());
+        .unwrap_or_else(|| default_group.clone());
+    let logging = LoggingFacts {
+        json: config
+            .logging_config()
+            .and_then(|l| l.log_format())
+            .is_some_and(|f| f.as_str().eq_ignore_ascii_case("json")),
+        system_log_level: config.logging_config().and_then(|l| l.system_log_level()).map(|l| l.as_str().to_owned()),
+        custom_group: log_group != default_group,
+    };
     // GetFunction reports `Concurrency` exactly when a reservation exists (0 included).
     let reserved_concurrency = out.concurrency().and_then(|c| c.reserved_concurrent_executions());
     Ok(Some(FunctionFacts {
@@ -35,6 +44,7 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         runtime: config.runtime().map(|r| r.as_str().to_owned()),
         reserved_concurrency,
         log_group,
+        logging,
         // Exact identity: the alias or version the user named stays part of the ARN, so its
         // mappings (and not those of another alias) are the ones matched.
         arn: arn.unqualified().with_qualifier(function.qualifier()),

@@ -78,3 +78,15 @@ fn not_read() -> Unreadable {
         detail: "not read".into(),
     }
 }
+
+/// The key that encrypts a mapping's filter criteria (`--filter-kms-key` or the mapping's
+/// `KMSKeyArn`), with its policy; access denied becomes an `Unreadable`.
+pub async fn read_filter_key(
+    clients: &Clients,
+    key_id: &str,
+) -> Result<crate::model::facts::Fact<KeyLookup>, AwsError> {
+    super::unreadable_if_denied(
+        format!("KMS key {key_id} (filter criteria)"),
+        describe_with_policy(clients, key_id).await,
+    )
+}

@@ -4,7 +4,7 @@ use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionResponseTyp
 
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::AwsError;
-use crate::model::facts::{MappingFacts, MappingState};
+use crate::model::facts::{FilterCriteriaError, MappingFacts, MappingState, ProvisionedPollers};
 use crate::model::{FunctionArn, QueueArn};
 
 /// Lists SQS mappings, filtered by queue ARN and/or function (name or ARN), all pages.
@@ -45,6 +45,16 @@ async fn list_once(
     while let Some(page) = pages.next().await {
         let page = page.aws_err("lambda:ListEventSourceMappings", &resource)?;
         out.extend(page.event_source_mappings().iter().filter_map(from_sdk));
+    }
+    // "If filter criteria is encrypted, this field shows up as null in the response of
+    // ListEventSourceMapping API calls. You can view this field in plaintext in the response of
+    // GetEventSourceMapping" (API_EventSourceMappingConfiguration, FilterCriteria): a mapping
+    // with a KMSKeyArn is read again, so its filters (or its FilterCriteriaError) are known.
+    for mapping in out.iter_mut().filter(|m| m.filter_kms_key.is_some() && m.filters.is_empty()) {
+        if let Some(read) = get(clients, &mapping.uuid).await? {
+            mapping.filters = read.filters;
+            mapping.filter_criteria_error = read.filter_criteria_error;
+        }
     }
     Ok(out)
 }
@@ -104,8 +114,31 @@ macro_rules! mapping_facts {
                 .unwrap_or_default(),
             $m.last_processing_result(),
             $m.state_transition_reason(),
+            Extra {
+                provisioned_pollers: $m.provisioned_poller_config().map(|p| ProvisionedPollers {
+                    minimum: p.minimum_pollers().unwrap_or(ProvisionedPollers::SQS_DEFAULT_MINIMUM),
+                    maximum: p.maximum_pollers().unwrap_or(ProvisionedPollers::SQS_DEFAULT_MAXIMUM),
+                }),
+                metrics: $m
+                    .metrics_config()
+                    .map(|c| c.metrics().iter().map(|m| m.as_str().to_owned()).collect())
+                    .unwrap_or_default(),
+                filter_kms_key: $m.kms_key_arn().filter(|k| !k.is_empty()).map(str::to_owned),
+                filter_criteria_error: $m.filter_criteria_error().map(|e| FilterCriteriaError {
+                    error_code: e.error_code().map(str::to_owned),
+                    message: e.message().map(str::to_owned),
+                }),
+            },
         )
     };
+}
+
+/// The 2024-2025 mapping features, read beside the older fields.
+struct Extra {
+    provisioned_pollers: Option<ProvisionedPollers>,
+    metrics: Vec<String>,
+    filter_kms_key: Option<String>,
+    filter_criteria_error: Option<FilterCriteriaError>,
 }
 
 /// Reads one mapping by UUID.
@@ -137,6 +170,7 @@ fn from_parts(
     filters: Vec<String>,
     last_processing_result: Option<&str>,
     reason: Option<&str>,
+    extra: Extra,
 ) -> Option<MappingFacts> {
     let queue_arn: QueueArn = source?.parse().ok()?;
     let function_arn: FunctionArn = function?.parse().ok()?;
@@ -154,5 +188,10 @@ fn from_parts(
         filters,
         last_processing_result: last_processing_result.map(str::to_owned),
         state_transition_reason: reason.map(str::to_owned),
+        provisioned_pollers: extra.provisioned_pollers,
+        metrics: extra.metrics,
+        filter_kms_key: extra.filter_kms_key,
+        filter_criteria_error: extra.filter_criteria_error,
+        tags: None,
     })
 }

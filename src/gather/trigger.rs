@@ -228,9 +228,56 @@ pub async fn gather_with_role(
     facts.key = key;
     facts.mappings = mappings;
     facts.role = role;
+    // A mapping whose filter criteria are encrypted: its key is checked like the queue's.
+    let filter_key = match &facts.mappings {
+        Some(Ok(pair)) => pair.iter().find_map(|m| m.filter_kms_key.clone()),
+        _ => None,
+    };
+    if let Some(key) = filter_key {
+        facts.filter_key = Some(super::key::read_filter_key(clients, &key).await?);
+    }
     if let Some((simulation, unavailable)) = simulation {
         facts.simulation = simulation;
         facts.simulation_unavailable = unavailable;
+    }
+    Ok(facts)
+}
+
+/// `gather`, and the tags of the pair's mappings (doctor shows who owns a mapping): read beside
+/// the other facts when the mappings are already known, else once they are listed.
+pub async fn gather_with_mapping_tags(
+    clients: &Clients,
+    queue: Option<&QueueRef>,
+    function: Option<&FunctionRef>,
+    known: Known,
+) -> Result<TriggerFacts, AwsError> {
+    let read_tags = |mappings: Vec<MappingFacts>| async move {
+        let tags = futures::future::join_all(mappings.iter().map(|m| super::mapping::tags(clients, m))).await;
+        mappings.iter().map(|m| m.uuid.clone()).zip(tags).collect::<Vec<_>>()
+    };
+    // Mappings already listed: their tags are read beside the other facts, not after them.
+    let (facts, early) = match known.mappings.clone() {
+        Some(listed) => {
+            let (facts, tags) = tokio::join!(gather(clients, queue, function, known), read_tags(listed));
+            (facts?, Some(tags))
+        }
+        None => (gather(clients, queue, function, known).await?, None),
+    };
+    let mut facts = facts;
+    let tags = match (early, &facts.mappings) {
+        (Some(tags), _) => tags,
+        (None, Some(Ok(mappings))) => read_tags(mappings.clone()).await,
+        (None, _) => vec![],
+    };
+    if let Some(Ok(mappings)) = &mut facts.mappings {
+        for (uuid, tags) in tags {
+            let Some(m) = mappings.iter_mut().find(|m| m.uuid == uuid) else { continue };
+            // Tags only say who owns the mapping: one that cannot be read is not shown.
+            m.tags = tags.unwrap_or_else(|err| {
+                tracing::debug!(mapping = %m.uuid, error = %err.message, "ListTags failed");
+                None
+            });
+        }
     }
     Ok(facts)
 }

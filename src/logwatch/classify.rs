@@ -67,6 +67,8 @@ pub fn invocations(events: &[LogEvent], marker: Option<&str>) -> Vec<Invocation>
             current = None;
             current_stream = Some(event.stream.as_str());
         }
+        let parsed = parse_line(&event.message);
+        let known = matches!(&parsed.kind, LineKind::Other { request_id: Some(id) } if by_id.contains_key(id));
         let mut by_request = |id: &str, all: &mut Vec<Invocation>| -> usize {
             *by_id.entry(id.to_owned()).or_insert_with(|| {
                 all.push(Invocation {
@@ -77,7 +79,6 @@ pub fn invocations(events: &[LogEvent], marker: Option<&str>) -> Vec<Invocation>
                 all.len() - 1
             })
         };
-        let parsed = parse_line(&event.message);
         let index = match &parsed.kind {
             LineKind::Start { request_id } => {
                 let i = by_request(request_id, &mut all);
@@ -99,7 +100,19 @@ pub fn invocations(events: &[LogEvent], marker: Option<&str>) -> Vec<Invocation>
                 }
                 i
             }
-            LineKind::Other { request_id: Some(id) } if by_id.contains_key(id) => by_id[id],
+            // A JSON-format record stamped with a request id whose START was never written (a
+            // SystemLogLevel of WARN hides it) opens that request, unless it sits inside the
+            // invocation open in its stream. (Text lines stay as they were: a START before the
+            // window read is the likelier reason there.)
+            LineKind::Other { request_id: Some(id) }
+                if known || (current.is_none() && event.message.trim_start().starts_with('{')) =>
+            {
+                let i = by_request(id, &mut all);
+                if !known {
+                    current = Some(i);
+                }
+                i
+            }
             LineKind::Other { .. } => match current {
                 Some(i) => i,
                 None => *stray.entry(event.stream.clone()).or_insert_with(|| {
@@ -142,6 +155,29 @@ impl ProbeVerdict {
     }
 }
 
+/// What a verdict rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerdictBasis {
+    /// The invocation's REPORT line: Lambda's own record that the run ended, and how.
+    Report,
+    /// The function's own log lines only (the probe id, its errors): no REPORT line was read,
+    /// so a failure Lambda alone reports (a timeout, say) cannot be seen.
+    FunctionOutput,
+    /// No line since the send.
+    Nothing,
+}
+
+impl VerdictBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictBasis::Report => "report",
+            VerdictBasis::FunctionOutput => "function-output",
+            VerdictBasis::Nothing => "nothing",
+        }
+    }
+}
+
 /// What the logs say so far.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
@@ -154,9 +190,11 @@ pub struct Classification {
     pub after_send: usize,
     /// How many of those failed.
     pub errored_after_send: usize,
-    /// Every invocation the verdict rests on has its REPORT line: waiting longer adds nothing
-    /// to them.
+    /// Every invocation the verdict rests on has its REPORT line (or none will come: the
+    /// function's log level hides them): waiting longer adds nothing to them.
     pub complete: bool,
+    /// What the verdict rests on.
+    pub basis: VerdictBasis,
 }
 
 /// Decides the verdict from the events read since the send (`since_ms`, already including a
@@ -167,22 +205,39 @@ pub struct Classification {
 ///   failed, else `invoked` (none of them can be tied to the probe for sure);
 /// - else `not-invoked`.
 pub fn classify(events: &[LogEvent], probe_id: &str, since_ms: i64) -> Classification {
+    classify_with(events, probe_id, since_ms, &LogShape::default())
+}
+
+/// [`classify`] for a function whose logs have `shape`: without platform lines (JSON format,
+/// SystemLogLevel WARN) no invocation will ever get its REPORT line, so each is complete as
+/// it stands, and lines tied to no request id count as a run too.
+pub fn classify_with(events: &[LogEvent], probe_id: &str, since_ms: i64, shape: &LogShape) -> Classification {
+    let kept: Vec<LogEvent>;
+    let events = if shape.function_streams.is_some() {
+        kept = events.iter().filter(|e| shape.keeps(&e.stream)).cloned().collect();
+        &kept[..]
+    } else {
+        events
+    };
     let all = invocations(events, Some(probe_id));
-    let after: Vec<&Invocation> = all.iter().filter(|i| i.request_id.is_some() && i.begin_ms() >= since_ms).collect();
+    let after: Vec<&Invocation> =
+        all.iter().filter(|i| (i.request_id.is_some() || !shape.platform_lines) && i.begin_ms() >= since_ms).collect();
     let after_send = after.len();
     let errored_after_send = after.iter().filter(|i| i.error.is_some()).count();
+    let basis = |i: &Invocation| if i.report.is_some() { VerdictBasis::Report } else { VerdictBasis::FunctionOutput };
     if let Some(marked) = all.iter().filter(|i| i.marker_ms.is_some()).min_by_key(|i| i.marker_ms) {
         return Classification {
             verdict: if marked.error.is_some() { ProbeVerdict::InvokedWithError } else { ProbeVerdict::Confirmed },
             // Lines tied to no request never get a REPORT line.
-            complete: marked.complete() || marked.request_id.is_none(),
+            complete: marked.complete() || marked.request_id.is_none() || !shape.platform_lines,
+            basis: basis(marked),
             invocation: Some(marked.clone()),
             marker_seen: true,
             after_send,
             errored_after_send,
         };
     }
-    let complete = after.iter().all(|i| i.complete());
+    let complete = !shape.platform_lines || after.iter().all(|i| i.complete());
     if after.is_empty() {
         return Classification {
             verdict: ProbeVerdict::NotInvoked,
@@ -191,6 +246,7 @@ pub fn classify(events: &[LogEvent], probe_id: &str, since_ms: i64) -> Classific
             after_send,
             errored_after_send,
             complete,
+            basis: VerdictBasis::Nothing,
         };
     }
     let (verdict, chosen) = if errored_after_send == after_send {
@@ -200,6 +256,7 @@ pub fn classify(events: &[LogEvent], probe_id: &str, since_ms: i64) -> Classific
     };
     Classification {
         verdict,
+        basis: basis(chosen),
         invocation: Some(chosen.clone()),
         marker_seen: false,
         after_send,

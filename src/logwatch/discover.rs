@@ -43,3 +43,43 @@ pub async fn discover(clients: &Clients, function: &FunctionRef) -> Result<LogGr
         Err(err) => Err(Error::Aws(err)),
     }
 }
+
+/// What a function's log lines look like and which of a group's streams are its own, from its
+/// `LoggingConfig` (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html>).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogShape {
+    /// Lambda writes START/END/REPORT (or `platform.start`/`platform.report`): false with the
+    /// JSON format and `SystemLogLevel` WARN, which hides them.
+    pub platform_lines: bool,
+    /// In a custom group (which several functions may share), only streams named
+    /// `YYYY/MM/DD/<function_name>[<version>]<id>` are this function's; None for its own
+    /// `/aws/lambda/NAME` group, every stream of which is its own.
+    pub function_streams: Option<String>,
+}
+
+impl Default for LogShape {
+    fn default() -> Self {
+        LogShape { platform_lines: true, function_streams: None }
+    }
+}
+
+impl LogShape {
+    pub fn of(function: &FunctionFacts) -> LogShape {
+        LogShape {
+            platform_lines: function.logging.platform_lines(),
+            function_streams: function.logging.custom_group.then(|| function.arn.name().to_string()),
+        }
+    }
+
+    /// Whether a line of `stream` is this function's. Log streams in a custom group are named
+    /// `YYYY/MM/DD/<function_name>[<function_version>][<execution_environment_GUID>]`
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html>).
+    pub fn keeps(&self, stream: &str) -> bool {
+        let Some(name) = &self.function_streams else { return true };
+        let mut parts = stream.splitn(4, '/');
+        let date = [parts.next(), parts.next(), parts.next()];
+        let dated = date.iter().all(|p| p.is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())));
+        dated
+            && parts.next().and_then(|rest| rest.strip_prefix(name.as_str())).is_some_and(|rest| rest.starts_with('['))
+    }
+}

@@ -67,6 +67,8 @@ pub struct Watcher {
     newest_ms: Option<i64>,
     /// Event ids already returned, with their timestamps (for pruning).
     seen: HashMap<String, i64>,
+    /// Which streams of the group are the function's (a shared custom group).
+    shape: LogShape,
 }
 
 impl Watcher {
@@ -85,7 +87,15 @@ impl Watcher {
             lookback,
             newest_ms: None,
             seen: HashMap::new(),
+            shape: LogShape::default(),
         }
+    }
+
+    /// Keeps only the lines of the function's own streams (a log group shared by several
+    /// functions).
+    pub fn for_function(mut self, shape: &LogShape) -> Self {
+        self.shape = shape.clone();
+        self
     }
 
     pub fn group(&self) -> &str {
@@ -134,6 +144,9 @@ impl Watcher {
             for event in page.events() {
                 let timestamp_ms = event.timestamp().unwrap_or_default();
                 let stream = event.log_stream_name().unwrap_or_default().to_owned();
+                if !self.shape.keeps(&stream) {
+                    continue;
+                }
                 let message = event.message().unwrap_or_default().trim_end_matches(['\n', '\r']).to_owned();
                 let key = match event.event_id() {
                     Some(id) => id.to_owned(),

@@ -423,3 +423,156 @@ async fn an_unreadable_answer_is_one_line_without_the_body() {
     assert!(text.len() < 300, "{} bytes", text.len());
     assert_eq!(crate::error::Error::Aws(err).exit_status(), crate::error::ExitStatus::Aws);
 }
+
+fn app_json(id: &str, level: &str, message: &str) -> String {
+    format!(
+        r#"{{"timestamp":"2024-01-01T00:00:00Z","level":"{level}","message":"{message}","logger":"root","requestId":"{id}"}}"#
+    )
+}
+
+/// A function logging in JSON with SystemLogLevel WARN writes no START/END/REPORT: its own
+/// JSON records (with `requestId`) and prints are all there is. Each case: (what, lines,
+/// verdict, request id, basis, complete).
+#[test]
+fn verdicts_without_platform_lines() {
+    let warn = LogShape { platform_lines: false, function_streams: None };
+    let e = |t: i64, m: String| ("s".to_owned(), t, m);
+    type Row = (&'static str, Vec<(String, i64, String)>, ProbeVerdict, Option<&'static str>, VerdictBasis, bool);
+    let table: Vec<Row> = vec![
+        ("nothing", vec![], ProbeVerdict::NotInvoked, None, VerdictBasis::Nothing, true),
+        (
+            "the probe id in a JSON record: confirmed at once, on the function's output",
+            vec![e(100, app_json(A, "INFO", "got")), e(100, app_json(A, "INFO", PROBE))],
+            ProbeVerdict::Confirmed,
+            Some(A),
+            VerdictBasis::FunctionOutput,
+            true,
+        ),
+        (
+            "the probe id in a print after a JSON record: the same request",
+            vec![e(100, app_json(A, "INFO", "got")), e(101, echo(PROBE))],
+            ProbeVerdict::Confirmed,
+            Some(A),
+            VerdictBasis::FunctionOutput,
+            true,
+        ),
+        (
+            "the probe id in a print alone: tied to no request, still confirmed",
+            vec![e(100, echo(PROBE))],
+            ProbeVerdict::Confirmed,
+            None,
+            VerdictBasis::FunctionOutput,
+            true,
+        ),
+        (
+            "an ERROR record with the probe id: invoked-with-error",
+            vec![e(100, app_json(A, "INFO", PROBE)), e(101, app_json(A, "ERROR", "boom"))],
+            ProbeVerdict::InvokedWithError,
+            Some(A),
+            VerdictBasis::FunctionOutput,
+            true,
+        ),
+        (
+            "records after the send without the probe id: invoked, nothing to wait for",
+            vec![e(100, app_json(A, "WARNING", "slow"))],
+            ProbeVerdict::Invoked,
+            Some(A),
+            VerdictBasis::FunctionOutput,
+            true,
+        ),
+        (
+            "a failure Lambda reports at WARN (platform.report with a status) is still read",
+            vec![
+                e(100, app_json(A, "INFO", PROBE)),
+                e(
+                    102,
+                    format!(
+                        r#"{{"type":"platform.report","record":{{"requestId":"{A}","status":"timeout","metrics":{{"durationMs":3000.0}}}}}}"#
+                    ),
+                ),
+            ],
+            ProbeVerdict::InvokedWithError,
+            Some(A),
+            VerdictBasis::Report,
+            true,
+        ),
+    ];
+    for (what, lines, verdict, id, basis, complete) in table {
+        let borrowed: Vec<(&str, i64, &str)> = lines.iter().map(|(s, t, m)| (s.as_str(), *t, m.as_str())).collect();
+        let seen = classify_with(&events(&borrowed), PROBE, SENT - 5_000, &warn);
+        assert_eq!(seen.verdict, verdict, "{what}");
+        assert_eq!(seen.invocation.as_ref().and_then(|i| i.request_id.as_deref()), id, "{what}");
+        assert_eq!(seen.basis, basis, "{what}");
+        assert_eq!(seen.complete, complete, "{what}");
+    }
+    // The same JSON lines for a function that does write platform lines: the REPORT line is
+    // still to come, so the watch waits for it.
+    let lines = [("s", 100, app_json(A, "INFO", PROBE))];
+    let borrowed: Vec<(&str, i64, &str)> = lines.iter().map(|(s, t, m)| (*s, *t, m.as_str())).collect();
+    let seen = classify(&events(&borrowed), PROBE, SENT - 5_000);
+    assert_eq!(
+        (seen.verdict, seen.complete, seen.basis),
+        (ProbeVerdict::Confirmed, false, VerdictBasis::FunctionOutput)
+    );
+    // Text format with the REPORT line: the verdict rests on it.
+    let lines = [("s", 100, start(A)), ("s", 100, echo(PROBE)), ("s", 101, report(A))];
+    let borrowed: Vec<(&str, i64, &str)> = lines.iter().map(|(s, t, m)| (*s, *t, m.as_str())).collect();
+    assert_eq!(classify(&events(&borrowed), PROBE, SENT - 5_000).basis, VerdictBasis::Report);
+}
+
+/// A custom log group shared by several functions: only `YYYY/MM/DD/<name>[...]` streams are
+/// this function's.
+#[test]
+fn shared_log_group_keeps_the_functions_streams() {
+    let own = LogShape { platform_lines: true, function_streams: Some("worker".into()) };
+    for (stream, kept) in [
+        ("2026/12/02/worker[$LATEST]0123abcd", true),
+        ("2026/12/02/worker[7]0123abcd", true),
+        ("2026/12/02/worker2[$LATEST]0123abcd", false),
+        ("2026/12/02/other[$LATEST]0123abcd", false),
+        ("2026/12/02/[$LATEST]0123abcd", false),
+        ("worker[$LATEST]0123abcd", false),
+        ("x/y/z/worker[$LATEST]", false),
+    ] {
+        assert_eq!(own.keeps(stream), kept, "{stream}");
+    }
+    assert!(LogShape::default().keeps("2026/12/02/[$LATEST]0123abcd"), "its own group: every stream");
+    // Another function of the group logged the probe id (it echoes the same queue's body):
+    // not this function's run.
+    let lines = [
+        ("2026/12/02/other[$LATEST]aa", 100, start(B)),
+        ("2026/12/02/other[$LATEST]aa", 100, echo(PROBE)),
+        ("2026/12/02/other[$LATEST]aa", 101, report(B)),
+    ];
+    let others: Vec<(&str, i64, &str)> = lines.iter().map(|(s, t, m)| (*s, *t, m.as_str())).collect();
+    let seen = classify_with(&events(&others), PROBE, SENT - 5_000, &own);
+    assert_eq!(seen.verdict, ProbeVerdict::NotInvoked);
+    let mine = [
+        ("2026/12/02/worker[$LATEST]bb", 100, start(A)),
+        ("2026/12/02/worker[$LATEST]bb", 100, echo(PROBE)),
+        ("2026/12/02/worker[$LATEST]bb", 101, report(A)),
+    ];
+    let all: Vec<(&str, i64, &str)> = lines.iter().chain(mine.iter()).map(|(s, t, m)| (*s, *t, m.as_str())).collect();
+    let seen = classify_with(&events(&all), PROBE, SENT - 5_000, &own);
+    assert_eq!((seen.verdict, seen.invocation.and_then(|i| i.request_id)), (ProbeVerdict::Confirmed, Some(A.into())));
+}
+
+#[test]
+fn log_shape_from_logging_config() {
+    use crate::model::facts::LoggingFacts;
+    let mut f = crate::checks::queue::fixtures::function(30);
+    assert_eq!(LogShape::of(&f), LogShape::default());
+    let table = [
+        (false, Some("WARN"), true),
+        (true, Some("INFO"), true),
+        (true, Some("DEBUG"), true),
+        (true, None, true),
+        (true, Some("WARN"), false),
+    ];
+    for (json, level, platform_lines) in table {
+        f.logging = LoggingFacts { json, system_log_level: level.map(str::to_owned), custom_group: true };
+        let shape = LogShape::of(&f);
+        assert_eq!(shape.platform_lines, platform_lines, "{json} {level:?}");
+        assert_eq!(shape.function_streams.as_deref(), Some("worker"));
+    }
+}

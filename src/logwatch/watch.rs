@@ -20,6 +20,8 @@ pub struct ProbeWatch<'a> {
     pub timeout: Duration,
     /// Wait for the probe id itself, not just an invocation.
     pub require_marker: bool,
+    /// What the function's lines look like and which streams are its own.
+    pub shape: LogShape,
 }
 
 /// What the watch saw.
@@ -51,7 +53,7 @@ impl ProbeWatch<'_> {
             Some(tail) => Source::Live(Box::new(tail)),
             None => Source::Poll,
         };
-        let mut watcher = Watcher::new(clients, self.group, self.since_ms, None, None);
+        let mut watcher = Watcher::new(clients, self.group, self.since_ms, None, None).for_function(&self.shape);
         let started = Instant::now();
         let deadline = started + self.timeout;
         let mut events: Vec<LogEvent> = Vec::new();
@@ -60,7 +62,7 @@ impl ProbeWatch<'_> {
         let mut next_poll = started;
         let mut grace_until: Option<Instant> = None;
         let mut settle: Option<(usize, Instant)> = None;
-        let mut seen = classify(&events, self.probe_id, self.since_ms);
+        let mut seen = classify_with(&events, self.probe_id, self.since_ms, &self.shape);
         loop {
             let wake =
                 [Some(deadline), grace_until, settle.map(|s| s.1)].into_iter().flatten().min().unwrap_or(deadline);
@@ -78,7 +80,7 @@ impl ProbeWatch<'_> {
                 }
                 Source::Live(tail) => match tokio::time::timeout_at(wake.into(), tail.next()).await {
                     Err(_) => Vec::new(),
-                    Ok(Ok(Some(batch))) => batch,
+                    Ok(Ok(Some(batch))) => batch.into_iter().filter(|e| self.shape.keeps(&e.stream)).collect(),
                     Ok(Ok(None)) | Ok(Err(_)) => {
                         note("note: the Live Tail session ended; polling FilterLogEvents instead");
                         source = Source::Poll;
@@ -88,7 +90,7 @@ impl ProbeWatch<'_> {
             };
             if !fresh.is_empty() {
                 events.extend(fresh);
-                seen = classify(&events, self.probe_id, self.since_ms);
+                seen = classify_with(&events, self.probe_id, self.since_ms, &self.shape);
             }
             progress(&seen, group_missing);
             let now = Instant::now();

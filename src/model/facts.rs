@@ -115,6 +115,32 @@ pub struct FunctionFacts {
     pub reserved_concurrency: Option<i32>,
     /// The log group the function writes to (its LoggingConfig group, else /aws/lambda/NAME).
     pub log_group: String,
+    /// The rest of its `LoggingConfig`: what its log lines look like.
+    #[serde(skip)]
+    pub logging: LoggingFacts,
+}
+
+/// A function's `LoggingConfig` beyond the group
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html>).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoggingFacts {
+    /// `LogFormat` `JSON` (else `Text`, the default): every line Lambda writes is a JSON record.
+    pub json: bool,
+    /// `SystemLogLevel` (`DEBUG`, `INFO`, `WARN`), when set.
+    pub system_log_level: Option<String>,
+    /// `LogGroup` names a group of its own choosing, which other functions may share.
+    pub custom_group: bool,
+}
+
+impl LoggingFacts {
+    /// Whether Lambda writes its START/END/REPORT lines. "By default, Lambda sets the system
+    /// log level to INFO. With this setting, Lambda automatically sends "start" and "report"
+    /// log messages"; level filtering needs the JSON format
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html>),
+    /// so only JSON with `WARN` hides them.
+    pub fn platform_lines(&self) -> bool {
+        !(self.json && self.system_log_level.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("WARN")))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -179,9 +205,102 @@ pub struct MappingFacts {
     pub filters: Vec<String>,
     pub last_processing_result: Option<String>,
     pub state_transition_reason: Option<String>,
+    /// `ProvisionedPollerConfig`: provisioned mode, when set.
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+    /// `MetricsConfig.Metrics` (`EventCount` when the mapping's metrics are on).
+    pub metrics: Vec<String>,
+    /// `KMSKeyArn`: the customer managed key that encrypts the filter criteria.
+    pub filter_kms_key: Option<String>,
+    /// `FilterCriteriaError`: Lambda could not encrypt or decrypt the filter criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_criteria_error: Option<FilterCriteriaError>,
+    /// The mapping's tags (ListTags), where they were read (doctor).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
+/// `ProvisionedPollerConfig` of an SQS mapping: the pollers Lambda keeps ready.
+///
+/// Ranges for SQS (API_ProvisionedPollerConfig,
+/// <https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html>):
+/// "MinimumPollers ... For Amazon SQS events source mappings, default is 2, and minimum 2
+/// required" (model range 1-200); "MaximumPollers ... For Amazon SQS event source mappings, the
+/// accepted range is between 2 and 10,000, with a default of 200".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ProvisionedPollers {
+    pub minimum: i32,
+    pub maximum: i32,
+}
+
+impl ProvisionedPollers {
+    pub const SQS_MINIMUM: std::ops::RangeInclusive<i32> = 2..=200;
+    pub const SQS_MAXIMUM: std::ops::RangeInclusive<i32> = 2..=10_000;
+    /// Lambda's defaults for SQS when a bound is not given.
+    pub const SQS_DEFAULT_MINIMUM: i32 = 2;
+    pub const SQS_DEFAULT_MAXIMUM: i32 = 200;
+
+    /// `MIN:MAX` within AWS's SQS ranges, minimum not above maximum; the reason otherwise.
+    pub fn parse(text: &str) -> Result<ProvisionedPollers, String> {
+        let (min, max) = text
+            .split_once(':')
+            .ok_or_else(|| "expected MIN:MAX, e.g. 2:200 (the minimum and maximum number of pollers)".to_owned())?;
+        let number = |what: &str, s: &str| {
+            s.trim().parse::<i32>().map_err(|_| format!("the {what} `{}` is not a whole number", s.trim()))
+        };
+        let pollers = ProvisionedPollers { minimum: number("minimum", min)?, maximum: number("maximum", max)? };
+        pollers.validate()?;
+        Ok(pollers)
+    }
+
+    /// AWS's rules for SQS mappings.
+    pub fn validate(&self) -> Result<(), String> {
+        let (min, max) = (Self::SQS_MINIMUM, Self::SQS_MAXIMUM);
+        if !min.contains(&self.minimum) {
+            return Err(format!(
+                "the minimum number of pollers is {}-{} for SQS (got {})",
+                min.start(),
+                min.end(),
+                self.minimum
+            ));
+        }
+        if !max.contains(&self.maximum) {
+            return Err(format!(
+                "the maximum number of pollers is {}-{} for SQS (got {})",
+                max.start(),
+                max.end(),
+                self.maximum
+            ));
+        }
+        if self.minimum > self.maximum {
+            return Err(format!("the minimum ({}) is above the maximum ({})", self.minimum, self.maximum));
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for ProvisionedPollers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.minimum, self.maximum)
+    }
+}
+
+/// `FilterCriteriaError` (API_FilterCriteriaError): the KMS exception from encrypting or
+/// decrypting the filter criteria, and its message, as Lambda reports them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FilterCriteriaError {
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The metric group `--metrics` turns on (MetricsConfig, SQS: `EventCount`).
+pub const EVENT_COUNT_METRICS: &str = "EventCount";
+
 impl MappingFacts {
+    /// Whether `MetricsConfig` has `EventCount` on.
+    pub fn has_event_count_metrics(&self) -> bool {
+        self.metrics.iter().any(|m| m == EVENT_COUNT_METRICS)
+    }
+
     /// Whether the mapping polls (or is about to): see [`MappingState::is_enabled`].
     pub fn is_enabled(&self) -> bool {
         self.state.is_enabled()
@@ -272,6 +391,12 @@ pub struct MappingFlags {
     pub filters: Option<Vec<String>>,
     /// `--enable` (true) or `--disabled` (false).
     pub enabled: Option<bool>,
+    /// `--provisioned-pollers MIN:MAX`.
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+    /// `--metrics` (true) or `--no-metrics` (false).
+    pub metrics: Option<bool>,
+    /// `--filter-kms-key` (as given; the plan puts the key's ARN here once it is read).
+    pub filter_kms_key: Option<String>,
 }
 
 impl MappingFlags {
@@ -286,6 +411,9 @@ impl MappingFlags {
                 report_batch_item_failures: self.report_batch_item_failures.unwrap_or(m.report_batch_item_failures),
                 filters: self.filters.clone().unwrap_or_else(|| m.filters.clone()),
                 enabled: self.enabled.unwrap_or_else(|| m.is_enabled()),
+                provisioned_pollers: self.provisioned_pollers.or(m.provisioned_pollers),
+                metrics: self.metrics.unwrap_or_else(|| m.has_event_count_metrics()),
+                filter_kms_key: self.filter_kms_key.clone().or_else(|| m.filter_kms_key.clone()),
             },
             None => MappingRequest {
                 batch_size: self.batch_size,
@@ -294,6 +422,9 @@ impl MappingFlags {
                 report_batch_item_failures: self.report_batch_item_failures.unwrap_or(false),
                 filters: self.filters.clone().unwrap_or_default(),
                 enabled: self.enabled.unwrap_or(true),
+                provisioned_pollers: self.provisioned_pollers,
+                metrics: self.metrics.unwrap_or(false),
+                filter_kms_key: self.filter_kms_key.clone(),
             },
         }
     }
@@ -317,6 +448,12 @@ pub struct MappingRequest {
     pub filters: Vec<String>,
     /// False with `--disabled`.
     pub enabled: bool,
+    /// Provisioned mode (`ProvisionedPollerConfig`), when asked for or kept.
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+    /// `MetricsConfig` with `EventCount`.
+    pub metrics: bool,
+    /// The key that encrypts the filter criteria (`KMSKeyArn`).
+    pub filter_kms_key: Option<String>,
 }
 
 /// Everything the checks may read about one queue → function trigger. A field is `None`
@@ -333,6 +470,9 @@ pub struct TriggerFacts {
     pub role: Option<Fact<RoleFacts>>,
     /// The queue's KMS key, when the queue uses SSE-KMS.
     pub key: Option<Fact<KeyLookup>>,
+    /// The key that encrypts the mapping's filter criteria (`KMSKeyArn`), when one is set or
+    /// asked for.
+    pub filter_key: Option<Fact<KeyLookup>>,
     /// The existing mappings between this queue and this function.
     pub mappings: Option<Fact<Vec<MappingFacts>>>,
     /// What `mapping create`/`setup` is about to ask for.

@@ -56,6 +56,8 @@ pub enum FindingCode {
     MappingDuplicate,
     MappingProblem,
     FilterDeletesUnmatched,
+    FilterCriteriaError,
+    ScalingModeConflict,
     // probe
     ProbeOtherConsumers,
     // function
@@ -105,13 +107,15 @@ impl FindingCode {
             | MappingDuplicate
             | MappingProblem
             | FilterDeletesUnmatched
+            | FilterCriteriaError
+            | ScalingModeConflict
             | ProbeOtherConsumers => Area::Mapping,
             FunctionNotActive | FunctionThrottled => Area::Function,
             CheckSkipped => return None,
         })
     }
 
-    pub const ALL: [FindingCode; 27] = [
+    pub const ALL: [FindingCode; 29] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -135,6 +139,8 @@ impl FindingCode {
         FindingCode::MappingDuplicate,
         FindingCode::MappingProblem,
         FindingCode::FilterDeletesUnmatched,
+        FindingCode::FilterCriteriaError,
+        FindingCode::ScalingModeConflict,
         FindingCode::ProbeOtherConsumers,
         FindingCode::FunctionNotActive,
         FindingCode::FunctionThrottled,
@@ -166,6 +172,8 @@ impl FindingCode {
             FindingCode::MappingDuplicate => "mapping-duplicate",
             FindingCode::MappingProblem => "mapping-problem",
             FindingCode::FilterDeletesUnmatched => "filter-deletes-unmatched",
+            FindingCode::FilterCriteriaError => "filter-criteria-error",
+            FindingCode::ScalingModeConflict => "scaling-mode-conflict",
             FindingCode::ProbeOtherConsumers => "probe-other-consumers",
             FindingCode::FunctionNotActive => "function-not-active",
             FindingCode::FunctionThrottled => "function-throttled",

@@ -29,9 +29,43 @@ class Context:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+class JsonFormatter:
+    """The Python runtime's JSON log records (monitoring-cloudwatchlogs-advanced.html):
+    timestamp, level, message, logger, requestId."""
+
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+
+    def format(self, record) -> str:
+        return json.dumps({
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "requestId": self.request_id,
+        })
+
+
+def setup_logging(request_id: str) -> bool:
+    """With LogFormat JSON, the runtime formats the logging module's records as JSON and
+    filters them by ApplicationLogLevel; print() output stays plain text. True for JSON."""
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT", "Text").upper() != "JSON":
+        return False
+    import logging
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter(request_id))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper()
+    root.setLevel({"TRACE": "DEBUG", "WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level))
+    return True
+
+
 def main() -> None:
     result_path = os.environ["SQS_TRIGGER_RESULT_PATH"]
     request_id = os.environ["AWS_REQUEST_ID"]
+    json_logs = setup_logging(request_id)
     sys.path.insert(0, os.getcwd())
     outcome = {"errored": False, "response": None}
     try:
@@ -47,10 +81,20 @@ def main() -> None:
             "requestId": request_id,
             "stackTrace": traceback.format_tb(exc.__traceback__),
         }
-        print(f"[ERROR] {type(exc).__name__}: {exc}")
-        print("Traceback (most recent call last):")
-        for frame in traceback.format_tb(exc.__traceback__):
-            print(frame.rstrip())
+        if json_logs:
+            print(json.dumps({
+                "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "level": "ERROR",
+                "message": outcome["response"],
+                "errorType": type(exc).__name__,
+                "errorMessage": str(exc),
+                "requestId": request_id,
+            }, default=str))
+        else:
+            print(f"[ERROR] {type(exc).__name__}: {exc}")
+            print("Traceback (most recent call last):")
+            for frame in traceback.format_tb(exc.__traceback__):
+                print(frame.rstrip())
     sys.stdout.flush()
     with open(result_path, "w", encoding="utf-8") as fh:
         json.dump(outcome, fh, default=str)

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from moto.awslambda import models as lambda_models
+from moto.awslambda import responses as lambda_responses
 from moto.awslambda.exceptions import InvalidParameterValueException, ValidationException
 from moto.cloudwatch.models import MetricDatum, cloudwatch_backends
 from moto.events.models import EventPattern
@@ -79,6 +80,19 @@ EMULATOR_WORDING_FIFO_BATCH = (
 EMULATOR_WORDING_MAX_CONCURRENCY = (
     "Member must have value {bound} [emulator wording; AWS's text is unverified]"
 )
+EMULATOR_WORDING_POLLERS = "{what} [emulator wording; AWS's text is unverified]"
+EMULATOR_WORDING_SCALING_EXCLUSIVE = (
+    "ProvisionedPollerConfig and ScalingConfig.MaximumConcurrency are mutually exclusive for Amazon SQS "
+    "[emulator wording; AWS's text is unverified]"
+)
+EMULATOR_WORDING_FILTER_KEY = "{why} [emulator wording; AWS's text is unverified]"
+# MetricsConfig.Metrics members (botocore model enum, AWS-FACTS.md §4).
+METRICS = {"EventCount", "ErrorCount", "KafkaMetrics"}
+# ProvisionedPollerConfig for SQS (https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html):
+# MinimumPollers "default is 2, and minimum 2 required" (model 1-200); MaximumPollers "For Amazon
+# SQS event source mappings, the accepted range is between 2 and 10,000, with a default of 200".
+SQS_MIN_POLLERS = (2, 200)
+SQS_MAX_POLLERS = (2, 10000)
 
 
 def _queue_by_arn(arn: str) -> Any:
@@ -127,6 +141,7 @@ def _validate(spec: dict[str, Any], queue: Any, fn: Any, creating: bool) -> None
                 str(value), "scalingConfig.maximumConcurrency",
                 EMULATOR_WORDING_MAX_CONCURRENCY.format(bound="less than or equal to 1000"),
             )
+    _validate_features(spec)
     # "Queue visibility timeout ... is less than Function timeout" is checked when the
     # mapping is created (AWS-FACTS.md §1;
     # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html: "set the
@@ -136,6 +151,66 @@ def _validate(spec: dict[str, Any], queue: Any, fn: Any, creating: bool) -> None
         ft = _int(getattr(fn, "timeout", 3), 3)
         if vt < ft:
             raise InvalidParameterValueException(VISIBILITY_BELOW_TIMEOUT.format(vt=vt, ft=ft))
+
+
+def _validate_features(spec: dict[str, Any]) -> None:
+    """ProvisionedPollerConfig, MetricsConfig and KMSKeyArn on an SQS mapping."""
+    pollers = spec.get("ProvisionedPollerConfig")
+    if pollers:
+        for key, (low, high), model_high in (("MinimumPollers", SQS_MIN_POLLERS, 200),
+                                             ("MaximumPollers", SQS_MAX_POLLERS, 10000)):
+            if key not in pollers or pollers[key] is None:
+                continue
+            value = _int(pollers[key])
+            path = "provisionedPollerConfig." + key[0].lower() + key[1:]
+            # Outside the model's range: a ValidationException (the shape of AWS-FACTS.md §1).
+            if value < 1 or value > model_high:
+                bound = "greater than or equal to 1" if value < 1 else f"less than or equal to {model_high}"
+                raise ValidationException(str(value), path, f"Member must have value {bound}")
+            if not low <= value <= high:
+                raise InvalidParameterValueException(EMULATOR_WORDING_POLLERS.format(
+                    what=f"{key} must be between {low} and {high} for Amazon SQS event source mappings"))
+        low = _int(pollers.get("MinimumPollers"), SQS_MIN_POLLERS[0])
+        high = _int(pollers.get("MaximumPollers"), 200)
+        if low > high:
+            raise InvalidParameterValueException(EMULATOR_WORDING_POLLERS.format(
+                what="MinimumPollers must not be greater than MaximumPollers"))
+        # "These are mutually exclusive options"
+        # (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+        if (spec.get("ScalingConfig") or {}).get("MaximumConcurrency"):
+            raise InvalidParameterValueException(EMULATOR_WORDING_SCALING_EXCLUSIVE)
+    metrics = spec.get("MetricsConfig")
+    if metrics:
+        names = metrics.get("Metrics") or []
+        if len(names) > 3 or any(name not in METRICS for name in names):
+            raise ValidationException(str(names), "metricsConfig.metrics",
+                                      "Member must satisfy enum value set: [EventCount, ErrorCount, KafkaMetrics]")
+    key = spec.get("KMSKeyArn")
+    if key:
+        why = _filter_key_problem(key)
+        if why is not None:
+            raise InvalidParameterValueException(EMULATOR_WORDING_FILTER_KEY.format(why=why[1]))
+
+
+def _filter_key_problem(key_arn: str) -> tuple[str, str] | None:
+    """Why Lambda could not use a filter criteria key, as (KMS exception name, message), or
+    None when it can. The exception names are KMS's own (API_Decrypt errors); the messages
+    are the emulator's."""
+    parts = key_arn.split(":")
+    if not key_arn.startswith("arn:") or len(parts) < 6 or parts[2] != "kms":
+        return ("NotFoundException", f"Invalid KMSKeyArn {key_arn}: a KMS key ARN is required")
+    region, account = parts[3], parts[4]
+    try:
+        backend = kms_backends[account][region]
+        key = backend.describe_key(key_arn)
+    except Exception:
+        return ("NotFoundException", f"Key '{key_arn}' does not exist")
+    if getattr(key, "key_manager", "CUSTOMER") == "AWS":
+        return ("InvalidKeyUsageException", f"{key_arn} is not a customer managed key")
+    state = getattr(key, "key_state", "Enabled")
+    if state != "Enabled":
+        return ("DisabledException", f"{key_arn} is {state}")
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -167,7 +242,37 @@ def _get_configuration(self: Any) -> dict[str, Any]:
     config["StateTransitionReason"] = "USER_INITIATED"
     # Recorded SQS responses have no LastProcessingResult: never add one.
     config.pop("LastProcessingResult", None)
+    # Encrypted filter criteria: readable in GetEventSourceMapping while Lambda can decrypt
+    # them; else FilterCriteria is null and FilterCriteriaError names the KMS exception
+    # (https://docs.aws.amazon.com/lambda/latest/api/API_FilterCriteriaError.html).
+    key = config.get("KMSKeyArn")
+    if key and config.get("FilterCriteria"):
+        problem = _filter_key_problem(key)
+        if problem is not None:
+            config["FilterCriteria"] = None
+            config["FilterCriteriaError"] = {
+                "ErrorCode": problem[0],
+                "Message": EMULATOR_WORDING_FILTER_KEY.format(why=problem[1]),
+            }
     return config
+
+
+def _list_configuration(esm: Any) -> dict[str, Any]:
+    """A mapping as ListEventSourceMappings shows it: "If filter criteria is encrypted, this
+    field shows up as null in the response of ListEventSourceMapping API calls"
+    (API_EventSourceMappingConfiguration, FilterCriteria)."""
+    config = esm.get_configuration()
+    if config.get("KMSKeyArn"):
+        config["FilterCriteria"] = None
+        config.pop("FilterCriteriaError", None)
+    return config
+
+
+def _list_event_source_mappings(self: Any) -> str:
+    event_source_arn = self.querystring.get("EventSourceArn", [None])[0]
+    function_name = self.querystring.get("FunctionName", [None])[0]
+    esms = self.backend.list_event_source_mappings(event_source_arn, function_name)
+    return json.dumps({"EventSourceMappings": [_list_configuration(esm) for esm in esms]})
 
 
 _moto_create = lambda_models.LambdaBackend.create_event_source_mapping
@@ -201,6 +306,9 @@ def _update(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
         "BatchSize": spec.get("BatchSize", esm.batch_size),
         "MaximumBatchingWindowInSeconds": spec.get("MaximumBatchingWindowInSeconds", esm.max_batch_window),
         "ScalingConfig": spec.get("ScalingConfig", esm.scaling_config),
+        "ProvisionedPollerConfig": spec.get("ProvisionedPollerConfig", esm.poller_config),
+        "MetricsConfig": spec.get("MetricsConfig"),
+        "KMSKeyArn": spec.get("KMSKeyArn"),
     }
     _validate(merged, _queue_by_arn(esm.event_source_arn), None, creating=False)
     was_enabled = bool(esm.enabled)
@@ -215,6 +323,7 @@ def _update(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
 
 
 lambda_models.EventSourceMapping.get_configuration = _get_configuration
+lambda_responses.LambdaResponse.list_event_source_mappings = _list_event_source_mappings
 lambda_models.LambdaBackend.create_event_source_mapping = _create
 lambda_models.LambdaBackend.update_event_source_mapping = _update
 
@@ -591,6 +700,15 @@ def _lambda_metric(fn: Any, name: str, value: float) -> None:
     put_metric(parts[4], parts[3], "AWS/Lambda", name, value, {"FunctionName": fn.function_name})
 
 
+def _esm_metric(esm: Any, name: str, value: float) -> None:
+    """Event source mapping metrics, only with MetricsConfig EventCount: namespace AWS/Lambda,
+    dimension EventSourceMappingUUID (AWS-FACTS.md §4, monitoring-metrics-types.html)."""
+    if "EventCount" not in ((esm.metrics or {}).get("Metrics") or []):
+        return
+    parts = esm.function_arn.split(":")
+    put_metric(parts[4], parts[3], "AWS/Lambda", name, value, {"EventSourceMappingUUID": esm.uuid})
+
+
 class GaugeSampler:
     """SQS publishes ApproximateNumberOfMessagesVisible and ApproximateAgeOfOldestMessage for
     active queues (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
@@ -742,6 +860,8 @@ class Poller:
         batch = self.receive(esm, queue, fn, role)
         if batch is None:
             return False
+        # "An empty poll emits PolledEventCount 0" (AWS-FACTS.md §4).
+        _esm_metric(esm, "PolledEventCount", len(batch))
         if batch:
             self.dispatch(esm, queue, fn, role, batch)
         return True
@@ -810,6 +930,8 @@ class Poller:
 
     def dispatch(self, esm: Any, queue: Any, fn: Any, role: Role, batch: list[Any]) -> None:
         kept, dropped = self.filter(esm, queue, batch)
+        if (esm.filter_criteria or {}).get("Filters"):
+            _esm_metric(esm, "FilteredOutEventCount", len(dropped))
         for message in dropped:
             # "If an Amazon SQS message doesn't satisfy your filter criteria, Lambda
             # automatically removes the message from the queue"
@@ -902,6 +1024,7 @@ class Poller:
             event = {"Records": [self.record(esm, queue, m) for m in batch]}
             self.stats["invocations"] += 1
             _lambda_metric(fn, "Invocations", 1)
+            _esm_metric(esm, "InvokedEventCount", len(batch))
             self.event("invoked", message_ids=[m.id for m in batch])
             response, errored, _ = fn._invoke_lambda(event)
             failed = self.failures(esm, batch, response, errored)
@@ -916,6 +1039,7 @@ class Poller:
                     continue
                 self.delete(queue, role, message)
             if failed:
+                _esm_metric(esm, "FailedInvokeEventCount", len(failed))
                 self.event("failed", message_ids=sorted(failed))
         finally:
             with _function_lock:

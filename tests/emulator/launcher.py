@@ -5,7 +5,11 @@ moto in server mode, with four additions:
 
 * Lambda invocations really run the function's Python handler in a child
   process (no Docker needed) and write START / output / END / REPORT lines to
-  the function's CloudWatch Logs group, as the Lambda runtime does.
+  the function's CloudWatch Logs group, as the Lambda runtime does. The
+  function's LoggingConfig is honoured: the JSON format (platform.start /
+  platform.report records, JSON application records with requestId), the
+  system and application log levels, and a custom log group (streams named
+  YYYY/MM/DD/<function>[<version>]<id>, so several functions can share it).
 * A fault injector: a test arms it over HTTP to make the next N requests of an
   operation fail with an AWS error in the protocol's own error shape.
 * A request log: every API request (service, operation, caller's user agent)
@@ -77,13 +81,57 @@ def _code_dir(code_bytes: bytes) -> str:
     return target
 
 
+# LoggingConfig (https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html).
+LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
+# Quoted from a CloudFormation error (AWS-FACTS.md §6); the exception type is unverified.
+LEVEL_NEEDS_JSON = ('LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel from your request '
+                    'or change the LogFormat to "Json" and try again.')
+
+
+def _logging(fn: Any) -> dict[str, str]:
+    """The function's LoggingConfig as GetFunctionConfiguration shows it: Text and
+    /aws/lambda/NAME by default; with JSON, the levels default to INFO
+    (monitoring-cloudwatchlogs-log-level.html: "By default, Lambda sets the system log level to INFO")."""
+    config = dict(getattr(fn, "_sqs_trigger_logging", None) or {})
+    fmt = "JSON" if str(config.get("LogFormat", "Text")).upper() == "JSON" else "Text"
+    out = {"LogFormat": fmt, "LogGroup": config.get("LogGroup") or f"/aws/lambda/{fn.function_name}"}
+    if fmt == "JSON":
+        out["ApplicationLogLevel"] = str(config.get("ApplicationLogLevel") or "INFO").upper()
+        out["SystemLogLevel"] = str(config.get("SystemLogLevel") or "INFO").upper()
+    return out
+
+
+def _system_logs(fn: Any, level: str) -> bool:
+    """Whether Lambda writes a platform record of `level` for this function: always in the Text
+    format; in JSON only at or above its SystemLogLevel (START and REPORT are INFO)."""
+    config = _logging(fn)
+    if config["LogFormat"] != "JSON":
+        return level != "DEBUG"
+    return LEVELS.index(level) >= LEVELS.index(config["SystemLogLevel"])
+
+
+def _iso_now() -> str:
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+
+
 def _run_python_handler(fn: Any, event: Any) -> tuple[str, bool, str]:
     """Runs `fn`'s handler on `event`; returns (response, errored, log text)."""
     request_id = str(uuid.uuid4())
     version = getattr(fn, "version", "$LATEST")
     timeout = float(getattr(fn, "timeout", 3) or 3)
     memory = int(getattr(fn, "memory_size", 128) or 128)
-    lines = [f"START RequestId: {request_id} Version: {version}"]
+    logging_config = _logging(fn)
+    json_format = logging_config["LogFormat"] == "JSON"
+    lines: list[str] = []
+    if json_format:
+        # The JSON format's platform records (telemetry-schema-reference.html).
+        if _system_logs(fn, "INFO"):
+            lines.append(json.dumps({"time": _iso_now(), "type": "platform.start",
+                                     "record": {"requestId": request_id, "version": str(version)}}))
+    else:
+        lines.append(f"START RequestId: {request_id} Version: {version}")
+    status = "success"
     errored = False
     response = "null"
     started = time.monotonic()
@@ -109,6 +157,9 @@ def _run_python_handler(fn: Any, event: Any) -> tuple[str, bool, str]:
             "AWS_REQUEST_ID": request_id,
             "SQS_TRIGGER_RESULT_PATH": result_path,
             "PYTHONUNBUFFERED": "1",
+            # What the Lambda runtime reads to format and filter application logs.
+            "AWS_LAMBDA_LOG_FORMAT": logging_config["LogFormat"],
+            "AWS_LAMBDA_LOG_LEVEL": logging_config.get("ApplicationLogLevel", "INFO"),
         }
         env.update(getattr(fn, "environment_vars", None) or {})
         try:
@@ -127,19 +178,25 @@ def _run_python_handler(fn: Any, event: Any) -> tuple[str, bool, str]:
                     result = json.load(fh)
                 errored = bool(result.get("errored"))
                 response = json.dumps(result.get("response"))
+                if errored:
+                    status = "error"
             except (OSError, ValueError):
                 errored = True
                 response = json.dumps(
                     {"errorType": "Runtime.ExitError",
                      "errorMessage": f"RequestId: {request_id} Error: Runtime exited with code {proc.returncode}"}
                 )
-                lines.append(f"RequestId: {request_id} Error: Runtime exited with code {proc.returncode}")
+                status = "error"
+                if not json_format:
+                    lines.append(f"RequestId: {request_id} Error: Runtime exited with code {proc.returncode}")
         except subprocess.TimeoutExpired as exc:
             if exc.output:
                 lines.extend(exc.output.decode("utf-8", "replace").splitlines())
             errored = True
+            status = "timeout"
             stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-            lines.append(f"{stamp}.000Z {request_id} Task timed out after {timeout:.2f} seconds")
+            if not json_format:
+                lines.append(f"{stamp}.000Z {request_id} Task timed out after {timeout:.2f} seconds")
             response = json.dumps(
                 {"errorType": "Sandbox.Timedout",
                  "errorMessage": f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"}
@@ -151,13 +208,29 @@ def _run_python_handler(fn: Any, event: Any) -> tuple[str, bool, str]:
                 pass
     elapsed_ms = (time.monotonic() - started) * 1000.0
     billed = max(1, int(elapsed_ms + 0.999))
+    if first_run:
+        fn._sqs_trigger_warm = True
+    if json_format:
+        # platform.runtimeDone is written at DEBUG only; START and REPORT at INFO. At WARN
+        # none is written: which platform records AWS writes at WARN for a failed invocation
+        # is unverified (AWS-FACTS.md §6), so the emulator writes none.
+        if _system_logs(fn, "DEBUG"):
+            lines.append(json.dumps({"time": _iso_now(), "type": "platform.runtimeDone",
+                                     "record": {"requestId": request_id, "status": status}}))
+        if _system_logs(fn, "INFO"):
+            metrics = {"durationMs": round(elapsed_ms, 2), "billedDurationMs": billed, "memorySizeMB": memory,
+                       "maxMemoryUsedMB": 40}
+            if first_run:
+                metrics["initDurationMs"] = 1.0
+            lines.append(json.dumps({"time": _iso_now(), "type": "platform.report",
+                                     "record": {"requestId": request_id, "metrics": metrics, "status": status}}))
+        return response, errored, "\n".join(lines)
     report = (
         f"REPORT RequestId: {request_id}\tDuration: {elapsed_ms:.2f} ms\t"
         f"Billed Duration: {billed} ms\tMemory Size: {memory} MB\tMax Memory Used: 40 MB"
     )
     if first_run:
         report += "\tInit Duration: 1.00 ms"
-        fn._sqs_trigger_warm = True
     lines.append(f"END RequestId: {request_id}")
     lines.append(report)
     text = "\n".join(lines)
@@ -168,7 +241,13 @@ def _save_logs(self: Any, output: str) -> None:
     """Writes one invocation's lines to a new stream, with integer millisecond timestamps
     (moto's own are floats, which AWS never sends and the Rust SDK rejects)."""
     now = time.time()
-    stream = time.strftime("%Y/%m/%d", time.gmtime(now)) + f"/[{self.version}]{uuid.uuid4().hex}"
+    day = time.strftime("%Y/%m/%d", time.gmtime(now))
+    if _logging(self)["LogGroup"] != f"/aws/lambda/{self.function_name}":
+        # A custom group: "YYYY/MM/DD/<function_name>[<function_version>][<execution_environment_GUID>]"
+        # (monitoring-cloudwatchlogs-loggroups.html), so functions sharing it can be told apart.
+        stream = f"{day}/{self.function_name}[{self.version}]{uuid.uuid4().hex}"
+    else:
+        stream = f"{day}/[{self.version}]{uuid.uuid4().hex}"
     self.logs_backend.create_log_stream(self.logs_group_name, stream)
     stamp = int(now * 1000)
     events = [{"timestamp": stamp, "message": line} for line in output.splitlines()]
@@ -198,6 +277,66 @@ def _get_code(self: Any) -> dict[str, Any]:
 
 
 lambda_models.LambdaFunction.get_code = _get_code
+
+
+def _check_logging(config: Any) -> None:
+    if not config:
+        return
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    fmt = str(config.get("LogFormat", "Text")).upper()
+    if fmt != "JSON" and (config.get("ApplicationLogLevel") or config.get("SystemLogLevel")):
+        raise InvalidParameterValueException(LEVEL_NEEDS_JSON)
+    group = config.get("LogGroup") or ""
+    if group.startswith("aws/"):
+        # "custom names mustn't begin with the string aws/" (monitoring-cloudwatchlogs-loggroups.html).
+        raise InvalidParameterValueException(
+            f"Log group name {group} must not begin with aws/ [emulator wording; AWS's text is unverified]")
+
+
+def _apply_logging(fn: Any, config: Any) -> None:
+    merged = dict(getattr(fn, "_sqs_trigger_logging", None) or {})
+    merged.update({k: v for k, v in (config or {}).items() if v is not None})
+    fn._sqs_trigger_logging = merged
+    fn.logs_group_name = _logging(fn)["LogGroup"]
+
+
+_moto_create_function = lambda_models.LambdaBackend.create_function
+
+
+def _create_function(self: Any, spec: dict[str, Any]) -> Any:
+    _check_logging(spec.get("LoggingConfig"))
+    fn = _moto_create_function(self, spec)
+    if spec.get("LoggingConfig"):
+        _apply_logging(self.get_function(fn.function_name), spec["LoggingConfig"])
+        _apply_logging(fn, spec["LoggingConfig"])
+    return fn
+
+
+_moto_update_configuration = lambda_models.LambdaFunction.update_configuration
+
+
+def _update_configuration(self: Any, config_updates: dict[str, Any]) -> Any:
+    if "LoggingConfig" in config_updates:
+        merged = dict(getattr(self, "_sqs_trigger_logging", None) or {})
+        merged.update(config_updates["LoggingConfig"] or {})
+        _check_logging(merged)
+        _apply_logging(self, config_updates["LoggingConfig"])
+    return _moto_update_configuration(self, config_updates)
+
+
+_moto_function_configuration = lambda_models.LambdaFunction.get_configuration
+
+
+def _function_configuration(self: Any, on_create: bool = False) -> dict[str, Any]:
+    config = _moto_function_configuration(self, on_create)
+    config["LoggingConfig"] = _logging(self)
+    return config
+
+
+lambda_models.LambdaBackend.create_function = _create_function
+lambda_models.LambdaFunction.update_configuration = _update_configuration
+lambda_models.LambdaFunction.get_configuration = _function_configuration
 
 
 def _by_key_id(method: Callable[..., Any]) -> Callable[..., Any]:

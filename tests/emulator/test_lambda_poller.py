@@ -129,7 +129,7 @@ class Twin(unittest.TestCase):
         return arn
 
     def function(self, source: str = ECHO, timeout: int = 3, actions: list[str] | None = None,
-                 role: str | None = None) -> str:
+                 role: str | None = None, **extra) -> str:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as archive:
             archive.writestr("app.py", source)
@@ -137,6 +137,7 @@ class Twin(unittest.TestCase):
         self.lam.create_function(
             FunctionName=fn, Runtime="python3.12", Handler="app.handler", Timeout=timeout,
             Role=role or self.role(POLLER if actions is None else actions), Code={"ZipFile": buf.getvalue()},
+            **extra,
         )
         return fn
 
@@ -428,6 +429,48 @@ class Twin(unittest.TestCase):
         self.assertIn("o-1", self.log_text(fn))
         self.assertNotIn("r-1", self.log_text(fn))
 
+    # -- logging config ---------------------------------------------------------------
+    def test_logging_config_shapes_the_log_lines(self) -> None:
+        logged = ("import json, logging\n\ndef handler(event, context):\n"
+                  "    logging.getLogger().info(json.dumps(event))\n    logging.getLogger().debug('hidden')\n")
+        group = "/shared/" + name("app")
+        # JSON with SystemLogLevel WARN, in a group shared with a Text function.
+        quiet = self.function(logged, LoggingConfig={"LogFormat": "JSON", "SystemLogLevel": "WARN",
+                                                     "ApplicationLogLevel": "INFO", "LogGroup": group})
+        loud = self.function(LoggingConfig={"LogFormat": "JSON", "LogGroup": group})
+        text = self.function(LoggingConfig={"LogFormat": "Text", "LogGroup": group})
+        config = self.lam.get_function(FunctionName=quiet)["Configuration"]["LoggingConfig"]
+        self.assertEqual(config, {"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN",
+                                  "LogGroup": group})
+        self.assertEqual(self.lam.get_function(FunctionName=text)["Configuration"]["LoggingConfig"],
+                         {"LogFormat": "Text", "LogGroup": group})
+        for fn in (quiet, loud, text):
+            self.lam.invoke(FunctionName=fn, Payload=json.dumps({"probe": fn}))
+        events = self.logs.filter_log_events(logGroupName=group)["events"]
+        by_stream: dict[str, list[str]] = {}
+        for e in events:
+            by_stream.setdefault(e["logStreamName"], []).append(e["message"])
+        for fn in (quiet, loud, text):
+            streams = [s for s in by_stream if s.split("/", 3)[3].startswith(fn + "[")]
+            self.assertEqual(len(streams), 1, (fn, list(by_stream)))
+            lines = by_stream[streams[0]]
+            self.assertTrue(any(fn in line for line in lines), lines)
+            if fn == quiet:
+                records = [json.loads(line) for line in lines]
+                self.assertFalse([r for r in records if str(r.get("type", "")).startswith("platform.")], lines)
+                self.assertEqual([r["level"] for r in records], ["INFO"], "DEBUG is below the application level")
+                self.assertTrue(all(r.get("requestId") for r in records))
+            elif fn == loud:
+                types = [json.loads(line).get("type") for line in lines if line.startswith("{")]
+                self.assertEqual((types[0], types[-1]), ("platform.start", "platform.report"), lines)
+            else:
+                self.assertTrue(lines[0].startswith("START RequestId: ") and lines[-1].startswith("REPORT"), lines)
+        # Levels need the JSON format (AWS-FACTS.md §6).
+        with self.assertRaises(ClientError) as ctx:
+            self.function(LoggingConfig={"LogFormat": "Text", "SystemLogLevel": "WARN"})
+        self.assertIn('LogLevel is not supported when LogFormat is set to "Text"',
+                      ctx.exception.response["Error"]["Message"])
+
     # -- failures -------------------------------------------------------------------
     def test_a_handler_error_returns_the_message_after_the_visibility_timeout_then_dlq(self) -> None:
         fn = self.function(FAIL, timeout=1)
@@ -517,6 +560,48 @@ class Twin(unittest.TestCase):
         self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidParameterValueException")
         del short_url
 
+    def test_mapping_features_are_validated(self) -> None:
+        fn = self.function()
+        _, arn = self.queue()
+        # ProvisionedPollerConfig for SQS: minimum 2-200, maximum 2-10000, min <= max, and not
+        # with MaximumConcurrency (API_ProvisionedPollerConfig; services-sqs-scaling.html).
+        for pollers in ({"MinimumPollers": 1, "MaximumPollers": 10}, {"MinimumPollers": 2, "MaximumPollers": 1},
+                        {"MinimumPollers": 20, "MaximumPollers": 10}):
+            self.assert_rejected("InvalidParameterValueException", None, EventSourceArn=arn, FunctionName=fn,
+                                 ProvisionedPollerConfig=pollers)
+        self.assertEqual(self.raw_create(arn, fn, {"ProvisionedPollerConfig": {"MinimumPollers": 201}}),
+                         (400, "ValidationException"))
+        self.assert_rejected("InvalidParameterValueException", None, EventSourceArn=arn, FunctionName=fn,
+                             ProvisionedPollerConfig={"MinimumPollers": 2, "MaximumPollers": 10},
+                             ScalingConfig={"MaximumConcurrency": 5})
+        self.assertEqual(self.raw_create(arn, fn, {"MetricsConfig": {"Metrics": ["Everything"]}}),
+                         (400, "ValidationException"))
+        self.assert_rejected("InvalidParameterValueException", None, EventSourceArn=arn, FunctionName=fn,
+                             KMSKeyArn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{uuid.uuid4()}",
+                             FilterCriteria={"Filters": [{"Pattern": '{"body":{"a":["b"]}}'}]})
+        uuid_ = self.mapping(arn, fn, ProvisionedPollerConfig={"MinimumPollers": 3, "MaximumPollers": 30},
+                             MetricsConfig={"Metrics": ["EventCount"]})
+        got = self.lam.get_event_source_mapping(UUID=uuid_)
+        self.assertEqual(got["ProvisionedPollerConfig"], {"MinimumPollers": 3, "MaximumPollers": 30})
+        self.assertEqual(got["MetricsConfig"], {"Metrics": ["EventCount"]})
+
+    def test_encrypted_filters_are_hidden_from_the_list_and_fail_with_the_key(self) -> None:
+        fn = self.function()
+        _, arn = self.queue()
+        key = self.kms.create_key()["KeyMetadata"]["Arn"]
+        pattern = '{"body":{"kind":["order"]}}'
+        uuid_ = self.mapping(arn, fn, KMSKeyArn=key, FilterCriteria={"Filters": [{"Pattern": pattern}]})
+        listed = self.lam.list_event_source_mappings(EventSourceArn=arn)["EventSourceMappings"][0]
+        self.assertEqual(listed.get("KMSKeyArn"), key)
+        self.assertIsNone(listed.get("FilterCriteria"), "ListEventSourceMappings shows encrypted filters as null")
+        got = self.lam.get_event_source_mapping(UUID=uuid_)
+        self.assertEqual(got["FilterCriteria"], {"Filters": [{"Pattern": pattern}]})
+        self.assertNotIn("FilterCriteriaError", got)
+        self.kms.disable_key(KeyId=key)
+        got = self.lam.get_event_source_mapping(UUID=uuid_)
+        self.assertIsNone(got.get("FilterCriteria"))
+        self.assertEqual(got["FilterCriteriaError"]["ErrorCode"], "DisabledException")
+
     def raw_create(self, queue_arn: str, fn: str, extra: dict) -> tuple[int, str]:
         body = json.dumps({"EventSourceArn": queue_arn, "FunctionName": fn, **extra}).encode()
         request = urllib.request.Request(
@@ -570,6 +655,32 @@ class Twin(unittest.TestCase):
         wait("a throttle", lambda: total("AWS/Lambda", "Throttles", "FunctionName", throttled) >= 1)
         self.assertEqual(total("AWS/Lambda", "Invocations", "FunctionName", throttled), 0,
                          "throttled requests are not invocations")
+
+    def test_mapping_metrics_only_with_event_count(self) -> None:
+        fn = self.function()
+        url, arn = self.queue()
+        counted = self.mapping(arn, fn, MetricsConfig={"Metrics": ["EventCount"]})
+        other_fn = self.function()
+        other_url, other_arn = self.queue()
+        silent = self.mapping(other_arn, other_fn)
+        self.send(url)
+        self.send(other_url)
+        wait("both messages to be handled", lambda: self.depth(url) == (0, 0) and self.depth(other_url) == (0, 0))
+
+        def total(uuid_: str, metric: str) -> float:
+            now = datetime.datetime.now(datetime.timezone.utc)
+            out = self.cw.get_metric_data(
+                MetricDataQueries=[{"Id": "m", "MetricStat": {
+                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
+                               "Dimensions": [{"Name": "EventSourceMappingUUID", "Value": uuid_}]},
+                    "Period": 60, "Stat": "Sum"}}],
+                StartTime=now - datetime.timedelta(minutes=10), EndTime=now + datetime.timedelta(minutes=1))
+            return sum(out["MetricDataResults"][0]["Values"])
+
+        wait("InvokedEventCount", lambda: total(counted, "InvokedEventCount") == 1)
+        self.assertGreaterEqual(total(counted, "PolledEventCount"), 1)
+        self.assertEqual(total(silent, "PolledEventCount"), 0, "no MetricsConfig: no mapping metrics")
+        self.assertEqual(total(silent, "InvokedEventCount"), 0)
 
 
 if __name__ == "__main__":

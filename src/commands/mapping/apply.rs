@@ -100,6 +100,15 @@ impl Report for MappingReport {
             writeln!(out, "{:<16}{f}", "filter")?;
         }
         writeln!(out, "{:<16}{}", "enabled", if s.enabled { "yes" } else { "no (--disabled)" })?;
+        if let Some(p) = s.provisioned_pollers {
+            writeln!(out, "{:<16}provisioned, {} to {} pollers", "poller mode", p.minimum, p.maximum)?;
+        }
+        if s.metrics {
+            writeln!(out, "{:<16}EventCount", "metrics")?;
+        }
+        if let Some(k) = &s.filter_kms_key {
+            writeln!(out, "{:<16}{k}", "filter key")?;
+        }
         for d in &self.differences {
             let verb = if self.outcome == Outcome::Updated { "changed" } else { "differs" };
             writeln!(out, "{:<16}{}: {} -> {}", verb, d.attribute, d.current, d.requested)?;
@@ -236,6 +245,9 @@ pub(crate) async fn create(ctx: &Ctx, plan: &MappingPlan) -> Result<Changed, Aws
             s.report_batch_item_failures.then(|| vec![FunctionResponseType::ReportBatchItemFailures]),
         )
         .set_filter_criteria((!s.filters.is_empty()).then(|| filter_criteria(&s.filters)))
+        .set_provisioned_poller_config(s.provisioned_pollers.map(poller_config))
+        .set_metrics_config(s.metrics.then(|| metrics_config(true)))
+        .set_kms_key_arn(s.filter_kms_key.clone())
         // Ownership is given at creation: teardown deletes only mappings carrying this tag.
         .tags(crate::MANAGED_BY_TAG, crate::MANAGED_BY_VALUE)
         .send()
@@ -266,6 +278,10 @@ pub(crate) async fn update(ctx: &Ctx, uuid: &str, changes: &Changes, plan: &Mapp
         )
         .set_filter_criteria(changes.filters.as_ref().map(|f| filter_criteria(f)))
         .set_enabled(changes.enabled)
+        .set_provisioned_poller_config(changes.provisioned_pollers.map(poller_config))
+        // An empty list turns the metrics off.
+        .set_metrics_config(changes.metrics.map(metrics_config))
+        .set_kms_key_arn(changes.filter_kms_key.clone())
         .send()
         .await
         .aws_err("lambda:UpdateEventSourceMapping", &uuid)?;
@@ -274,6 +290,17 @@ pub(crate) async fn update(ctx: &Ctx, uuid: &str, changes: &Changes, plan: &Mapp
         arn: out.event_source_mapping_arn().map(str::to_owned),
         state: out.state().unwrap_or("Updating").to_owned(),
     })
+}
+
+pub(crate) fn poller_config(p: ProvisionedPollers) -> ProvisionedPollerConfig {
+    ProvisionedPollerConfig::builder().minimum_pollers(p.minimum).maximum_pollers(p.maximum).build()
+}
+
+/// `MetricsConfig`: `EventCount` on, or an empty list (off).
+pub(crate) fn metrics_config(on: bool) -> EventSourceMappingMetricsConfig {
+    EventSourceMappingMetricsConfig::builder()
+        .set_metrics(Some(if on { vec![EventSourceMappingMetric::EventCount] } else { vec![] }))
+        .build()
 }
 
 pub(crate) fn filter_criteria(patterns: &[String]) -> FilterCriteria {

@@ -43,6 +43,24 @@ pub fn request_from_options(options: &MappingOptions) -> Result<MappingFlags, Er
         (_, true) => Some(false),
         _ => None,
     };
+    let provisioned_pollers = match &options.provisioned_pollers {
+        Some(text) => Some(
+            ProvisionedPollers::parse(text)
+                .map_err(|why| Error::usage(format!("--provisioned-pollers: `{}`: {why}", shorten(text))))?,
+        ),
+        None => None,
+    };
+    let filter_kms_key = match options.filter_kms_key.as_deref().map(str::trim) {
+        Some("") => return Err(Error::usage("--filter-kms-key: name a key (its ARN, id or alias/NAME)")),
+        Some(key) if key.starts_with("alias/aws/") => {
+            return Err(Error::usage(format!(
+                "--filter-kms-key: `{}` is an AWS managed key; Lambda encrypts filter criteria only with a customer managed key",
+                shorten(key)
+            )));
+        }
+        Some(key) => Some(key.to_owned()),
+        None => None,
+    };
     Ok(MappingFlags {
         batch_size: options.batch_size,
         batch_window_secs,
@@ -50,6 +68,9 @@ pub fn request_from_options(options: &MappingOptions) -> Result<MappingFlags, Er
         report_batch_item_failures: switch(options.report_batch_item_failures, options.no_report_batch_item_failures),
         filters: if options.clear_filters { Some(vec![]) } else { (!filters.is_empty()).then_some(filters) },
         enabled: switch(options.enable, options.disabled),
+        provisioned_pollers,
+        metrics: switch(options.metrics, options.no_metrics),
+        filter_kms_key,
     })
 }
 

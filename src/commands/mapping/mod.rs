@@ -27,7 +27,10 @@ use std::future::Future;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use aws_sdk_lambda::types::{Filter, FilterCriteria, FunctionResponseType, ScalingConfig};
+use aws_sdk_lambda::types::{
+    EventSourceMappingMetric, EventSourceMappingMetricsConfig, Filter, FilterCriteria, FunctionResponseType,
+    ProvisionedPollerConfig, ScalingConfig,
+};
 use serde::Serialize;
 
 use crate::aws::AwsResultExt;
@@ -39,7 +42,7 @@ use crate::commands::{Change, Ctx};
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{FactKind, MappingFacts, MappingFlags, MappingRequest};
+use crate::model::facts::{FactKind, MappingFacts, MappingFlags, MappingRequest, ProvisionedPollers};
 use crate::model::finding::has_errors;
 use crate::model::names::shorten;
 use crate::model::{Finding, FunctionArn, FunctionRef, HumanDuration, QueueArn, QueueRef, Severity};

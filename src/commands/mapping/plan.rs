@@ -38,6 +38,14 @@ impl Changes {
                 .filter(|wanted| *wanted != existing.report_batch_item_failures),
             filters: flags.filters.clone().filter(|wanted| !same_filters(&existing.filters, wanted)),
             enabled: flags.enabled.filter(|wanted| *wanted != existing.is_enabled()),
+            provisioned_pollers: flags
+                .provisioned_pollers
+                .filter(|wanted| existing.provisioned_pollers != Some(*wanted)),
+            metrics: flags.metrics.filter(|wanted| *wanted != existing.has_event_count_metrics()),
+            filter_kms_key: flags
+                .filter_kms_key
+                .clone()
+                .filter(|wanted| existing.filter_kms_key.as_deref() != Some(wanted.as_str())),
         }
     }
 
@@ -56,6 +64,9 @@ impl Changes {
         add(self.report_batch_item_failures.is_some(), "FunctionResponseTypes");
         add(self.filters.is_some(), "FilterCriteria");
         add(self.enabled.is_some(), "Enabled");
+        add(self.provisioned_pollers.is_some(), "ProvisionedPollerConfig");
+        add(self.metrics.is_some(), "MetricsConfig");
+        add(self.filter_kms_key.is_some(), "KMSKeyArn");
         out
     }
 
@@ -89,6 +100,17 @@ impl Changes {
         }
         if let Some(e) = self.enabled {
             out.push(diff("Enabled", existing.state.to_string(), if e { "Enabled" } else { "Disabled" }.into()));
+        }
+        if let Some(p) = self.provisioned_pollers {
+            let current = existing.provisioned_pollers.map(|c| c.to_string()).unwrap_or_else(|| "none".into());
+            out.push(diff("ProvisionedPollerConfig", current, p.to_string()));
+        }
+        if let Some(m) = self.metrics {
+            out.push(diff("MetricsConfig", on_off(!m).into(), on_off(m).into()));
+        }
+        if let Some(k) = &self.filter_kms_key {
+            let current = existing.filter_kms_key.clone().unwrap_or_else(|| "none".into());
+            out.push(diff("KMSKeyArn", current, k.clone()));
         }
         out
     }
@@ -224,6 +246,17 @@ pub async fn plan_with(
         [one] => Some(one.clone()),
         _ => None,
     };
+    // `--filter-kms-key` names a key by ARN, id or alias; KMSKeyArn takes its ARN, and the
+    // key is checked like the queue's (exists, enabled, key policy).
+    let mut request = request.clone();
+    if let Some(key) = request.filter_kms_key.clone() {
+        let lookup = gather::key::read_filter_key(&ctx.clients, &key).await?;
+        if let Ok(crate::model::facts::KeyLookup::Found(k)) = &lookup {
+            request.filter_kms_key = Some(k.arn.to_string());
+        }
+        facts.filter_key = Some(lookup);
+    }
+    let request = &request;
     // The checks see the settings the mapping will actually have (batch 100 kept from before
     // and a window of 0 asked for now still needs a window).
     let settings = request.settle(existing.as_ref());

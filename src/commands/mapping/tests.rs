@@ -124,6 +124,7 @@ fn changes_only_what_differs() {
             report_batch_item_failures: Some(true),
             filters: r.filters.clone(),
             enabled: Some(false),
+            ..Changes::default()
         }
     );
     let attrs: Vec<String> = c.differences(&existing).into_iter().map(|d| d.attribute).collect();
@@ -355,4 +356,60 @@ fn report_text_is_one_line_per_fact() {
     assert!(text.contains("changed         BatchSize: 10 -> 50"), "{text}");
     assert!(text.contains("fix: add one"), "{text}");
     assert_eq!(report.exit_status(), ExitStatus::Success);
+}
+
+/// The 2024-2025 features: each flag writes its own field, only when it differs; what is not
+/// given is kept (settle) and defaults apply only when creating.
+#[test]
+fn mapping_features_change_only_when_given_and_different() {
+    let q = queue("orders");
+    let mut existing = mapping(&q, "Enabled");
+    let pollers = ProvisionedPollers { minimum: 2, maximum: 20 };
+    existing.provisioned_pollers = Some(pollers);
+    existing.metrics = vec!["EventCount".into()];
+    existing.filter_kms_key = Some("arn:aws:kms:us-east-1:123456789012:key/k".into());
+    assert!(Changes::between(&existing, &request()).is_empty(), "not given: kept");
+    let kept = request().settle(Some(&existing));
+    assert_eq!((kept.provisioned_pollers, kept.metrics), (Some(pollers), true));
+    assert_eq!(kept.filter_kms_key, existing.filter_kms_key);
+    let created = request().settle(None);
+    assert_eq!((created.provisioned_pollers, created.metrics, created.filter_kms_key), (None, false, None));
+
+    let mut same = request();
+    same.provisioned_pollers = Some(pollers);
+    same.metrics = Some(true);
+    same.filter_kms_key = existing.filter_kms_key.clone();
+    assert!(Changes::between(&existing, &same).is_empty(), "the same values: unchanged");
+
+    let mut r = request();
+    r.provisioned_pollers = Some(ProvisionedPollers { minimum: 5, maximum: 50 });
+    r.metrics = Some(false);
+    r.filter_kms_key = Some("arn:aws:kms:us-east-1:123456789012:key/other".into());
+    let c = Changes::between(&existing, &r);
+    assert_eq!(c.fields(), ["ProvisionedPollerConfig", "MetricsConfig", "KMSKeyArn"]);
+    let d: Vec<(String, String)> = c.differences(&existing).into_iter().map(|d| (d.current, d.requested)).collect();
+    assert_eq!(d[0], ("2:20".into(), "5:50".into()));
+    assert_eq!(d[1], ("on".into(), "off".into()));
+}
+
+#[test]
+fn provisioned_pollers_flag() {
+    let parse = |text: &str| {
+        let mut o = options();
+        o.provisioned_pollers = Some(text.into());
+        request_from_options(&o).map(|r| r.provisioned_pollers)
+    };
+    assert_eq!(parse("2:200").unwrap(), Some(ProvisionedPollers { minimum: 2, maximum: 200 }));
+    assert_eq!(parse("200:10000").unwrap(), Some(ProvisionedPollers { minimum: 200, maximum: 10_000 }));
+    assert_eq!(parse(" 5 : 5 ").unwrap(), Some(ProvisionedPollers { minimum: 5, maximum: 5 }));
+    for bad in ["", "5", "1:10", "201:300", "2:10001", "2:1", "10:5", "a:b", "-2:5", "2:20:30"] {
+        assert!(matches!(parse(bad), Err(Error::Usage(_))), "{bad:?}");
+    }
+    let mut o = options();
+    o.metrics = true;
+    o.filter_kms_key = Some("alias/orders-filters".into());
+    let r = request_from_options(&o).unwrap();
+    assert_eq!((r.metrics, r.filter_kms_key.as_deref()), (Some(true), Some("alias/orders-filters")));
+    o.filter_kms_key = Some("alias/aws/lambda".into());
+    assert!(matches!(request_from_options(&o), Err(Error::Usage(_))), "AWS managed keys cannot encrypt filters");
 }

@@ -207,6 +207,9 @@ pub struct ProbeReport {
     pub error: Option<String>,
     /// The probe id itself appeared in the logs.
     pub marker_seen: bool,
+    /// What the verdict rests on: the invocation's REPORT line, or the function's own output
+    /// only (no REPORT line: late, or hidden by the function's log level).
+    pub verdict_basis: logwatch::VerdictBasis,
     pub require_marker: bool,
     /// How long the logs were watched.
     pub waited_ms: u64,
@@ -236,6 +239,7 @@ impl ProbeReport {
             latency_ms: None,
             error: None,
             marker_seen: false,
+            verdict_basis: logwatch::VerdictBasis::Nothing,
             require_marker: settings.require_marker,
             waited_ms: 0,
             timeout: settings.timeout,

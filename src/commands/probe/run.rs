@@ -188,6 +188,7 @@ pub async fn run_with(ctx: &Ctx, settings: Settings, known: Known) -> Result<Pro
         since_ms,
         timeout: settings.timeout,
         require_marker: settings.require_marker,
+        shape: logwatch::LogShape::of(&function),
     };
     let function_name = report.function.clone();
     let on_progress = |seen: &Classification, group_missing: bool| {

@@ -91,3 +91,40 @@ fn exit_codes_per_verdict() {
     report.findings.push(Finding::error(FindingCode::RoleMissingPermission, "role", "no sqs:DeleteMessage"));
     assert_eq!(code(&report), 1);
 }
+
+/// The notes say what a verdict rests on when no REPORT line backs it: the function's log
+/// level (JSON, SystemLogLevel WARN) hides it, or it did not arrive.
+#[test]
+fn notes_say_what_the_verdict_rests_on() {
+    use crate::logwatch::{LogEvent, LogShape, VerdictBasis, classify_with};
+    use crate::model::facts::LoggingFacts;
+    const ID: &str = "0e7c9a4c-1111-4a4a-8b8b-000000000001";
+    let settings = Settings::from_args(&args(&[])).unwrap();
+    let queue = crate::checks::queue::fixtures::queue("orders");
+    let text = crate::checks::queue::fixtures::function(30);
+    let mut warn = text.clone();
+    warn.logging = LoggingFacts { json: true, system_log_level: Some("WARN".into()), custom_group: false };
+    let record = LogEvent {
+        timestamp_ms: 1_000,
+        stream: "s".into(),
+        message: format!(r#"{{"level":"INFO","message":"got probe-1","requestId":"{ID}"}}"#),
+        event_id: None,
+    };
+    let notes = |function: &FunctionFacts, events: &[LogEvent]| {
+        let seen = classify_with(events, "probe-1", 0, &LogShape::of(function));
+        let mut report = ProbeReport::before_sending("probe-1", &queue, function, &settings);
+        apply(&mut report, &seen, 0);
+        explain(&mut report, &seen, &queue, function, false);
+        (report.verdict, report.verdict_basis, report.notes.join("\n"))
+    };
+    let (verdict, basis, said) = notes(&warn, std::slice::from_ref(&record));
+    assert_eq!((verdict, basis), (ProbeVerdict::Confirmed, VerdictBasis::FunctionOutput));
+    assert!(said.contains("SystemLogLevel WARN") && said.contains("rests on the probe id"), "{said}");
+    let (verdict, _, said) = notes(&warn, &[]);
+    assert_eq!(verdict, ProbeVerdict::NotInvoked);
+    assert!(said.contains("leaves no trace"), "{said}");
+    // Text format: the REPORT line was expected and did not come.
+    let (_, basis, said) = notes(&text, std::slice::from_ref(&record));
+    assert_eq!(basis, VerdictBasis::FunctionOutput);
+    assert!(said.contains("no REPORT line") && said.contains("rests on the probe id"), "{said}");
+}

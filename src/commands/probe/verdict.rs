@@ -1,6 +1,7 @@
 //! What the logs say, what the verdict means, and why a trigger did not run.
 
 use super::*;
+use crate::logwatch::VerdictBasis;
 
 /// The spinner's text: what the probe is waiting for.
 pub(crate) fn waiting_for(seen: &Classification, group_missing: bool, group: &str, function: &str) -> String {
@@ -19,6 +20,7 @@ pub(crate) fn waiting_for(seen: &Classification, group_missing: bool, group: &st
 pub(crate) fn apply(report: &mut ProbeReport, seen: &Classification, sent_ms: i64) {
     report.verdict = seen.verdict;
     report.marker_seen = seen.marker_seen;
+    report.verdict_basis = seen.basis;
     let Some(invocation) = &seen.invocation else { return };
     report.request_id = invocation.request_id.clone();
     if let Some(fields) = &invocation.report {
@@ -44,17 +46,27 @@ pub(crate) fn explain(
     group_missing: bool,
 ) {
     let name = function.arn.name();
-    match seen.verdict {
-        ProbeVerdict::Confirmed | ProbeVerdict::InvokedWithError
-            if seen.invocation.as_ref().is_some_and(|i| !i.complete()) =>
-        {
-            report.notes.push(format!(
-                "the invocation's REPORT line did not arrive within {} of the probe id, so duration and memory \
-                 are unknown",
+    if seen.basis == VerdictBasis::FunctionOutput {
+        let rests_on = if seen.marker_seen {
+            "the probe id in the function's own log output"
+        } else {
+            "the function's own log lines after the send"
+        };
+        report.notes.push(if !function.logging.platform_lines() {
+            format!(
+                "{name} logs in JSON format with SystemLogLevel {}, which hides Lambda's START/END/REPORT lines: the \
+                 verdict rests on {rests_on} only, so a failure that only Lambda reports (a timeout, a crash \
+                 before the handler logs) is not seen, and duration and memory are unknown",
+                function.logging.system_log_level.as_deref().unwrap_or("WARN")
+            )
+        } else {
+            format!(
+                "no REPORT line of the invocation arrived (waited {} after the probe id): the verdict rests on \
+                 {rests_on} only, so duration and memory are unknown and a failure that only Lambda reports \
+                 (a timeout) is not seen",
                 HumanDuration(REPORT_GRACE)
-            ));
-        }
-        _ => {}
+            )
+        });
     }
     match seen.verdict {
         ProbeVerdict::Invoked => {
@@ -103,6 +115,12 @@ pub(crate) fn explain(
         ProbeVerdict::NotInvoked if group_missing => report.notes.push(format!(
             "the log group {} does not exist: {name} has never written a log line. If it did run, its execution \
              role lacks logs:CreateLogGroup, logs:CreateLogStream or logs:PutLogEvents (sqs-trigger role check)",
+            report.log_group
+        )),
+        ProbeVerdict::NotInvoked if !function.logging.platform_lines() => report.notes.push(format!(
+            "{name} logs in JSON format with SystemLogLevel {}: Lambda writes no START/END/REPORT line, so a run \
+             that logs nothing of its own (at or above its ApplicationLogLevel) leaves no trace in {}",
+            function.logging.system_log_level.as_deref().unwrap_or("WARN"),
             report.log_group
         )),
         _ => {}

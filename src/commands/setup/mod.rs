@@ -769,6 +769,15 @@ fn describe_request(r: &MappingRequest) -> String {
     if !r.filters.is_empty() {
         parts.push(format!("{} filter(s)", r.filters.len()));
     }
+    if let Some(p) = r.provisioned_pollers {
+        parts.push(format!("provisioned pollers {}-{}", p.minimum, p.maximum));
+    }
+    if r.metrics {
+        parts.push("EventCount metrics".into());
+    }
+    if r.filter_kms_key.is_some() {
+        parts.push("encrypted filters".into());
+    }
     if !r.enabled {
         parts.push("disabled".into());
     }
