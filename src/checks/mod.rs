@@ -5,6 +5,7 @@
 pub mod function;
 pub mod kms;
 pub mod mapping;
+pub mod metrics;
 pub mod placement;
 pub mod queue;
 pub mod role;

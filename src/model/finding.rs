@@ -61,6 +61,13 @@ pub enum FindingCode {
     // function
     FunctionNotActive,
     FunctionThrottled,
+    // metrics (`doctor --metrics`): what CloudWatch says happened in the window
+    QueueNotPolled,
+    BacklogGrowing,
+    InvocationsThrottled,
+    InvocationsFailing,
+    MessagesToDlq,
+    EventsFilteredOut,
     // reach
     CheckSkipped,
 }
@@ -93,7 +100,8 @@ impl FindingCode {
             | VisibilityTimeoutBelowRecommended
             | DlqMissing
             | DlqTypeMismatch
-            | MaxReceiveCountLow => Area::Queue,
+            | MaxReceiveCountLow
+            | BacklogGrowing => Area::Queue,
             KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
             RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda => Area::Role,
             BatchSizeOutOfRange
@@ -105,13 +113,17 @@ impl FindingCode {
             | MappingDuplicate
             | MappingProblem
             | FilterDeletesUnmatched
-            | ProbeOtherConsumers => Area::Mapping,
-            FunctionNotActive | FunctionThrottled => Area::Function,
+            | ProbeOtherConsumers
+            | QueueNotPolled
+            | EventsFilteredOut => Area::Mapping,
+            FunctionNotActive | FunctionThrottled | InvocationsThrottled | InvocationsFailing | MessagesToDlq => {
+                Area::Function
+            }
             CheckSkipped => return None,
         })
     }
 
-    pub const ALL: [FindingCode; 27] = [
+    pub const ALL: [FindingCode; 33] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -138,6 +150,12 @@ impl FindingCode {
         FindingCode::ProbeOtherConsumers,
         FindingCode::FunctionNotActive,
         FindingCode::FunctionThrottled,
+        FindingCode::QueueNotPolled,
+        FindingCode::BacklogGrowing,
+        FindingCode::InvocationsThrottled,
+        FindingCode::InvocationsFailing,
+        FindingCode::MessagesToDlq,
+        FindingCode::EventsFilteredOut,
         FindingCode::CheckSkipped,
     ];
 
@@ -169,6 +187,12 @@ impl FindingCode {
             FindingCode::ProbeOtherConsumers => "probe-other-consumers",
             FindingCode::FunctionNotActive => "function-not-active",
             FindingCode::FunctionThrottled => "function-throttled",
+            FindingCode::QueueNotPolled => "queue-not-polled",
+            FindingCode::BacklogGrowing => "backlog-growing",
+            FindingCode::InvocationsThrottled => "invocations-throttled",
+            FindingCode::InvocationsFailing => "invocations-failing",
+            FindingCode::MessagesToDlq => "messages-to-dlq",
+            FindingCode::EventsFilteredOut => "events-filtered-out",
             FindingCode::CheckSkipped => "check-skipped",
         }
     }
