@@ -137,6 +137,9 @@ pub enum Command {
     /// Explain why a queue is not polled: gather every fact, run every check.
     Doctor(DoctorArgs),
 
+    /// Move a queue's dead-letter messages back with SQS's own move task (server-side).
+    Redrive(RedriveArgs),
+
     /// Queue, DLQ, role check, mapping and probe, as one converging pipeline.
     Setup(SetupArgs),
 
