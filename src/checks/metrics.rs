@@ -19,9 +19,21 @@ pub fn polled(m: &MetricsFacts) -> Polled {
     if receives > 0.0 || mapping_polled {
         return Polled::Yes;
     }
-    let sqs_published = MetricKind::QUEUE.iter().any(|k| m.of(*k).any(Series::published));
-    if sqs_published { Polled::No } else { Polled::Unknown }
+    match published_for(m) {
+        Some(secs) if secs >= MIN_SPAN_SECS => Polled::No,
+        _ => Polled::Unknown,
+    }
 }
+
+/// How long before the window's end SQS published the queue's first datapoint in it.
+fn published_for(m: &MetricsFacts) -> Option<i64> {
+    let first = MetricKind::QUEUE.iter().flat_map(|k| m.of(*k)).filter_map(Series::first).map(|d| d.t).min()?;
+    Some(m.end - first)
+}
+
+/// Lambda long-polls (20 s) and SQS publishes per minute: a queue whose metrics cover less
+/// than this says nothing yet about polling (a trigger created a moment ago).
+const MIN_SPAN_SECS: i64 = 5 * 60;
 
 /// Runs every metrics rule.
 pub fn check(m: &MetricsFacts) -> Vec<Finding> {
@@ -66,6 +78,19 @@ fn not_polled(m: &MetricsFacts) -> Option<Finding> {
                 .fix("fix the error findings above, then run `sqs-trigger doctor --metrics` again after a few minutes"),
             )
         }
+        Polled::Unknown if published_for(m).is_some() => Some(
+            Finding::warning(
+                FindingCode::CheckSkipped,
+                &m.queue,
+                format!(
+                    "SQS published metrics for {} only in the last {}s of the window, too short to tell whether \
+                     Lambda polls it (Lambda long-polls for up to 20 s; SQS publishes each minute)",
+                    m.queue,
+                    published_for(m).unwrap_or(0)
+                ),
+            )
+            .fix("run `sqs-trigger doctor --metrics` again in a few minutes"),
+        ),
         Polled::Unknown => Some(
             Finding::warning(
                 FindingCode::CheckSkipped,
@@ -292,6 +317,15 @@ mod tests {
         assert!(check(&disabled)[0].message.contains("disabled"));
         // No mapping at all: mapping-missing says it already.
         assert!(check(&MetricsFacts { mappings: 0, ..m }).is_empty());
+    }
+
+    #[test]
+    fn a_queue_published_for_a_moment_is_unknown() {
+        let m = facts(vec![series(MetricKind::EmptyReceives, &[(840, 0.0)])]);
+        assert_eq!(polled(&m), Polled::Unknown);
+        let findings = check(&m);
+        assert_eq!(codes(&findings), [(FindingCode::CheckSkipped, Severity::Warning)]);
+        assert!(findings[0].message.contains("too short"), "{}", findings[0].message);
     }
 
     #[test]

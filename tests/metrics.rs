@@ -1,0 +1,213 @@
+//! `doctor --metrics` and `redrive` against the emulator: the poller twin records the metrics
+//! AWS publishes (moments ago, inside the window), the emulator answers GetMetricData over
+//! CBOR, and moves DLQ messages server-side with message move tasks.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{Emulator, FULL_POLLER_POLICY, emulator, handlers, unique, wait_until};
+
+struct Trigger {
+    queue: String,
+    dlq: String,
+    function: String,
+}
+
+/// A queue (maxReceiveCount 1, so a failed message reaches the DLQ after one try) and a
+/// function with a 1 s timeout, mapped or not.
+fn trigger(emu: &Emulator, source: &str, mapped: Option<bool>) -> Trigger {
+    let queue = unique("mx-q");
+    emu.run(&["queue", "create", &queue, "--visibility-timeout", "2s", "--max-receive-count", "1"]).expect_code(0);
+    let role = unique("mx-r");
+    let role_arn = emu.create_role(&role, "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
+    let function = unique("mx-f");
+    emu.create_function(&function, &role_arn, source, 1);
+    if let Some(enabled) = mapped {
+        let arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
+        emu.create_sqs_mapping(&arn, &function, enabled);
+    }
+    Trigger { dlq: format!("{queue}-dlq"), queue, function }
+}
+
+fn send(emu: &Emulator, queue: &str, n: usize) {
+    let url = emu.queue_url(queue).unwrap();
+    emu.block_on(async {
+        for i in 0..n {
+            emu.sqs().send_message().queue_url(&url).message_body(format!("m{i}")).send().await.unwrap();
+        }
+    });
+}
+
+fn doctor_metrics(emu: &Emulator, queue: &str) -> Value {
+    let run = emu.run(&["doctor", "--queue", queue, "--metrics", "--window", "10m", "-o", "json"]);
+    assert!(matches!(run.code, 0 | 1), "exit {}: {}", run.code, run.stderr);
+    run.json()
+}
+
+fn codes(doc: &Value) -> Vec<String> {
+    doc["triggers"][0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect()
+}
+
+fn total(doc: &Value, metric: &str) -> f64 {
+    doc["triggers"][0]["metrics"]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["metric"] == metric)
+        .flat_map(|s| s["datapoints"].as_array().unwrap().iter().map(|d| d["v"].as_f64().unwrap()))
+        .sum()
+}
+
+/// Moves every datapoint recorded so far `secs` into the past (the emulator's control API).
+fn backdate(emu: &Emulator, secs: u32) {
+    let (status, body) =
+        emu.http("POST", "/_emulator/metrics/backdate", Some(&format!(r#"{{"seconds": {secs}}}"#))).unwrap();
+    assert_eq!(status, 200, "{body}");
+}
+
+fn poller_stat(emu: &Emulator, stat: &str) -> u64 {
+    let (_, body) = emu.http("GET", "/_emulator/pollers", None).unwrap();
+    let pollers: Value = serde_json::from_str(&body).unwrap();
+    pollers.as_object().unwrap().values().map(|p| p[stat].as_u64().unwrap_or(0)).sum()
+}
+
+#[test]
+fn a_healthy_trigger_has_no_metric_finding_and_shows_its_series() {
+    let emu = emulator();
+    let t = trigger(emu, handlers::ECHO, Some(true));
+    send(emu, &t.queue, 2);
+    wait_until("both messages handled", Duration::from_secs(30), || emu.queue_depth(&t.queue) == (0, 0));
+    let doc = doctor_metrics(emu, &t.queue);
+    let m = &doc["triggers"][0]["metrics"];
+    assert_eq!(m["polled"], "yes", "{m}");
+    assert_eq!(m["window"], "10m");
+    assert!(total(&doc, "messages-received") >= 2.0, "{m}");
+    assert!(total(&doc, "invocations") >= 1.0, "{m}");
+    let metric_codes = ["queue-not-polled", "invocations-throttled", "invocations-failing", "messages-to-dlq"];
+    assert!(codes(&doc).iter().all(|c| !metric_codes.contains(&c.as_str())), "{:?}", codes(&doc));
+    // Text: one line per metric (sparklines need a terminal; piped, the summary alone).
+    let text = emu.run(&["doctor", "--queue", &t.queue, "--metrics"]);
+    assert!(text.stdout.contains("polled yes") && text.stdout.contains("invocations"), "{}", text.stdout);
+}
+
+#[test]
+fn a_disabled_mapping_shows_as_a_queue_not_polled() {
+    let emu = emulator();
+    let t = trigger(emu, handlers::ECHO, Some(false));
+    send(emu, &t.queue, 1);
+    // The emulator samples the queue's gauges (and zero counters) every second. Metrics of a
+    // queue active for under 5 minutes say nothing yet (unknown): move them 6 minutes back.
+    std::thread::sleep(Duration::from_millis(1500));
+    let young = doctor_metrics(emu, &t.queue);
+    assert_eq!(young["triggers"][0]["metrics"]["polled"], "unknown", "{young}");
+    backdate(emu, 360);
+    let doc = doctor_metrics(emu, &t.queue);
+    assert_eq!(doc["triggers"][0]["metrics"]["polled"], "no", "{doc}");
+    let found = codes(&doc);
+    assert!(
+        found.contains(&"queue-not-polled".to_owned()) && found.contains(&"mapping-disabled".to_owned()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn reserved_concurrency_0_shows_as_throttled_invocations() {
+    let emu = emulator();
+    let t = trigger(emu, handlers::ECHO, None);
+    emu.block_on(async {
+        emu.lambda()
+            .put_function_concurrency()
+            .function_name(&t.function)
+            .reserved_concurrent_executions(0)
+            .send()
+            .await
+    })
+    .unwrap();
+    let arn = emu.queue_attributes(&t.queue).unwrap()["QueueArn"].clone();
+    emu.create_sqs_mapping(&arn, &t.function, true);
+    let before = poller_stat(emu, "throttles");
+    send(emu, &t.queue, 1);
+    wait_until("a throttled batch", Duration::from_secs(30), || poller_stat(emu, "throttles") > before);
+    let doc = doctor_metrics(emu, &t.queue);
+    let throttled =
+        doc["triggers"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "invocations-throttled");
+    assert_eq!(throttled.expect("invocations-throttled")["severity"], "error", "{doc}");
+}
+
+#[test]
+fn a_failing_handler_shows_failing_invocations_then_messages_to_the_dlq() {
+    let emu = emulator();
+    let t = trigger(emu, handlers::FAIL, Some(true));
+    // The empty DLQ is sampled within a second; moved two minutes back, its depth of 0 is a
+    // period of its own before the failures (metrics are per minute: no waiting real minutes).
+    std::thread::sleep(Duration::from_millis(1500));
+    backdate(emu, 120);
+    send(emu, &t.queue, 2);
+    wait_until("an error", Duration::from_secs(30), || {
+        codes(&doctor_metrics(emu, &t.queue)).contains(&"invocations-failing".to_owned())
+    });
+    wait_until("both messages in the DLQ", Duration::from_secs(40), || emu.queue_depth(&t.dlq).0 == 2);
+    wait_until("the DLQ's growth published", Duration::from_secs(10), || {
+        codes(&doctor_metrics(emu, &t.queue)).contains(&"messages-to-dlq".to_owned())
+    });
+}
+
+/// A queue with N messages in its DLQ and no mapping (nothing consumes them: every message
+/// can be counted). Doctor reports `mapping-missing` for it, an error.
+fn dlq_with(emu: &Emulator, n: usize) -> Trigger {
+    let t = trigger(emu, handlers::ECHO, None);
+    send(emu, &t.dlq, n);
+    t
+}
+
+#[test]
+fn redrive_refuses_while_broken_then_moves_every_message() {
+    let emu = emulator();
+    let t = dlq_with(emu, 3);
+    let refused = emu.run(&["redrive", "--queue", &t.queue, "-o", "json"]);
+    refused.expect_code(1);
+    assert!(refused.stderr.contains("mapping-missing") && refused.stderr.contains("--force"), "{}", refused.stderr);
+    assert_eq!(emu.queue_depth(&t.dlq), (3, 0), "nothing moved");
+
+    let moved = emu.run(&["redrive", "--queue", &t.queue, "--force", "--max-per-second", "50", "-o", "json"]);
+    moved.expect_code(0);
+    let doc = moved.json();
+    assert_eq!(doc["task"]["status"], "COMPLETED", "{doc}");
+    assert_eq!(doc["task"]["moved"], 3);
+    assert_eq!(doc["after"]["dlq"]["visible"], 0);
+    assert_eq!(doc["after"]["queue"]["visible"], 3);
+    assert_eq!((emu.queue_depth(&t.queue), emu.queue_depth(&t.dlq)), ((3, 0), (0, 0)));
+    assert_eq!(doc["changed"][0]["action"], "start-message-move-task");
+}
+
+#[test]
+fn a_failed_move_task_exits_3_and_loses_no_message() {
+    let emu = emulator();
+    let t = dlq_with(emu, 4);
+    // The task fails before the third message: two moved, two left.
+    emu.arm_fault("MoveMessage", "AWS.SimpleQueueService.NonExistentQueue", 1, Some(&format!("{}#3", t.dlq)));
+    let run = emu.run(&["redrive", "--queue", &t.queue, "--force", "--max-per-second", "50"]);
+    run.expect_code(3);
+    assert!(
+        run.stderr.contains("sqs:StartMessageMoveTask") && run.stderr.contains("sqs:SendMessage"),
+        "{}",
+        run.stderr
+    );
+    let (queue, dlq) = (emu.queue_depth(&t.queue).0, emu.queue_depth(&t.dlq).0);
+    assert_eq!((queue, dlq), (2, 2), "every message is in one of the two queues");
+}
+
+#[test]
+fn bad_metrics_and_redrive_input_is_exit_2() {
+    let emu = emulator();
+    for args in [
+        &["doctor", "--queue", "q", "--metrics", "--window", "1m"][..],
+        &["doctor", "--queue", "q", "--window", "15m"],
+        &["redrive", "--queue", "q", "--max-per-second", "501"],
+        &["redrive", "--queue", "q", "--function", "f"],
+    ] {
+        emu.run(args).expect_code(2);
+    }
+}
