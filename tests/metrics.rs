@@ -200,6 +200,85 @@ fn a_failed_move_task_exits_3_and_loses_no_message() {
 }
 
 #[test]
+fn filtered_out_events_come_from_the_mapping_metrics_and_all_shares_calls() {
+    let emu = emulator();
+    let t = trigger(emu, handlers::ECHO, None);
+    let arn = emu.queue_attributes(&t.queue).unwrap()["QueueArn"].clone();
+    let uuid = emu.block_on(async {
+        use aws_sdk_lambda::types::{
+            EventSourceMappingMetric, EventSourceMappingMetricsConfig, Filter, FilterCriteria,
+        };
+        let filter = Filter::builder().pattern(r#"{"body": {"keep": [true]}}"#).build();
+        emu.lambda()
+            .create_event_source_mapping()
+            .event_source_arn(&arn)
+            .function_name(&t.function)
+            .filter_criteria(FilterCriteria::builder().filters(filter).build())
+            .metrics_config(
+                EventSourceMappingMetricsConfig::builder().metrics(EventSourceMappingMetric::EventCount).build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .uuid()
+            .unwrap()
+            .to_owned()
+    });
+    emu.wait_mapping_settled(&uuid);
+    send(emu, &t.queue, 2);
+    wait_until("both messages filtered out", Duration::from_secs(30), || emu.queue_depth(&t.queue) == (0, 0));
+    let doc = doctor_metrics(emu, &t.queue);
+    let filtered =
+        doc["triggers"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "events-filtered-out");
+    assert_eq!(filtered.expect("events-filtered-out")["severity"], "warning", "every polled event was dropped: {doc}");
+    assert!(total(&doc, "polled-events") >= 2.0);
+
+    // --all: every trigger gets its metrics, the queries of all of them in shared calls.
+    let all = emu.run(&["doctor", "--all", "--metrics", "-o", "json"]).json();
+    let triggers = all["triggers"].as_array().unwrap();
+    assert!(triggers.iter().any(|d| d["mappings"][0]["uuid"] == uuid.as_str()));
+    assert!(triggers.iter().all(|d| d["metrics"]["series"].is_array()), "{all}");
+}
+
+#[test]
+fn a_caller_without_get_metric_data_gets_check_skipped() {
+    let emu = emulator();
+    let t = trigger(emu, handlers::ECHO, Some(true));
+    // The CBOR body names the queue: only this test's call fails.
+    emu.arm_fault("GetMetricData", "access-denied", 1, Some(&t.queue));
+    let doc = doctor_metrics(emu, &t.queue);
+    let skipped = doc["triggers"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "check-skipped");
+    let skipped = skipped.expect("check-skipped");
+    assert!(skipped["remediation"].as_str().unwrap().contains("cloudwatch:GetMetricData"), "{skipped}");
+    assert_eq!(doc["triggers"][0]["metrics"]["polled"], "unknown");
+}
+
+#[test]
+fn ctrl_c_during_a_redrive_cancels_the_move_task() {
+    let emu = emulator();
+    let t = dlq_with(emu, 6);
+    let mut child = emu
+        .cmd()
+        .args(["redrive", "--queue", &t.queue, "--force", "--max-per-second", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the move to start", Duration::from_secs(20), || emu.queue_depth(&t.queue).0 >= 1);
+    let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("cancelled the move task"), "{stderr}");
+    // Without a terminal it cancels: the task stops, every message in one of the two queues.
+    std::thread::sleep(Duration::from_millis(1200));
+    let (queue, dlq) = (emu.queue_depth(&t.queue).0, emu.queue_depth(&t.dlq).0);
+    assert_eq!(queue + dlq, 6);
+    assert!(dlq > 0, "cancelled before the end");
+}
+
+#[test]
 fn bad_metrics_and_redrive_input_is_exit_2() {
     let emu = emulator();
     for args in [
