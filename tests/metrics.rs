@@ -241,7 +241,7 @@ fn filtered_out_events_come_from_the_mapping_metrics_and_all_shares_calls() {
 }
 
 #[test]
-fn a_caller_without_get_metric_data_gets_check_skipped() {
+fn get_metric_data_denied_is_check_skipped_and_failing_is_exit_3() {
     let emu = emulator();
     let t = trigger(emu, handlers::ECHO, Some(true));
     // The CBOR body names the queue: only this test's call fails.
@@ -251,6 +251,15 @@ fn a_caller_without_get_metric_data_gets_check_skipped() {
     let skipped = skipped.expect("check-skipped");
     assert!(skipped["remediation"].as_str().unwrap().contains("cloudwatch:GetMetricData"), "{skipped}");
     assert_eq!(doc["triggers"][0]["metrics"]["polled"], "unknown");
+    // Any other failure, past the retries, is exit 3 naming the call and the queue.
+    emu.arm_fault("GetMetricData", "500", 10, Some(&t.queue));
+    let failed = emu.run(&["doctor", "--queue", &t.queue, "--metrics"]);
+    failed.expect_code(3);
+    assert!(
+        failed.stderr.contains("cloudwatch:GetMetricData") && failed.stderr.contains(&t.queue),
+        "{}",
+        failed.stderr
+    );
 }
 
 #[test]

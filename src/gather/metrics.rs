@@ -13,7 +13,7 @@ use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};
 use crate::model::FunctionArn;
 use crate::model::facts::Unreadable;
-use crate::model::metrics::{Datapoint, MetricKind, Series, Subject};
+use crate::model::metrics::{Datapoint, MetricKind, Series};
 
 /// "A single GetMetricData call can include as many as 500 MetricDataQuery structures"
 /// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html).
@@ -90,7 +90,6 @@ fn queries(targets: &[Target]) -> Vec<Query> {
             }
         }
     }
-    debug_assert!(out.iter().all(|q| q.metric.subject() != Subject::Dlq || q.dimensions.len() == 1));
     out
 }
 
@@ -121,8 +120,13 @@ pub async fn read(
     let all = queries(targets);
     let chunks: Vec<Vec<(usize, &Query)>> =
         all.iter().enumerate().collect::<Vec<_>>().chunks(MAX_QUERIES_PER_CALL).map(<[_]>::to_vec).collect();
+    // What a failed call was about, for its error: the queue of a single trigger.
+    let about = match targets {
+        [one] => format!("the metrics of {} (its DLQ and function)", one.queue),
+        many => format!("the metrics of {} triggers", many.len()),
+    };
     let results: Vec<Result<HashMap<usize, Vec<Datapoint>>, AwsError>> = futures::stream::iter(chunks)
-        .map(|chunk| call(clients, chunk, window))
+        .map(|chunk| call(clients, chunk, window, &about))
         .buffered(CONCURRENT_CALLS)
         .collect()
         .await;
@@ -157,6 +161,7 @@ async fn call(
     clients: &Clients,
     chunk: Vec<(usize, &Query)>,
     window: Window,
+    about: &str,
 ) -> Result<HashMap<usize, Vec<Datapoint>>, AwsError> {
     let queries: Vec<MetricDataQuery> = chunk.iter().map(|(id, q)| sdk_query(*id, q, window.period_secs)).collect();
     let mut found: HashMap<usize, Vec<Datapoint>> = HashMap::new();
@@ -172,7 +177,7 @@ async fn call(
             .set_next_token(token.clone())
             .send()
             .await
-            .aws_err("cloudwatch:GetMetricData", &"the metrics of the queue, its DLQ and function")?;
+            .aws_err("cloudwatch:GetMetricData", &about)?;
         for result in out.metric_data_results() {
             let Some(id) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok()) else {
                 continue;
