@@ -266,7 +266,7 @@ fn get_metric_data_denied_is_check_skipped_and_failing_is_exit_3() {
 fn ctrl_c_during_a_redrive_cancels_the_move_task() {
     let emu = emulator();
     let t = dlq_with(emu, 6);
-    let mut child = emu
+    let child = emu
         .cmd()
         .args(["redrive", "--queue", &t.queue, "--force", "--max-per-second", "2"])
         .stdout(std::process::Stdio::piped())
