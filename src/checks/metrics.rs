@@ -247,7 +247,7 @@ fn filtered_out(m: &MetricsFacts) -> Option<Finding> {
     } else {
         Finding::info(FindingCode::EventsFilteredOut, &m.queue, message)
     };
-    Some(finding.fix("check the filters: `sqs-trigger mapping list --queue Q` shows them"))
+    Some(finding.fix(format!("check the filters: `sqs-trigger mapping list --queue {}` shows them", m.queue)))
 }
 
 /// An age in seconds, as people read it: `45s`, `14m`, `3h`.
