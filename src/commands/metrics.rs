@@ -171,7 +171,8 @@ pub fn sparkline(series: &Series, start: i64, end: i64, period: u32) -> String {
         .collect()
 }
 
-/// What a series amounts to in one word: a total for counts, the latest value for gauges.
+/// What a series amounts to in one word: a total for counts; for gauges the last period's
+/// value (its maximum: not "now", the queue may have changed since).
 fn summary(series: &Series) -> String {
     if !series.published() {
         return "not published".to_owned();
@@ -179,9 +180,9 @@ fn summary(series: &Series) -> String {
     match series.metric.stat() {
         Stat::Sum => format!("{} in total", series.sum().round() as i64),
         Stat::Maximum if series.metric.is_age() => {
-            format!("{} now", checks::metrics::age(series.last().map_or(0.0, |d| d.v)))
+            format!("last {}", checks::metrics::age(series.last().map_or(0.0, |d| d.v)))
         }
-        Stat::Maximum => format!("{} now", series.last().map_or(0.0, |d| d.v).round() as i64),
+        Stat::Maximum => format!("last {}", series.last().map_or(0.0, |d| d.v).round() as i64),
     }
 }
 
@@ -247,7 +248,7 @@ mod tests {
     #[test]
     fn summaries_say_totals_for_counts_and_latest_for_gauges() {
         assert_eq!(summary(&series(MetricKind::Errors, &[(0, 2.0), (60, 3.0)])), "5 in total");
-        assert_eq!(summary(&series(MetricKind::OldestMessageAge, &[(0, 30.0), (60, 840.0)])), "14m now");
+        assert_eq!(summary(&series(MetricKind::OldestMessageAge, &[(0, 30.0), (60, 840.0)])), "last 14m");
         assert_eq!(summary(&series(MetricKind::DlqMessagesVisible, &[])), "not published");
     }
 
