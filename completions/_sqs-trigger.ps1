@@ -391,7 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The function to diagnose: name or ARN')
             [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The function to diagnose: name or ARN')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With --all: how many mappings to diagnose at once')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'With --metrics: how far back to look (5m to 15 days)')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'With --metrics: how far back to look (5m to 7d)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (default: AWS_PROFILE)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)')

@@ -366,7 +366,7 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
             cand -f 'The function to diagnose: name or ARN'
             cand --function 'The function to diagnose: name or ARN'
             cand --concurrency 'With --all: how many mappings to diagnose at once'
-            cand --window 'With --metrics: how far back to look (5m to 15 days)'
+            cand --window 'With --metrics: how far back to look (5m to 7d)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --profile 'Named profile from ~/.aws/config (default: AWS_PROFILE)'
             cand --endpoint-url 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)'

@@ -279,7 +279,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s V -l ve
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s Q -l queue -d 'The queue to diagnose: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s f -l function -d 'The function to diagnose: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l concurrency -d 'With --all: how many mappings to diagnose at once' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l window -d 'With --metrics: how far back to look (5m to 15 days)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l window -d 'With --metrics: how far back to look (5m to 7d)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r

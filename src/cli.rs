@@ -463,7 +463,7 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub metrics: bool,
 
-    /// With --metrics: how far back to look (5m to 15 days).
+    /// With --metrics: how far back to look (5m to 7d).
     #[arg(long, value_name = "DURATION", requires = "metrics")]
     pub window: Option<String>,
 }

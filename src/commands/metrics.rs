@@ -18,10 +18,10 @@ use crate::model::metrics::{MetricsFacts, Polled, Series, Stat, Subject};
 use crate::model::{FunctionArn, HumanDuration};
 use crate::output::Style;
 
-/// The shortest and longest windows: below 5 minutes a one-minute metric says little; beyond
-/// 15 days CloudWatch no longer keeps one-minute data.
+/// The shortest and longest windows: below 5 minutes a one-minute metric says little; a week is
+/// the longest duration the command line takes (CloudWatch keeps one-minute data 15 days).
 const MIN_WINDOW: Duration = Duration::from_secs(5 * 60);
-const MAX_WINDOW: Duration = Duration::from_secs(15 * 24 * 3600);
+const MAX_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
 
 #[derive(Clone, Debug)]
 pub struct MetricsSettings {
@@ -36,9 +36,7 @@ impl MetricsSettings {
         let text = window.unwrap_or("15m");
         let parsed = text.parse::<HumanDuration>().map_err(|e| Error::usage(format!("--window: {e}")))?.as_duration();
         if !(MIN_WINDOW..=MAX_WINDOW).contains(&parsed) {
-            return Err(Error::usage(format!(
-                "--window: between 5m and 15 days (CloudWatch's one-minute data), not {text}"
-            )));
+            return Err(Error::usage(format!("--window: between 5m and 7d, not {text}")));
         }
         Ok(MetricsSettings { window: parsed, window_text: text.to_owned() })
     }
