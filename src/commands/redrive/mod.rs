@@ -252,12 +252,28 @@ async fn follow(
 ) -> Result<TaskView, Error> {
     let bar = ctx.output.bar(dlq.depth.visible, "moving messages");
     let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    // A finished task has no TaskHandle: ours is the one seen with our handle, or one started
+    // since just before we started it (a minute of clock skew allowed), never an older one.
+    let since =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64) - 60_000;
+    let mut ours: Option<i64> = None;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(POLL) => {}
             _ = &mut interrupt => return interrupted(ctx, s, dlq, handle, &bar).await,
         }
         let Some(entry) = latest(ctx, dlq).await? else { continue };
+        let started = entry.started_timestamp();
+        if entry.task_handle() == Some(handle) {
+            ours = Some(started);
+        }
+        let is_ours = match ours {
+            Some(at) => started == at,
+            None => started >= since,
+        };
+        if !is_ours {
+            continue;
+        }
         let task = view(&entry);
         bar.set_length(task.to_move.max(0) as u64);
         bar.set_position(task.moved.max(0) as u64);
