@@ -180,6 +180,11 @@ fn redrive_refuses_while_broken_then_moves_every_message() {
     assert_eq!(doc["after"]["queue"]["visible"], 3);
     assert_eq!((emu.queue_depth(&t.queue), emu.queue_depth(&t.dlq)), ((3, 0), (0, 0)));
     assert_eq!(doc["changed"][0]["action"], "start-message-move-task");
+
+    // Again, later: the report is of the new task, not the finished one before it.
+    send(emu, &t.dlq, 2);
+    let again = emu.run(&["redrive", "--queue", &t.queue, "--force", "--max-per-second", "50", "-o", "json"]).json();
+    assert_eq!((again["task"]["moved"].as_i64(), again["after"]["queue"]["visible"].as_i64()), (Some(2), Some(5)));
 }
 
 #[test]
