@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Send one marked message and confirm from the function''s logs that it ran')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show a function''s log lines; with --until, wait for a line and exit 0')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Explain why a queue is not polled: gather every fact, run every check')
+            [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Move a queue''s dead-letter messages back with SQS''s own move task (server-side)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Queue, DLQ, role check, mapping and probe, as one converging pipeline')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove the mapping and the queues that sqs-trigger created')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
@@ -394,6 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The function to diagnose: name or ARN')
             [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The function to diagnose: name or ARN')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With --all: how many mappings to diagnose at once')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'With --metrics: how far back to look (5m to 7d)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (default: AWS_PROFILE)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)')
@@ -405,6 +407,37 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 on error-level findings (default), or on warnings too')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Audit every SQS mapping in the region')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Also read what CloudWatch recorded (is the queue polled, backlog, throttles, errors, DLQ growth, filtered events), without sending anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors: no progress, no notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors: no progress, no notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also NO_COLOR=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sqs-trigger;redrive' {
+            [CompletionResult]::new('-Q', '-Q ', [CompletionResultType]::ParameterName, 'The source queue whose dead-letter queue is emptied: name, URL or ARN')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The source queue whose dead-letter queue is emptied: name, URL or ARN')
+            [CompletionResult]::new('--max-per-second', '--max-per-second', [CompletionResultType]::ParameterName, 'Move at most this many messages a second (1-500; default: SQS optimizes the rate)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'With --confirm: the function to probe (default: the one mapped to the queue)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'With --confirm: the function to probe (default: the one mapped to the queue)')
+            [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'With --confirm: how long the probe watches the logs')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (default: AWS_PROFILE)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection to the endpoint')
+            [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'How long one attempt of one request may take before it is abandoned')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: human-readable text, or one JSON document on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 on error-level findings (default), or on warnings too')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Move the messages even while doctor reports an error for the trigger')
+            [CompletionResult]::new('--confirm', '--confirm', [CompletionResultType]::ParameterName, 'After the move, probe once to show the trigger works')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors: no progress, no notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors: no progress, no notes')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything')
@@ -532,6 +565,7 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Send one marked message and confirm from the function''s logs that it ran')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show a function''s log lines; with --until, wait for a line and exit 0')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Explain why a queue is not polled: gather every fact, run every check')
+            [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Move a queue''s dead-letter messages back with SQS''s own move task (server-side)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Queue, DLQ, role check, mapping and probe, as one converging pipeline')
             [CompletionResult]::new('teardown', 'teardown', [CompletionResultType]::ParameterValue, 'Remove the mapping and the queues that sqs-trigger created')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
@@ -574,6 +608,9 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
             break
         }
         'sqs-trigger;help;doctor' {
+            break
+        }
+        'sqs-trigger;help;redrive' {
             break
         }
         'sqs-trigger;help;setup' {

@@ -37,6 +37,9 @@ _sqs__trigger() {
             sqs__trigger,queue)
                 cmd="sqs__trigger__subcmd__queue"
                 ;;
+            sqs__trigger,redrive)
+                cmd="sqs__trigger__subcmd__redrive"
+                ;;
             sqs__trigger,role)
                 cmd="sqs__trigger__subcmd__role"
                 ;;
@@ -66,6 +69,9 @@ _sqs__trigger() {
                 ;;
             sqs__trigger__subcmd__help,queue)
                 cmd="sqs__trigger__subcmd__help__subcmd__queue"
+                ;;
+            sqs__trigger__subcmd__help,redrive)
+                cmd="sqs__trigger__subcmd__help__subcmd__redrive"
                 ;;
             sqs__trigger__subcmd__help,role)
                 cmd="sqs__trigger__subcmd__help__subcmd__role"
@@ -146,7 +152,7 @@ _sqs__trigger() {
 
     case "${cmd}" in
         sqs__trigger)
-            opts="-o -q -v -h -V --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version queue role mapping probe logs doctor setup teardown completions help"
+            opts="-o -q -v -h -V --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version queue role mapping probe logs doctor redrive setup teardown completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,7 +260,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__doctor)
-            opts="-Q -f -o -q -v -h -V --queue --function --all --concurrency --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
+            opts="-Q -f -o -q -v -h -V --queue --function --all --concurrency --metrics --window --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,6 +283,10 @@ _sqs__trigger() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -328,7 +338,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__help)
-            opts="queue role mapping probe logs doctor setup teardown completions help"
+            opts="queue role mapping probe logs doctor redrive setup teardown completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,6 +494,20 @@ _sqs__trigger() {
         sqs__subcmd__trigger__subcmd__help__subcmd__queue__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sqs__subcmd__trigger__subcmd__help__subcmd__redrive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1236,6 +1260,84 @@ _sqs__trigger() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sqs__subcmd__trigger__subcmd__redrive)
+            opts="-Q -f -o -q -v -h -V --queue --max-per-second --force --confirm --function --probe-timeout --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -Q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-second)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
             cand probe 'Send one marked message and confirm from the function''s logs that it ran'
             cand logs 'Show a function''s log lines; with --until, wait for a line and exit 0'
             cand doctor 'Explain why a queue is not polled: gather every fact, run every check'
+            cand redrive 'Move a queue''s dead-letter messages back with SQS''s own move task (server-side)'
             cand setup 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
             cand teardown 'Remove the mapping and the queues that sqs-trigger created'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -369,6 +370,7 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
             cand -f 'The function to diagnose: name or ARN'
             cand --function 'The function to diagnose: name or ARN'
             cand --concurrency 'With --all: how many mappings to diagnose at once'
+            cand --window 'With --metrics: how far back to look (5m to 7d)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --profile 'Named profile from ~/.aws/config (default: AWS_PROFILE)'
             cand --endpoint-url 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)'
@@ -380,6 +382,36 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
             cand --report 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none'
             cand --fail-on 'Exit 1 on error-level findings (default), or on warnings too'
             cand --all 'Audit every SQS mapping in the region'
+            cand --metrics 'Also read what CloudWatch recorded (is the queue polled, backlog, throttles, errors, DLQ growth, filtered events), without sending anything'
+            cand -q 'Print only results and errors: no progress, no notes'
+            cand --quiet 'Print only results and errors: no progress, no notes'
+            cand -v 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
+            cand --verbose 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
+            cand --no-color 'No colors (also NO_COLOR=1)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sqs-trigger;redrive'= {
+            cand -Q 'The source queue whose dead-letter queue is emptied: name, URL or ARN'
+            cand --queue 'The source queue whose dead-letter queue is emptied: name, URL or ARN'
+            cand --max-per-second 'Move at most this many messages a second (1-500; default: SQS optimizes the rate)'
+            cand -f 'With --confirm: the function to probe (default: the one mapped to the queue)'
+            cand --function 'With --confirm: the function to probe (default: the one mapped to the queue)'
+            cand --probe-timeout 'With --confirm: how long the probe watches the logs'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --profile 'Named profile from ~/.aws/config (default: AWS_PROFILE)'
+            cand --endpoint-url 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)'
+            cand --max-attempts 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)'
+            cand --connect-timeout 'How long to wait for a connection to the endpoint'
+            cand --operation-timeout 'How long one attempt of one request may take before it is abandoned'
+            cand -o 'Output format: human-readable text, or one JSON document on stdout'
+            cand --output 'Output format: human-readable text, or one JSON document on stdout'
+            cand --report 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none'
+            cand --fail-on 'Exit 1 on error-level findings (default), or on warnings too'
+            cand --force 'Move the messages even while doctor reports an error for the trigger'
+            cand --confirm 'After the move, probe once to show the trigger works'
             cand -q 'Print only results and errors: no progress, no notes'
             cand --quiet 'Print only results and errors: no progress, no notes'
             cand -v 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
@@ -503,6 +535,7 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
             cand probe 'Send one marked message and confirm from the function''s logs that it ran'
             cand logs 'Show a function''s log lines; with --until, wait for a line and exit 0'
             cand doctor 'Explain why a queue is not polled: gather every fact, run every check'
+            cand redrive 'Move a queue''s dead-letter messages back with SQS''s own move task (server-side)'
             cand setup 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
             cand teardown 'Remove the mapping and the queues that sqs-trigger created'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -534,6 +567,8 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
         &'sqs-trigger;help;logs'= {
         }
         &'sqs-trigger;help;doctor'= {
+        }
+        &'sqs-trigger;help;redrive'= {
         }
         &'sqs-trigger;help;setup'= {
         }

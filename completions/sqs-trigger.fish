@@ -46,6 +46,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "mapping" -d
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "redrive" -d 'Move a queue\'s dead-letter messages back with SQS\'s own move task (server-side)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
@@ -282,6 +283,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s V -l ve
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s Q -l queue -d 'The queue to diagnose: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s f -l function -d 'The function to diagnose: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l concurrency -d 'With --all: how many mappings to diagnose at once' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l window -d 'With --metrics: how far back to look (5m to 7d)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
@@ -294,11 +296,34 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l repor
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l all -d 'Audit every SQS mapping in the region'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l metrics -d 'Also read what CloudWatch recorded (is the queue polled, backlog, throttles, errors, DLQ growth, filtered events), without sending anything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s Q -l queue -d 'The source queue whose dead-letter queue is emptied: name, URL or ARN' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l max-per-second -d 'Move at most this many messages a second (1-500; default: SQS optimizes the rate)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s f -l function -d 'With --confirm: the function to probe (default: the one mapped to the queue)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l probe-timeout -d 'With --confirm: how long the probe watches the logs' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
+json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l force -d 'Move the messages even while doctor reports an error for the trigger'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l confirm -d 'After the move, probe once to show the trigger works'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l no-color -d 'No colors (also NO_COLOR=1)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s f -l function -d 'The Lambda function: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s Q -l queue -d 'The SQS queue: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l dlq -d 'Dead-letter queue name (default NAME-dlq, or BASE-dlq.fifo for BASE.fifo)' -r
@@ -384,16 +409,17 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s 
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "mapping" -d 'Create, list and delete SQS event source mappings'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "mapping" -d 'Create, list and delete SQS event source mappings'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "redrive" -d 'Move a queue\'s dead-letter messages back with SQS\'s own move task (server-side)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "create" -d 'Create a queue and its dead-letter queue. Idempotent: a second run reports unchanged'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from role" -f -a "check" -d 'Does the execution role allow sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes, kms:Decrypt (SSE-KMS queues) and the logs actions?'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from mapping" -f -a "create" -d 'Check everything first, then create (or update) the mapping and wait until it is Enabled'

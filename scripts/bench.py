@@ -287,6 +287,22 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
     return out + shown
 
 
+def metrics_beside_all(binary: str, emu: Emulator, triples: int) -> list[str]:
+    """`doctor --all --metrics` beside `doctor --all` on the same seeded triples: requests per
+    trigger, GetMetricData calls (up to 500 queries each, shared across triggers), wall time."""
+    out = [f"\n## doctor --all --metrics beside doctor --all ({triples} triples, concurrency 8)\n",
+           "| command | wall time | requests | per trigger | GetMetricData calls | triggers |",
+           "|---|---|---|---|---|---|"]
+    for label, extra in [("doctor --all", []), ("doctor --all --metrics", ["--metrics"])]:
+        emu.clear()
+        t, proc = timed([binary, "doctor", "--all", *extra, "--output", "json"], emu.env(), check=False)
+        reqs = tool_requests(emu)
+        n = json.loads(proc.stdout)["summary"]["triggers"]
+        calls = sum(1 for r in reqs if r.get("operation") == "GetMetricData")
+        out.append(f"| `{label}` | {t:.2f} s | {len(reqs)} | {len(reqs) / max(n, 1):.2f} | {calls} | {n} |")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/sqs-trigger"))
@@ -298,11 +314,19 @@ def main() -> int:
     parser.add_argument("--path-latency-ms", type=float, default=50.0, help="added latency for the critical paths")
     parser.add_argument("--path-runs", type=int, default=5, help="runs per command for the critical paths")
     parser.add_argument("--show-requests", action="store_true", help="list each command's requests with times")
-    parser.add_argument("--only", choices=["paths"], help="run one section only")
+    parser.add_argument("--only", choices=["paths", "metrics"], help="run one section only")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     if args.only == "paths":
         print("\n".join(critical_paths(binary, args.path_latency_ms, args.path_runs, args.show_requests)))
+        return 0
+    if args.only == "metrics":
+        emu = Emulator()
+        try:
+            seed_triples(emu, args.triples)
+            print("\n".join(metrics_beside_all(binary, emu, args.triples)))
+        finally:
+            emu.stop()
         return 0
     out: list[str] = []
     emu = Emulator()
@@ -368,6 +392,9 @@ def main() -> int:
                             check=False)
             report = json.loads(proc.stdout)
             out.append(f"| {concurrency} | {t:.2f} s | {len(tool_requests(emu))} | {report['summary']['triggers']} |")
+
+        # 3a. doctor --all --metrics beside doctor --all.
+        out.extend(metrics_beside_all(binary, emu, args.triples))
 
         # 3b. The same audit with network-like latency: what concurrency buys against AWS.
         out.append(f"\nWith {args.latency_ms:.0f} ms of added latency per request (standing in for the network to AWS), "

@@ -2,6 +2,7 @@
 # The benchmarks of docs/performance.md: side-by-side timings, request counts, doctor --all at
 # scale, start-up and size, and a short bounded fuzz run of the parsers.
 # Usage: scripts/bench.sh   (make bench builds the release binary first)
+#        scripts/bench.sh --only metrics   (doctor --all --metrics beside doctor --all alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python scripts/bench.py --binary target/release/sqs-trigger "$@"

@@ -40,7 +40,20 @@ run setup --function demo-worker --queue demo-orders --fix --yes
 step "sqs-trigger setup --function demo-worker --queue demo-orders   # again: every step converges"
 "$BIN" setup --function demo-worker --queue demo-orders
 run doctor --queue demo-orders
+# What CloudWatch says, without sending anything (the emulator's poller twin records the metrics).
+run doctor --queue demo-orders --metrics --window 15m
+# Two messages that failed earlier sit in the DLQ: move them back with SQS's own move task.
+step "(two messages land in demo-orders-dlq)"
+"$PY" - <<'PYEOF'
+import os, boto3
+sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+url = sqs.get_queue_url(QueueName="demo-orders-dlq")["QueueUrl"]
+for i in range(2):
+    sqs.send_message(QueueUrl=url, MessageBody=f'{{"order": {i}, "note": "failed before the fix"}}')
+PYEOF
+run redrive --queue demo-orders --max-per-second 10 --confirm --probe-timeout 30s
 run teardown --queue demo-orders --function demo-worker --yes
 echo
-echo "demo done: queue, DLQ, role fix, mapping and a confirmed probe, diagnosed and torn down."
+echo "demo done: queue, DLQ, role fix, mapping and a confirmed probe, diagnosed (facts and metrics),"
+echo "the DLQ redriven, and torn down."
 echo "the emulator stops now."

@@ -137,6 +137,9 @@ pub enum Command {
     /// Explain why a queue is not polled: gather every fact, run every check.
     Doctor(DoctorArgs),
 
+    /// Move a queue's dead-letter messages back with SQS's own move task (server-side).
+    Redrive(RedriveArgs),
+
     /// Queue, DLQ, role check, mapping and probe, as one converging pipeline.
     Setup(SetupArgs),
 
@@ -471,6 +474,46 @@ pub struct DoctorArgs {
     /// With --all: how many mappings to diagnose at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+
+    /// Also read what CloudWatch recorded (is the queue polled, backlog, throttles, errors,
+    /// DLQ growth, filtered events), without sending anything.
+    #[arg(long)]
+    pub metrics: bool,
+
+    /// With --metrics: how far back to look (5m to 7d).
+    #[arg(long, value_name = "DURATION", requires = "metrics")]
+    pub window: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+SQS moves the messages itself (StartMessageMoveTask): sqs-trigger never receives or deletes
+one. Refused (exit 1) while doctor reports an error for the trigger, unless --force.
+Ctrl-C offers to cancel the move task; messages already moved stay moved.")]
+pub struct RedriveArgs {
+    /// The source queue whose dead-letter queue is emptied: name, URL or ARN.
+    #[arg(long, short = 'Q', value_name = "Q")]
+    pub queue: String,
+
+    /// Move at most this many messages a second (1-500; default: SQS optimizes the rate).
+    #[arg(long, value_name = "N")]
+    pub max_per_second: Option<u32>,
+
+    /// Move the messages even while doctor reports an error for the trigger.
+    #[arg(long)]
+    pub force: bool,
+
+    /// After the move, probe once to show the trigger works.
+    #[arg(long)]
+    pub confirm: bool,
+
+    /// With --confirm: the function to probe (default: the one mapped to the queue).
+    #[arg(long, short = 'f', value_name = "F")]
+    pub function: Option<String>,
+
+    /// With --confirm: how long the probe watches the logs.
+    #[arg(long, value_name = "DURATION", default_value = "2m")]
+    pub probe_timeout: String,
 }
 
 #[derive(Debug, Args)]

@@ -211,6 +211,16 @@ impl Progress {
             bar.set_message(message.into());
         }
     }
+    pub fn set_length(&self, len: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(len);
+        }
+    }
+    pub fn set_position(&self, pos: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(pos);
+        }
+    }
     pub fn inc(&self, n: u64) {
         if let Some(bar) = &self.0 {
             bar.inc(n);

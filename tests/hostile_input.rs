@@ -134,6 +134,7 @@ const QUEUE_COMMANDS: &[&[&str]] = &[
     &["setup", "--function", "worker"],
     &["setup", "--function", "worker", "--dry-run"],
     &["teardown", "--yes"],
+    &["redrive"],
 ];
 
 /// Commands taking `--function`.
@@ -162,6 +163,8 @@ const ALL_COMMANDS: &[&[&str]] = &[
     &["doctor", "-Q", "orders"],
     &["setup", "-f", "worker", "-Q", "orders"],
     &["teardown", "--yes", "-Q", "orders"],
+    &["doctor", "-Q", "orders", "--metrics"],
+    &["redrive", "-Q", "orders"],
 ];
 
 /// (command, duration flag) pairs.
@@ -179,6 +182,8 @@ const DURATION_FLAGS: &[(&[&str], &str)] = &[
     (&["doctor", "-Q", "orders"], "--operation-timeout"),
     (&["doctor", "-Q", "orders"], "--connect-timeout"),
     (&["queue", "create", "orders"], "--operation-timeout"),
+    (&["doctor", "-Q", "orders", "--metrics"], "--window"),
+    (&["redrive", "-Q", "orders", "--confirm"], "--probe-timeout"),
 ];
 
 const QUEUE_OPTION_COMMANDS: &[&[&str]] = &[&["queue", "create", "orders"], &["setup", "-f", "worker", "-Q", "orders"]];

@@ -34,6 +34,9 @@ fn every_command_prints_a_document_its_schema_accepts() {
     check(emu.run(&[&["mapping", "create"][..], &pair, &json].concat()).expect_code(0).json());
     check(emu.run(&["mapping", "list", "--queue", &queue, "-o", "json"]).expect_code(0).json());
     check(emu.run(&[&["doctor"][..], &pair, &json].concat()).expect_code(0).json());
+    let metrics = check(emu.run(&[&["doctor", "--metrics"][..], &pair, &json].concat()).json());
+    assert!(metrics["triggers"][0]["metrics"]["series"].is_array(), "{metrics}");
+    check(emu.run(&["redrive", "--queue", &queue, "-o", "json"]).expect_code(0).json());
     check(emu.run(&[&["probe"][..], &pair, &["--timeout", "20s"], &json].concat()).expect_code(0).json());
     check(emu.run(&[&["setup"][..], &pair, &["--probe-timeout", "20s"], &json].concat()).expect_code(0).json());
 

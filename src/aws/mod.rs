@@ -114,6 +114,8 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub iam: aws_sdk_iam::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// CloudWatch metrics: read only (`cloudwatch:GetMetricData`, `doctor --metrics`).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sts: aws_sdk_sts::Client,
     pub kms: aws_sdk_kms::Client,
     /// The region requests go to.
@@ -127,6 +129,7 @@ impl Clients {
             lambda: aws_sdk_lambda::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             kms: aws_sdk_kms::Client::new(config),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),

@@ -8,6 +8,7 @@ pub mod function;
 pub mod kms;
 pub mod mapping;
 pub mod mapping_features;
+pub mod metrics;
 pub mod placement;
 pub mod queue;
 pub mod role;

@@ -27,6 +27,8 @@ pub struct Settings {
     pub function: Option<FunctionRef>,
     pub all: bool,
     pub concurrency: usize,
+    /// `--metrics [--window D]`: also what CloudWatch says (commands::metrics).
+    pub metrics: Option<crate::commands::metrics::MetricsSettings>,
 }
 
 impl Settings {
@@ -42,6 +44,11 @@ impl Settings {
             function: args.function.as_deref().map(settings::function_flag).transpose()?,
             all: args.all,
             concurrency: args.concurrency,
+            metrics: match (args.metrics, &args.window) {
+                (true, window) => Some(crate::commands::metrics::MetricsSettings::from_flag(window.as_deref())?),
+                (false, Some(_)) => return Err(Error::usage("--window needs --metrics")),
+                (false, None) => None,
+            },
         })
     }
 }
@@ -109,6 +116,9 @@ pub struct Diagnosis {
     pub broken_link: Option<Link>,
     pub verdict: TriggerVerdict,
     pub findings: Vec<Finding>,
+    /// With `--metrics`: what CloudWatch says about the trigger over the window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<crate::commands::metrics::MetricsView>,
     /// How long gathering this trigger's facts took (CI reports show it).
     #[serde(skip)]
     pub elapsed: Duration,
@@ -226,6 +236,9 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
             q.depth.visible, q.depth.in_flight, q.depth.delayed
         )?;
     }
+    if let Some(m) = &d.metrics {
+        crate::commands::metrics::write(out, style, m)?;
+    }
     if !d.findings.is_empty() {
         // Grouped by resource, errors first within each group (findings are sorted so).
         let mut resources: Vec<&str> = Vec::new();
@@ -300,15 +313,7 @@ pub fn link_of(finding: &Finding) -> Link {
 pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
     let mut findings = checks::run_all(facts);
     findings.extend(extra);
-    crate::model::finding::sort_findings(&mut findings);
-    let broken_link = findings.iter().filter(|f| f.is_error()).map(link_of).min_by_key(|l| *l as u8);
-    let verdict = if has_errors(&findings) {
-        TriggerVerdict::Broken
-    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
-        TriggerVerdict::Warnings
-    } else {
-        TriggerVerdict::Healthy
-    };
+    let (findings, broken_link, verdict) = verdict_of(findings);
     let mappings = match &facts.mappings {
         Some(Ok(m)) => m.iter().map(mapping_view).collect(),
         _ => vec![],
@@ -329,8 +334,31 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
         broken_link,
         verdict,
         findings,
+        metrics: None,
         elapsed: Duration::ZERO,
     }
+}
+
+/// Sorts the findings and judges the trigger by them: the first broken link and the verdict.
+fn verdict_of(mut findings: Vec<Finding>) -> (Vec<Finding>, Option<Link>, TriggerVerdict) {
+    crate::model::finding::sort_findings(&mut findings);
+    let broken_link = findings.iter().filter(|f| f.is_error()).map(link_of).min_by_key(|l| *l as u8);
+    let verdict = if has_errors(&findings) {
+        TriggerVerdict::Broken
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        TriggerVerdict::Warnings
+    } else {
+        TriggerVerdict::Healthy
+    };
+    (findings, broken_link, verdict)
+}
+
+/// Judges a diagnosis again after findings were added to it (`--metrics`).
+pub fn judge(d: &mut Diagnosis) {
+    let (findings, broken_link, verdict) = verdict_of(std::mem::take(&mut d.findings));
+    d.findings = findings;
+    d.broken_link = broken_link;
+    d.verdict = verdict;
 }
 
 fn queue_view(q: &QueueFacts) -> QueueView {
@@ -409,6 +437,10 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
         }
         result
     };
+    let mut diagnoses = diagnoses;
+    if let Some(m) = &s.metrics {
+        crate::commands::metrics::attach(ctx, &mut diagnoses, m).await?;
+    }
     let broken = diagnoses.iter().filter(|d| d.verdict == TriggerVerdict::Broken).count();
     let with_warnings = diagnoses.iter().filter(|d| d.verdict == TriggerVerdict::Warnings).count();
     Ok(DoctorReport {

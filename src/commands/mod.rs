@@ -5,9 +5,11 @@ pub mod completions;
 pub mod doctor;
 pub mod logs;
 pub mod mapping;
+pub mod metrics;
 pub mod outcome;
 pub mod probe;
 pub mod queue_create;
+pub mod redrive;
 pub mod role_check;
 pub mod setup;
 pub mod teardown;
@@ -117,10 +119,16 @@ pub async fn dispatch(cli: Cli) -> ExitStatus {
     let emitter =
         Emitter { output: output.clone(), reports, command, started: SystemTime::now(), clock: Instant::now() };
     let journal = Journal::default();
+    // redrive handles Ctrl-C itself: it offers to cancel its move task.
+    let own_interrupt = matches!(cli.command, Command::Redrive(_));
     let work = run(cli, &emitter, journal.clone());
-    let result = tokio::select! {
-        result = work => result,
-        _ = tokio::signal::ctrl_c() => Err(Error::Interrupted { done: journal.entries() }),
+    let result = if own_interrupt {
+        work.await
+    } else {
+        tokio::select! {
+            result = work => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted { done: journal.entries() }),
+        }
     };
     match result {
         Ok(status) => status,
@@ -144,6 +152,7 @@ fn command_id(command: &Command) -> (&'static str, Support) {
         // JSON Lines, one document per event: redirect stdout to keep them.
         Command::Logs(_) => ("logs", Support::None),
         Command::Doctor(_) => ("doctor", Support::Validation),
+        Command::Redrive(_) => ("redrive", Support::JsonOnly),
         Command::Setup(_) => ("setup", Support::Validation),
         Command::Teardown(_) => ("teardown", Support::JsonOnly),
         Command::Completions(_) => ("completions", Support::None),
@@ -273,6 +282,7 @@ async fn execute(ctx: &Ctx, emitter: &Emitter, command: Prepared) -> Result<Exit
         Prepared::Logs(s) => Ok(logs::run(&ctx, s).await?.exit_status()),
         Prepared::Teardown(s) => emitter.emit(teardown::run(&ctx, s).await?),
         Prepared::Doctor(s) => emitter.emit(doctor::run(&ctx, s).await?),
+        Prepared::Redrive(s) => emitter.emit(redrive::run(&ctx, s).await?),
         Prepared::Setup(s) => emitter.emit(setup::run(&ctx, *s).await?),
         Prepared::MappingCreate(s) => emitter.emit(mapping::run_create(&ctx, s).await?),
         Prepared::MappingList(s) => emitter.emit(mapping::run_list(&ctx, s).await?),
@@ -291,6 +301,7 @@ enum Prepared {
     Logs(logs::Settings),
     Teardown(teardown::Settings),
     Doctor(doctor::Settings),
+    Redrive(redrive::Settings),
     // Boxed: the mapping flags make it several times the size of the others.
     Setup(Box<setup::Settings>),
 }
@@ -311,6 +322,7 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
         }
         Command::Probe(args) => Prepared::Probe(probe::Settings::from_args(args)?),
         Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args)?),
+        Command::Redrive(args) => Prepared::Redrive(redrive::Settings::from_args(args, output.interactive)?),
         Command::Setup(args) => Prepared::Setup(Box::new(setup::Settings::from_args(args, output.interactive)?)),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
         Command::Completions(_) => unreachable!("handled before"),

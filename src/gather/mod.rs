@@ -4,6 +4,7 @@
 pub mod function;
 pub mod key;
 pub mod mapping;
+pub mod metrics;
 pub mod queue;
 pub mod role;
 pub mod trigger;

@@ -63,6 +63,13 @@ pub enum FindingCode {
     // function
     FunctionNotActive,
     FunctionThrottled,
+    // metrics (`doctor --metrics`): what CloudWatch says happened in the window
+    QueueNotPolled,
+    BacklogGrowing,
+    InvocationsThrottled,
+    InvocationsFailing,
+    MessagesToDlq,
+    EventsFilteredOut,
     // reach
     CheckSkipped,
 }
@@ -95,7 +102,8 @@ impl FindingCode {
             | VisibilityTimeoutBelowRecommended
             | DlqMissing
             | DlqTypeMismatch
-            | MaxReceiveCountLow => Area::Queue,
+            | MaxReceiveCountLow
+            | BacklogGrowing => Area::Queue,
             KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
             RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda => Area::Role,
             BatchSizeOutOfRange
@@ -109,13 +117,17 @@ impl FindingCode {
             | FilterDeletesUnmatched
             | FilterCriteriaError
             | ScalingModeConflict
-            | ProbeOtherConsumers => Area::Mapping,
-            FunctionNotActive | FunctionThrottled => Area::Function,
+            | ProbeOtherConsumers
+            | QueueNotPolled
+            | EventsFilteredOut => Area::Mapping,
+            FunctionNotActive | FunctionThrottled | InvocationsThrottled | InvocationsFailing | MessagesToDlq => {
+                Area::Function
+            }
             CheckSkipped => return None,
         })
     }
 
-    pub const ALL: [FindingCode; 29] = [
+    pub const ALL: [FindingCode; 35] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -144,6 +156,12 @@ impl FindingCode {
         FindingCode::ProbeOtherConsumers,
         FindingCode::FunctionNotActive,
         FindingCode::FunctionThrottled,
+        FindingCode::QueueNotPolled,
+        FindingCode::BacklogGrowing,
+        FindingCode::InvocationsThrottled,
+        FindingCode::InvocationsFailing,
+        FindingCode::MessagesToDlq,
+        FindingCode::EventsFilteredOut,
         FindingCode::CheckSkipped,
     ];
 
@@ -177,6 +195,12 @@ impl FindingCode {
             FindingCode::ProbeOtherConsumers => "probe-other-consumers",
             FindingCode::FunctionNotActive => "function-not-active",
             FindingCode::FunctionThrottled => "function-throttled",
+            FindingCode::QueueNotPolled => "queue-not-polled",
+            FindingCode::BacklogGrowing => "backlog-growing",
+            FindingCode::InvocationsThrottled => "invocations-throttled",
+            FindingCode::InvocationsFailing => "invocations-failing",
+            FindingCode::MessagesToDlq => "messages-to-dlq",
+            FindingCode::EventsFilteredOut => "events-filtered-out",
             FindingCode::CheckSkipped => "check-skipped",
         }
     }

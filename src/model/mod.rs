@@ -6,6 +6,7 @@ pub mod arn;
 pub mod duration;
 pub mod facts;
 pub mod finding;
+pub mod metrics;
 pub mod names;
 
 pub use arn::{Arn, FunctionArn, KeyArn, QueueArn, RoleArn};

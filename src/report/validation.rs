@@ -29,6 +29,7 @@ impl ToValidation for QueueCreateReport {}
 impl ToValidation for TeardownReport {}
 impl ToValidation for MappingListReport {}
 impl ToValidation for MappingDeleteReport {}
+impl ToValidation for crate::commands::redrive::RedriveReport {}
 
 pub use crate::model::finding::Area;
 

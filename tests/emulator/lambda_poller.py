@@ -701,11 +701,13 @@ def _lambda_metric(fn: Any, name: str, value: float) -> None:
 
 
 def _esm_metric(esm: Any, name: str, value: float) -> None:
-    """Event source mapping metrics, only with MetricsConfig EventCount: namespace AWS/Lambda,
-    dimension EventSourceMappingUUID (AWS-FACTS.md §4, monitoring-metrics-types.html)."""
-    if "EventCount" not in ((esm.metrics or {}).get("Metrics") or []):
+    """Event source mapping metrics, only with MetricsConfig EventCount, by
+    EventSourceMappingUUID (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html,
+    "Event source mapping metrics")."""
+    metrics = (getattr(esm, "metrics", None) or {}).get("Metrics") or []
+    if "EventCount" not in metrics:
         return
-    parts = esm.function_arn.split(":")
+    parts = str(esm.function_arn).split(":")
     put_metric(parts[4], parts[3], "AWS/Lambda", name, value, {"EventSourceMappingUUID": esm.uuid})
 
 
@@ -713,15 +715,44 @@ class GaugeSampler:
     """SQS publishes ApproximateNumberOfMessagesVisible and ApproximateAgeOfOldestMessage for
     active queues (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
     sqs-available-cloudwatch-metrics.html, every minute on AWS). The emulator samples the
-    queues that a mapping polls, every `gauge_seconds`, recording a value when it changed
-    (or a minute passed)."""
+    queues, every `gauge_seconds`, recording a value when it changed (or a minute passed).
+    Each time it also records 0 for the counters (receives, empty receives, deletes): AWS
+    publishes every metric of an active queue each minute, zero included, so a queue nobody
+    polls shows receives of 0, not nothing. A queue is active while it holds messages or was
+    used in the last `idle_seconds` (AWS: "up to six hours"); an idle queue gets nothing."""
 
     last: dict[str, tuple[float, float, float]] = {}
+    used: dict[str, float] = {}
+    idle_seconds = float(os.environ.get("SQS_TRIGGER_EMULATOR_SQS_IDLE_S", str(6 * 3600)))
+
+    @classmethod
+    def touch(cls, queue: Any) -> None:
+        cls.used[queue.queue_arn] = time.time()
+
+    @classmethod
+    def sample_all(cls) -> None:
+        for account in list(sqs_backends.keys()):
+            for region in list(sqs_backends[account].keys()):
+                for queue in list(sqs_backends[account][region].queues.values()):
+                    cls.sample(queue)
+
+    @classmethod
+    def run(cls) -> None:
+        while True:
+            try:
+                cls.sample_all()
+            except Exception as exc:  # a bug here must not kill the emulator
+                print(f"gauge sampler: internal error: {exc!r}", flush=True)
+            time.sleep(Config.gauge_seconds)
 
     @classmethod
     def sample(cls, queue: Any) -> None:
         now = time.time()
         messages = list(queue._messages)
+        created = float(getattr(queue, "created_timestamp", now) or now)
+        used = max(cls.used.get(queue.queue_arn, 0.0), created)
+        if not messages and now - used > cls.idle_seconds:
+            return
         visible = sum(1 for m in messages if m.visible and not m.delayed)
         sent = [m.sent_timestamp for m in messages if m.sent_timestamp]
         age = max(0.0, now - min(sent) / 1000.0) if sent else 0.0
@@ -734,6 +765,8 @@ class GaugeSampler:
         cls.last[key] = (now, visible, age)
         _sqs_metric(queue, "ApproximateNumberOfMessagesVisible", visible)
         _sqs_metric(queue, "ApproximateAgeOfOldestMessage", int(age), "Seconds")
+        for counter in ("NumberOfMessagesReceived", "NumberOfEmptyReceives", "NumberOfMessagesDeleted"):
+            _sqs_metric(queue, counter, 0)
 
 
 # ---------------------------------------------------------------------------
@@ -860,8 +893,6 @@ class Poller:
         batch = self.receive(esm, queue, fn, role)
         if batch is None:
             return False
-        # "An empty poll emits PolledEventCount 0" (AWS-FACTS.md §4).
-        _esm_metric(esm, "PolledEventCount", len(batch))
         if batch:
             self.dispatch(esm, queue, fn, role, batch)
         return True
@@ -903,10 +934,12 @@ class Poller:
                 return None
             want = min(10, size - len(batch))
             got = backend.receive_message(queue.name, want, 0, vt, ["All"]) if want > 0 else []
+            GaugeSampler.touch(queue)
             if got:
                 self.stats["receives"] += 1
                 self.stats["messages_received"] += len(got)
                 _sqs_metric(queue, "NumberOfMessagesReceived", len(got))
+                _esm_metric(esm, "PolledEventCount", len(got))
                 batch.extend(got)
                 if window_end is None:
                     window_end = time.monotonic() + window
@@ -919,6 +952,8 @@ class Poller:
                 self.stats["receives"] += 1
                 self.stats["empty_receives"] += 1
                 _sqs_metric(queue, "NumberOfEmptyReceives", 1)
+                # "An empty poll emits PolledEventCount 0" (AWS-FACTS.md §4).
+                _esm_metric(esm, "PolledEventCount", 0)
                 GaugeSampler.sample(queue)
                 return []
             if not got:
@@ -930,14 +965,13 @@ class Poller:
 
     def dispatch(self, esm: Any, queue: Any, fn: Any, role: Role, batch: list[Any]) -> None:
         kept, dropped = self.filter(esm, queue, batch)
-        if (esm.filter_criteria or {}).get("Filters"):
-            _esm_metric(esm, "FilteredOutEventCount", len(dropped))
         for message in dropped:
             # "If an Amazon SQS message doesn't satisfy your filter criteria, Lambda
             # automatically removes the message from the queue"
             # (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
             if self.delete(queue, role, message):
                 self.stats["filtered_out"] += 1
+                _esm_metric(esm, "FilteredOutEventCount", 1)
                 self.event("filtered-out", message_id=message.id)
         if not kept:
             return
@@ -1037,7 +1071,8 @@ class Poller:
             for message in batch:
                 if message.id in failed:
                     continue
-                self.delete(queue, role, message)
+                if self.delete(queue, role, message):
+                    _esm_metric(esm, "DeletedEventCount", 1)
             if failed:
                 _esm_metric(esm, "FailedInvokeEventCount", len(failed))
                 self.event("failed", message_ids=sorted(failed))
@@ -1104,4 +1139,7 @@ def install(transition_seconds: float | None = None) -> None:
     """The patches are applied on import; this sets the launcher's options."""
     if transition_seconds is not None:
         Config.transition_seconds = max(0.0, transition_seconds)
+    if not getattr(GaugeSampler, "started", False):
+        GaugeSampler.started = True
+        threading.Thread(target=GaugeSampler.run, name="sqs-gauge-sampler", daemon=True).start()
 

@@ -26,6 +26,13 @@ Control endpoints (all under /_emulator/):
   GET    /_emulator/requests   the request log, as JSON
   DELETE /_emulator/requests   clear the request log
   GET    /_emulator/pollers    what each mapping's poller did (for the twin's own tests)
+  POST   /_emulator/metrics/backdate  {"seconds": 600}: move every recorded CloudWatch
+                                datapoint that far into the past (tests build a window's
+                                history without waiting real minutes)
+
+Also answered here, where moto 5.2.5 has nothing: CloudWatch GetMetricData over the Smithy
+RPC v2 CBOR protocol the SDKs use (cloudwatch_api.py), and SQS message move tasks
+(move_tasks.py).
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 from werkzeug.serving import run_simple  # noqa: E402
 
 import lambda_poller  # noqa: E402  (replaces moto's SQS -> Lambda delivery on import)
+import cloudwatch_api  # noqa: E402
+import move_tasks  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOTSTRAP = os.path.join(HERE, "lambda_bootstrap.py")
@@ -396,6 +405,9 @@ def _operation_of(environ: dict[str, Any], service: str, body: bytes) -> str:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return target.rsplit(".", 1)[-1]
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(cloudwatch_api.PATH_PREFIX):
+        return path[len(cloudwatch_api.PATH_PREFIX):]
     if service == "lambda":
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
@@ -496,6 +508,12 @@ class Emulator:
                 status, payload = "200 OK", {"cleared": True}
             elif path == "/_emulator/pollers" and method == "GET":
                 status, payload = "200 OK", lambda_poller.Poller.snapshot()
+            elif path == "/_emulator/metrics/backdate" and method == "POST":
+                try:
+                    seconds = float(json.loads(body or b"{}")["seconds"])
+                    status, payload = "200 OK", {"moved": cloudwatch_api.backdate(seconds)}
+                except (KeyError, ValueError, TypeError) as exc:
+                    status, payload = "400 Bad Request", {"error": str(exc)}
         data = json.dumps(payload).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
@@ -514,11 +532,20 @@ class Emulator:
         return None
 
     @staticmethod
-    def _error_response(fault: Fault, service: str, start_response: Callable[..., Any]) -> list[bytes]:
+    def _error_response(fault: Fault, service: str, start_response: Callable[..., Any],
+                        cbor: bool = False) -> list[bytes]:
         request_id = str(uuid.uuid4())
         reason = {400: "Bad Request", 403: "Forbidden", 500: "Internal Server Error", 503: "Service Unavailable"}
         status_line = f"{fault.status} {reason.get(fault.status, 'Error')}"
-        if service in JSON_SERVICES:
+        if cbor:
+            data = cloudwatch_api.encode({"__type": f"com.amazonaws.cloudwatch#{fault.code}", "message": fault.message})
+            headers = [
+                ("Content-Type", "application/cbor"),
+                ("smithy-protocol", "rpc-v2-cbor"),
+                ("x-amzn-RequestId", request_id),
+                ("x-amzn-query-error", f"{fault.code};Sender"),
+            ]
+        elif service in JSON_SERVICES:
             if service == "sqs":
                 # SQS (JSON protocol) also sends the query-compatible code header.
                 body = {"__type": f"com.amazonaws.sqs#{fault.code}", "message": fault.message}
@@ -583,12 +610,50 @@ class Emulator:
             if fault.delay:
                 time.sleep(fault.delay)
             entry["end"] = time.time()
-            return self._error_response(fault, service, start_response)
+            return self._error_response(fault, service, start_response, path.startswith(cloudwatch_api.PATH_PREFIX))
+        if path.startswith(cloudwatch_api.PATH_PREFIX):
+            account, region = _caller_of(environ)
+            status, document = cloudwatch_api.handle(operation, account, region, body)
+            entry["end"] = time.time()
+            data = cloudwatch_api.encode(document)
+            start_response(_status_line(status), [
+                ("Content-Type", "application/cbor"),
+                ("smithy-protocol", "rpc-v2-cbor"),
+                ("x-amzn-RequestId", str(uuid.uuid4())),
+                ("Content-Length", str(len(data))),
+            ] + ([("x-amzn-query-error", f"{document['__type'].rsplit('#', 1)[-1]};Sender")] if status >= 400 else []))
+            return [data]
+        if service == "sqs" and operation in move_tasks.OPERATIONS:
+            status, extra, document = move_tasks.handle(operation, body)
+            entry["end"] = time.time()
+            data = json.dumps(document).encode()
+            start_response(_status_line(status), [
+                ("Content-Type", "application/x-amz-json-1.0"),
+                ("x-amzn-RequestId", str(uuid.uuid4())),
+                ("Content-Length", str(len(data))),
+            ] + list(extra.items()))
+            return [data]
         # moto answers with a finished list, so its work is done when app() returns: the end
         # time lets the benchmark measure the longest chain of dependent requests.
         result = list(self.app(environ, start_response))
         entry["end"] = time.time()
         return result
+
+
+def _status_line(status: int) -> str:
+    reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
+    return f"{status} {reason.get(status, 'Error')}"
+
+
+def _caller_of(environ: dict[str, Any]) -> tuple[str, str]:
+    """The account (moto's mapping of the access key) and region of a signed request."""
+    from moto.iam.models import get_account_id_from
+
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    match = re.search(r"Credential=([^/]+)/[^/]+/([^/]+)/", auth)
+    if not match:
+        return "123456789012", "us-east-1"
+    return get_account_id_from(match.group(1)), match.group(2)
 
 
 def _resource_hint(service: str, operation: str, path: str, body: bytes) -> str | None:
@@ -657,6 +722,7 @@ def main(argv: list[str] | None = None) -> None:
         os.replace(args.port_file + ".tmp", args.port_file)
 
     app = Emulator(DomainDispatcherApplication(create_backend_app), args.request_log, args.latency_ms / 1000.0)
+    move_tasks.take_fault = app._take_fault
     print(f"sqs-trigger emulator listening on http://{args.host}:{port}", flush=True)
     run_simple(args.host, port, app, threaded=True, use_reloader=False)
 

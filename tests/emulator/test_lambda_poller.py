@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 import uuid
 import zipfile
@@ -110,6 +111,23 @@ def pollers() -> dict:
 def policy(actions: list[str], resource: str = "*") -> str:
     return json.dumps({"Version": "2012-10-17",
                        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}]})
+
+
+def cbor_call(operation: str, document: dict) -> tuple[int, dict, dict]:
+    """One CloudWatch RPC v2 CBOR request, as the SDKs send it (the emulator checks no signature)."""
+    sys.path.insert(0, HERE)
+    import cloudwatch_api
+
+    request = urllib.request.Request(
+        endpoint + cloudwatch_api.PATH_PREFIX + operation, data=cloudwatch_api.encode(document), method="POST",
+        headers={"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor",
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/monitoring/aws4_request, "
+                                  "SignedHeaders=host, Signature=0"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, dict(response.headers), cloudwatch_api.decode(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), cloudwatch_api.decode(err.read())
 
 
 class Twin(unittest.TestCase):
@@ -681,6 +699,106 @@ class Twin(unittest.TestCase):
         self.assertGreaterEqual(total(counted, "PolledEventCount"), 1)
         self.assertEqual(total(silent, "PolledEventCount"), 0, "no MetricsConfig: no mapping metrics")
         self.assertEqual(total(silent, "InvokedEventCount"), 0)
+
+    # -- GetMetricData over CBOR (what the Rust SDK speaks) and SQS message move tasks ------
+
+    def query(self, qid: str, namespace: str, metric: str, dimension: str, value: str, stat: str = "Sum") -> dict:
+        return {"Id": qid, "MetricStat": {"Metric": {"Namespace": namespace, "MetricName": metric,
+                                                      "Dimensions": [{"Name": dimension, "Value": value}]},
+                                           "Period": 60, "Stat": stat}, "ReturnData": True}
+
+    def test_get_metric_data_over_cbor_has_aws_shape(self) -> None:
+        fn = self.function(timeout=1)
+        url, arn = self.queue(VisibilityTimeout="1")
+        self.mapping(arn, fn)
+        self.send(url)
+        wait("the message to be handled", lambda: self.depth(url) == (0, 0))
+        queue = url.rsplit("/", 1)[1]
+        now = datetime.datetime.now(datetime.timezone.utc)
+        request = {
+            "MetricDataQueries": [
+                self.query("received", "AWS/SQS", "NumberOfMessagesReceived", "QueueName", queue),
+                # Same name and dimension, another namespace: nothing (moto matched it).
+                self.query("other", "AWS/Other", "NumberOfMessagesReceived", "QueueName", queue),
+                self.query("age", "AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, "Maximum"),
+            ],
+            "StartTime": now - datetime.timedelta(minutes=10),
+            "EndTime": now + datetime.timedelta(minutes=1),
+            "ScanBy": "TimestampAscending",
+        }
+        status, headers, doc = cbor_call("GetMetricData", request)
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(headers.get("smithy-protocol"), "rpc-v2-cbor")
+        results = {r["Id"]: r for r in doc["MetricDataResults"]}
+        self.assertEqual(sum(results["received"]["Values"]), 1)
+        self.assertEqual(results["received"]["StatusCode"], "Complete")
+        self.assertTrue(all(isinstance(t, datetime.datetime) and t.second == now.second
+                            for t in results["received"]["Timestamps"]), "period starts from StartTime")
+        self.assertEqual(results["other"]["Values"], [])
+        self.assertGreaterEqual(len(results["age"]["Values"]), 1)
+        # Backdating moves what was recorded out of a short window.
+        moved = json.loads(urllib.request.urlopen(urllib.request.Request(
+            endpoint + "/_emulator/metrics/backdate", data=b'{"seconds": 3600}', method="POST")).read())["moved"]
+        self.assertGreater(moved, 0)
+        _, _, later = cbor_call("GetMetricData", request)
+        self.assertEqual(later["MetricDataResults"][0]["Values"], [])
+
+    def test_get_metric_data_takes_at_most_500_queries(self) -> None:
+        now = datetime.datetime.now(datetime.timezone.utc)
+        queries = [self.query(f"q{i}", "AWS/SQS", "NumberOfMessagesSent", "QueueName", "x") for i in range(501)]
+        status, headers, doc = cbor_call("GetMetricData", {
+            "MetricDataQueries": queries, "StartTime": now - datetime.timedelta(minutes=5), "EndTime": now})
+        self.assertEqual(status, 400)
+        self.assertTrue(doc["__type"].endswith("#InvalidParameterValue"), doc)
+        self.assertEqual(headers.get("x-amzn-query-error"), "InvalidParameterValue;Sender")
+
+    def dlq_holding(self, n: int) -> tuple[str, str, str, str]:
+        url, arn, dlq_url = self.with_dlq(3)
+        dlq_arn = self.sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for i in range(n):
+            self.send(dlq_url, f"m{i}")
+        return url, arn, dlq_url, dlq_arn
+
+    def test_a_move_task_moves_every_message_back_at_its_rate(self) -> None:
+        url, _, dlq_url, dlq_arn = self.dlq_holding(4)
+        started = time.time()
+        handle = self.sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=10)["TaskHandle"]
+        running = self.sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]
+        self.assertEqual((running["Status"], running["TaskHandle"]), ("RUNNING", handle))
+        self.assertEqual(running["ApproximateNumberOfMessagesToMove"], 4)
+        self.assertEqual(running["MaxNumberOfMessagesPerSecond"], 10)
+        wait("the task to complete",
+             lambda: self.sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]["Status"] == "COMPLETED")
+        self.assertGreaterEqual(time.time() - started, 0.3, "4 messages at 10 a second")
+        done = self.sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=10)["Results"][0]
+        self.assertEqual(done["ApproximateNumberOfMessagesMoved"], 4)
+        self.assertNotIn("TaskHandle", done, "only a running task has a handle")
+        self.assertEqual((self.depth(url), self.depth(dlq_url)), ((4, 0), (0, 0)))
+
+    def test_move_task_errors_are_aws_texts(self) -> None:
+        url, arn, dlq_url, dlq_arn = self.dlq_holding(20)
+
+        def error(call) -> tuple[str, str]:
+            with self.assertRaises(ClientError) as caught:
+                call()
+            return caught.exception.response["Error"]["Code"], caught.exception.response["Error"]["Message"]
+
+        self.assertEqual(error(lambda: self.sqs.start_message_move_task(SourceArn=arn)),
+                         ("InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue."))
+        missing = arn + "-missing"
+        self.assertEqual(error(lambda: self.sqs.start_message_move_task(SourceArn=missing))[1],
+                         "The resource that you specified for the SourceArn parameter doesn't exist.")
+        handle = self.sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+        self.assertEqual(error(lambda: self.sqs.start_message_move_task(SourceArn=dlq_arn))[1],
+                         "There is already a task running. Only one active task is allowed for a source queue arn "
+                         "at a given time.")
+        self.assertEqual(error(lambda: self.sqs.cancel_message_move_task(TaskHandle="nope"))[1],
+                         "Value for parameter TaskHandle is invalid.")
+        moved = self.sqs.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"]
+        wait("the task to be cancelled",
+             lambda: self.sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]["Status"] == "CANCELLED")
+        self.assertLess(moved, 20)
+        self.assertEqual(self.depth(url)[0] + self.depth(dlq_url)[0], 20, "moved messages stay moved, none lost")
 
 
 if __name__ == "__main__":
