@@ -19,14 +19,25 @@ pub fn state(function: &FunctionFacts) -> Option<Finding> {
     let get = format!("aws lambda get-function --function-name {name} --query Configuration.[State,StateReason]");
     match state {
         "Active" => None,
-        "Failed" => Some(
-            Finding::error(
-                FindingCode::FunctionNotActive,
-                function.arn.to_string(),
-                format!("the function is in state Failed{reason}: Lambda cannot invoke it, so no message is processed"),
+        "Failed" => {
+            let code = function.state_reason_code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+            Some(
+                Finding::error(
+                    FindingCode::FunctionNotActive,
+                    function.arn.to_string(),
+                    format!(
+                        "the function is in state Failed{reason}{code}: its resource configuration or provisioning \
+                         failed, so Lambda cannot invoke it and no message is processed"
+                    ),
+                )
+                .fix(format!(
+                    "a Failed function does not recover by itself: fix the cause its StateReasonCode names (e.g. a \
+                     subnet, security group, image, KMS key or role permission), then deploy it again, or delete \
+                     the function and create it again; check with: aws lambda get-function --function-name {name} \
+                     --query Configuration.[State,StateReason,StateReasonCode]"
+                )),
             )
-            .fix(format!("fix the cause and update the function's code or configuration; check with: {get}")),
-        ),
+        }
         "Pending" => Some(
             Finding::warning(
                 FindingCode::FunctionNotActive,
@@ -87,6 +98,7 @@ mod tests {
             let mut f = function(30);
             f.state = s.map(str::to_owned);
             f.state_reason = Some("because".into());
+            f.state_reason_code = Some("InvalidSubnet".into());
             let found = state(&f);
             assert_eq!(found.as_ref().map(|f| f.severity), expected, "{s:?}");
             if let Some(found) = found {
@@ -94,6 +106,22 @@ mod tests {
                 assert!(found.message.contains("because"), "the state reason is shown");
             }
         }
+    }
+
+    #[test]
+    fn failed_is_fixed_at_its_cause_then_redeployed_or_recreated() {
+        // https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html: Failed means
+        // "resource configuration or provisioning encountered an error"; an update alone does not
+        // fix the cause.
+        let mut f = function(30);
+        f.state = Some("Failed".into());
+        f.state_reason = Some("The provided subnet does not exist".into());
+        f.state_reason_code = Some("InvalidSubnet".into());
+        let found = state(&f).unwrap();
+        assert!(found.message.contains("[InvalidSubnet]"), "{}", found.message);
+        let fix = found.remediation.unwrap();
+        assert!(fix.contains("StateReasonCode") && fix.contains("delete the function and create it again"), "{fix}");
+        assert!(!fix.contains("update the function"), "{fix}");
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         timeout_secs: config.timeout().unwrap_or(3).max(0) as u32,
         state: config.state().map(|s| s.as_str().to_owned()),
         state_reason: config.state_reason().map(str::to_owned),
+        state_reason_code: config.state_reason_code().map(|c| c.as_str().to_owned()),
         last_update_status: config.last_update_status().map(|s| s.as_str().to_owned()),
         role,
         runtime: config.runtime().map(|r| r.as_str().to_owned()),

@@ -108,6 +108,9 @@ pub struct FunctionFacts {
     /// `Active`, `Pending`, `Inactive`, `Failed`, as Lambda reports it (None when not reported).
     pub state: Option<String>,
     pub state_reason: Option<String>,
+    /// `StateReasonCode` (e.g. `InvalidSubnet`, `ImageDeleted`): what a `Failed` state names as
+    /// its cause.
+    pub state_reason_code: Option<String>,
     pub last_update_status: Option<String>,
     pub role: RoleArn,
     pub runtime: Option<String>,

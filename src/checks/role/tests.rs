@@ -55,6 +55,7 @@ pub(crate) fn function() -> FunctionFacts {
         timeout_secs: 3,
         state: Some("Active".into()),
         state_reason: None,
+        state_reason_code: None,
         last_update_status: None,
         role: ROLE.parse().unwrap(),
         runtime: None,
