@@ -248,3 +248,19 @@ fn needs_a_target() {
     emu.run(&["doctor", "--queue", "bad name"]).expect_code(2);
     assert!(emu.requests().is_empty());
 }
+
+#[test]
+fn the_aws_managed_key_needs_no_kms_decrypt_in_its_own_account() {
+    // Its key policy lets every principal of the account use it through SQS; the poller twin
+    // decrypts without kms:Decrypt in the role, and so must doctor's rules.
+    let emu = emulator();
+    let t = trigger(emu, &["--kms-key", "alias/aws/sqs", "--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3, true);
+    let run = doctor(emu, &["--queue", &t.queue]);
+    let json = run.json();
+    let findings = json["triggers"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().all(|f| !f["message"].as_str().unwrap().contains("kms:Decrypt")),
+        "no kms:Decrypt finding for aws/sqs: {json}"
+    );
+    run.expect_code(0);
+}

@@ -133,7 +133,7 @@ pub fn cross_account_aws_managed_key(facts: &TriggerFacts) -> Option<Finding> {
     let Encryption::Kms { key_id } = &queue.encryption else { return None };
     let aws_managed = match facts.key.as_ref().and_then(|k| k.as_ref().ok()) {
         Some(KeyLookup::Found(key)) => key.manager == KeyManager::Aws,
-        _ => key_id == "alias/aws/sqs" || key_id.ends_with(":alias/aws/sqs"),
+        _ => crate::model::access::is_aws_sqs_alias(key_id),
     };
     let role_account = function.role.account();
     if !aws_managed || queue.arn.account() == role_account {

@@ -56,11 +56,18 @@ pub enum FindingCode {
     MappingDuplicate,
     MappingProblem,
     FilterDeletesUnmatched,
+    FilterNeverMatches,
+    QueueOtherConsumers,
     // probe
     ProbeOtherConsumers,
+    ProbeFilteredOut,
     // function
     FunctionNotActive,
     FunctionThrottled,
+    ReservedConcurrencyBelowMaximum,
+    UnreservedConcurrencyLow,
+    RecursiveLoopAllowed,
+    RecursiveLoopPossible,
     // reach
     CheckSkipped,
 }
@@ -105,13 +112,21 @@ impl FindingCode {
             | MappingDuplicate
             | MappingProblem
             | FilterDeletesUnmatched
-            | ProbeOtherConsumers => Area::Mapping,
-            FunctionNotActive | FunctionThrottled => Area::Function,
+            | FilterNeverMatches
+            | QueueOtherConsumers
+            | ProbeOtherConsumers
+            | ProbeFilteredOut => Area::Mapping,
+            FunctionNotActive
+            | FunctionThrottled
+            | ReservedConcurrencyBelowMaximum
+            | UnreservedConcurrencyLow
+            | RecursiveLoopAllowed
+            | RecursiveLoopPossible => Area::Function,
             CheckSkipped => return None,
         })
     }
 
-    pub const ALL: [FindingCode; 27] = [
+    pub const ALL: [FindingCode; 34] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -135,9 +150,16 @@ impl FindingCode {
         FindingCode::MappingDuplicate,
         FindingCode::MappingProblem,
         FindingCode::FilterDeletesUnmatched,
+        FindingCode::FilterNeverMatches,
+        FindingCode::QueueOtherConsumers,
         FindingCode::ProbeOtherConsumers,
+        FindingCode::ProbeFilteredOut,
         FindingCode::FunctionNotActive,
         FindingCode::FunctionThrottled,
+        FindingCode::ReservedConcurrencyBelowMaximum,
+        FindingCode::UnreservedConcurrencyLow,
+        FindingCode::RecursiveLoopAllowed,
+        FindingCode::RecursiveLoopPossible,
         FindingCode::CheckSkipped,
     ];
 
@@ -166,9 +188,16 @@ impl FindingCode {
             FindingCode::MappingDuplicate => "mapping-duplicate",
             FindingCode::MappingProblem => "mapping-problem",
             FindingCode::FilterDeletesUnmatched => "filter-deletes-unmatched",
+            FindingCode::FilterNeverMatches => "filter-never-matches",
+            FindingCode::QueueOtherConsumers => "queue-other-consumers",
             FindingCode::ProbeOtherConsumers => "probe-other-consumers",
+            FindingCode::ProbeFilteredOut => "probe-filtered-out",
             FindingCode::FunctionNotActive => "function-not-active",
             FindingCode::FunctionThrottled => "function-throttled",
+            FindingCode::ReservedConcurrencyBelowMaximum => "reserved-concurrency-below-maximum",
+            FindingCode::UnreservedConcurrencyLow => "unreserved-concurrency-low",
+            FindingCode::RecursiveLoopAllowed => "recursive-loop-allowed",
+            FindingCode::RecursiveLoopPossible => "recursive-loop-possible",
             FindingCode::CheckSkipped => "check-skipped",
         }
     }
