@@ -9,10 +9,11 @@ use crate::model::{Finding, FindingCode};
 /// <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html>).
 pub const INITIAL_POLLER_CONCURRENCY: i32 = 5;
 
-/// What Lambda keeps unreserved for the functions without a reservation: "Lambda … you can
-/// reserve up to the Unreserved account concurrency value minus 100"
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>). An account
-/// with less unreserved than this has a quota below Lambda's default.
+/// What Lambda keeps unreserved for the functions without a reservation: "You can reserve
+/// concurrency for as many functions as you like, as long as you leave at least 100
+/// simultaneous executions unreserved for functions that aren't configured with a per-function
+/// limit" (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>). An
+/// account with less unreserved than this has a quota below Lambda's default.
 pub const MIN_UNRESERVED_CONCURRENCY: i32 = 100;
 
 /// "Lambda will stop recursive invocations between Amazon SQS, AWS Lambda, and Amazon SNS
@@ -24,7 +25,8 @@ pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
     let mut findings: Vec<Finding> = state(function).into_iter().chain(throttled(function)).collect();
     if has_mapping(facts) {
         let account = facts.account_concurrency.as_ref().and_then(|a| a.as_ref().ok());
-        findings.extend(concurrency(function, max_concurrency(facts), account));
+        let queue = facts.queue.as_ref().map(|q| q.arn.to_string());
+        findings.extend(concurrency(function, queue.as_deref(), max_concurrency(facts), account));
     }
     findings.extend(recursion(facts));
     findings
@@ -58,10 +60,15 @@ pub fn max_concurrency(facts: &TriggerFacts) -> Option<i32> {
 /// (<https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html>).
 pub fn concurrency(
     function: &FunctionFacts,
+    queue: Option<&str>,
     max_concurrency: Option<i32>,
     account: Option<&AccountConcurrency>,
 ) -> Option<Finding> {
     let name = function.arn.name();
+    // Changes only MaximumConcurrency of the existing mapping (or creates it so).
+    let cap = |n: i32| {
+        format!("sqs-trigger mapping create --function {} --queue {} --max-concurrency {n}", function.arn, queue.unwrap_or("QUEUE"))
+    };
     let dlq = "throttled batches go back to the queue and each receive counts toward maxReceiveCount, so good \
                messages can land in the dead-letter queue";
     match (function.reserved_concurrency, max_concurrency) {
@@ -79,10 +86,9 @@ pub fn concurrency(
             )
             .fix(if reserved >= 2 {
                 format!(
-                    "cap the mapping at the reservation (sqs-trigger mapping create --function {} --queue QUEUE \
-                     --max-concurrency {reserved}), or raise the reservation: aws lambda put-function-concurrency \
-                     --function-name {name} --reserved-concurrent-executions {maximum}",
-                    function.arn
+                    "raise the reservation (aws lambda put-function-concurrency --function-name {name} \
+                     --reserved-concurrent-executions {maximum}) or cap the mapping at it: {}",
+                    cap(reserved)
                 )
             } else {
                 format!(
@@ -102,11 +108,7 @@ pub fn concurrency(
                 ),
             )
             .fix(if reserved >= 2 {
-                format!(
-                    "cap the mapping at the reservation: sqs-trigger mapping create --function {} --queue QUEUE \
-                     --max-concurrency {reserved}",
-                    function.arn
-                )
+                format!("cap the mapping at the reservation: {}", cap(reserved))
             } else {
                 format!(
                     "raise the reservation to at least 2 and cap the mapping with --max-concurrency: aws lambda \
@@ -332,7 +334,7 @@ mod tests {
         for (reserved, maximum, unreserved, expected) in cases {
             let mut f = function(30);
             f.reserved_concurrency = *reserved;
-            let found = concurrency(&f, *maximum, unreserved.map(account).as_ref());
+            let found = concurrency(&f, Some("arn:aws:sqs:us-east-1:123456789012:orders"), *maximum, unreserved.map(account).as_ref());
             assert_eq!(found.as_ref().map(|f| f.code), *expected, "{reserved:?} {maximum:?} {unreserved:?}");
             if let Some(found) = found {
                 assert_eq!(found.severity, Severity::Warning);

@@ -75,8 +75,11 @@ pub fn cross_account_queue_policy(facts: &TriggerFacts) -> Option<Finding> {
     }
     let queue_arn = queue.arn.to_string();
     let (mut missing, mut denied) = (Vec::new(), Vec::new());
+    // As the poller's requests see it (checks::role::resource_access does the same).
+    let poller = crate::policy::KnownContext::lambda_poller(&role.to_string(), role.account());
+    let resolved = queue.policy.as_ref().map(|doc| crate::policy::resolve_conditions(doc, &poller));
     for action in QUEUE_ACTIONS {
-        let grant = match &queue.policy {
+        let grant = match &resolved {
             Some(doc) => evaluate_resource_policy(doc, &role.to_string(), role.account(), action, &queue_arn),
             None => ResourceGrant::NotGranted,
         };

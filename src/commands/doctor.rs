@@ -536,7 +536,7 @@ async fn diagnose_queue(
 /// involved; an `Unreadable` when access is denied).
 async fn account_concurrency(clients: &crate::aws::Clients) -> Result<Option<Fact<AccountConcurrency>>, AwsError> {
     let read = gather::function::account_concurrency(clients).await;
-    Ok(Some(gather::unreadable_if_denied("the account's Lambda concurrency (GetAccountSettings)", read)?))
+    Ok(Some(gather::unreadable_if_denied_or_missing("the account's Lambda concurrency (GetAccountSettings)", read)?))
 }
 
 /// Reads a queue whose URL is known; None when it is gone (as `gather::queue::find`).

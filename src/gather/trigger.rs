@@ -198,7 +198,7 @@ pub async fn gather(
         let Some(function) = function_fact().await? else { return Ok(None) };
         let read = super::function::recursive_loop(clients, &function.arn).await;
         let fact = format!("the recursive loop setting of {}", function.arn.unqualified());
-        Ok::<_, AwsError>(Some(unreadable_if_denied(fact, read)?))
+        Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
     };
     // The account's concurrency: needs nothing but the function to be worth reading.
     let known_account = known.account_concurrency;
@@ -210,7 +210,8 @@ pub async fn gather(
             return Ok(None);
         }
         let read = super::function::account_concurrency(clients).await;
-        Ok::<_, AwsError>(Some(unreadable_if_denied("the account's Lambda concurrency (GetAccountSettings)", read)?))
+        let fact = "the account's Lambda concurrency (GetAccountSettings)";
+        Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
     };
     let known_role_arn = known.role;
     let role = async {

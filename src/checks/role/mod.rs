@@ -152,8 +152,12 @@ pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> 
     if req.action.starts_with("sqs:") {
         let queue = facts.queue.as_ref()?;
         let policy = format!("queue policy of {}", queue.arn);
+        // The queue policy as it applies to the poller's requests: conditions on what is known
+        // of them (the role as principal, no VPC endpoint) are decided, the rest stay open.
+        let poller = policy::KnownContext::lambda_poller(&role.to_string(), role.account());
+        let resolved = queue.policy.as_ref().map(|doc| policy::resolve_conditions(doc, &poller));
         if queue.arn.account() == role.account() {
-            let doc = queue.policy.as_ref()?;
+            let doc = resolved.as_ref()?;
             let grant =
                 policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource);
             return match grant {
@@ -163,7 +167,7 @@ pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> 
                 _ => None,
             };
         }
-        let grant = match &queue.policy {
+        let grant = match &resolved {
             Some(doc) => {
                 policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource)
             }

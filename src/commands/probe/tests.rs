@@ -91,3 +91,13 @@ fn exit_codes_per_verdict() {
     report.findings.push(Finding::error(FindingCode::RoleMissingPermission, "role", "no sqs:DeleteMessage"));
     assert_eq!(code(&report), 1);
 }
+
+#[test]
+fn a_role_without_logs_permissions_is_what_a_not_invoked_verdict_rests_on() {
+    use crate::model::{Finding, FindingCode};
+    let logs = Finding::warning(FindingCode::RoleMissingPermission, "r", "m").about("logs:PutLogEvents", None);
+    let queue = Finding::error(FindingCode::RoleMissingPermission, "r", "m").about("sqs:ReceiveMessage", None);
+    let note = super::verdict::logs_note(&[queue.clone(), logs], "/aws/lambda/worker").unwrap();
+    assert!(note.contains("logs:PutLogEvents on /aws/lambda/worker"), "{note}");
+    assert!(super::verdict::logs_note(&[queue], "/aws/lambda/worker").is_none());
+}

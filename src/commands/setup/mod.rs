@@ -353,9 +353,24 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             s.target.queue, ctx.clients.region
         )));
     }
-    // 1. The queue and its DLQ.
-    let plan = match queue_create::plan(ctx, &s.spec).await {
-        Ok(plan) => plan,
+    // 1. The queue and its DLQ. Without --visibility-timeout a new queue gets AWS's
+    // recommendation for the function: its timeout is read beside the queue's plan.
+    let function_timeout = async {
+        if s.spec.visibility_timeout_secs.is_some() {
+            return None;
+        }
+        let read = gather::function::read(&ctx.clients, &s.target.function).await;
+        read.ok().flatten().map(|f| f.timeout_secs)
+    };
+    let (plan, function_timeout) = tokio::join!(queue_create::plan(ctx, &s.spec), function_timeout);
+    let plan = match plan {
+        Ok(mut plan) => {
+            if let Some(timeout) = function_timeout {
+                let window = s.request.batch_window_secs.unwrap_or(0).max(0) as u32;
+                plan.default_visibility_for(timeout, window);
+            }
+            plan
+        }
         Err(e) => {
             push(Step::failed(StepName::Queue, &e), &mut steps);
             return Ok(finish(ctx, &s, steps));

@@ -137,7 +137,8 @@ fn conditions_are_flattened_to_keys() {
     assert!(
         doc.statements[0]
             .conditions
-            .contains(&Condition { operator: "ArnLike".to_owned(), key: "aws:SourceArn".to_owned() })
+            .iter()
+            .any(|c| c.operator == "ArnLike" && c.key == "aws:SourceArn")
     );
     assert!(!doc.statements[1].is_conditional());
     assert!(doc.statements[1].condition_keys().is_empty());
