@@ -153,7 +153,7 @@ fn junit_of_a_broken_and_a_healthy_trigger_is_valid_and_counts_the_findings() {
 /// A trigger broken every way AWS lets a trigger break after it was made: a role trusting EC2
 /// with no permissions, a function whose timeout grew past the queue's visibility timeout and
 /// whose reserved concurrency is 0, a customer key disabled and without a grant for the role,
-/// a disabled mapping whose two filters can never match an SQS message. Returns the trigger and
+/// a disabled mapping whose three filters can never match an SQS message. Returns the trigger and
 /// its number of errors (more than 10).
 fn many_errors(emu: &Emulator) -> (Trigger, usize) {
     let key = emu.block_on(async {
@@ -173,6 +173,7 @@ fn many_errors(emu: &Emulator) -> (Trigger, usize) {
         let never = aws_sdk_lambda::types::FilterCriteria::builder()
             .filters(filter(r#"{"messageAttributes":{"kind":{"stringValue":["a"]}}}"#))
             .filters(filter(r#"{"attributes":{"SenderId":["b"]}}"#))
+            .filters(filter(r#"{"eventSource":["aws:sns"]}"#))
             .build();
         let created = emu
             .lambda()

@@ -11,7 +11,7 @@ use crate::error::AwsError;
 use crate::model::access::{self, Target};
 use crate::model::facts::{
     AccountConcurrency, CallerFacts, Encryption, Fact, FactKind, FunctionFacts, KeyLookup, MappingFacts, QueueFacts,
-    TriggerFacts, Unreadable,
+    RecursiveLoop, TriggerFacts, Unreadable,
 };
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
@@ -34,6 +34,9 @@ pub struct Known {
     /// The account's concurrency: `None` reads it here; `Some(None)` leaves it to the caller
     /// (who reads it once for many triggers).
     pub account_concurrency: Option<Option<Fact<AccountConcurrency>>>,
+    /// The function's recursive loop setting: `None` reads it here; `Some(None)` does not read
+    /// it (`role check` has no use for it).
+    pub recursive_loop: Option<Option<Fact<RecursiveLoop>>>,
 }
 
 /// Reads the queue and function (when not known), then everything that depends on them —
@@ -194,7 +197,11 @@ pub async fn gather(
         Ok::<_, AwsError>(Some(unreadable_if_denied(format!("log group {}", function.log_group), read)?))
     };
     // The function's recursive loop setting, as soon as the function is known.
+    let known_recursion = known.recursive_loop;
     let recursion = async {
+        if let Some(setting) = known_recursion {
+            return Ok(setting);
+        }
         let Some(function) = function_fact().await? else { return Ok(None) };
         let read = super::function::recursive_loop(clients, &function.arn).await;
         let fact = format!("the recursive loop setting of {}", function.arn.unqualified());
