@@ -333,7 +333,12 @@ fn reserved_concurrency_below_the_mappings_maximum_is_a_warning() {
         r.scaling_config(aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(5).build())
     });
     emu.block_on(async {
-        emu.lambda().put_function_concurrency().function_name(&t.function).reserved_concurrent_executions(2).send().await
+        emu.lambda()
+            .put_function_concurrency()
+            .function_name(&t.function)
+            .reserved_concurrent_executions(2)
+            .send()
+            .await
     })
     .unwrap();
     let run = doctor(emu, &["--queue", &t.queue]);
@@ -357,7 +362,12 @@ fn unreserved_concurrency_below_the_mappings_maximum_is_a_warning() {
     let t = unmapped(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3);
     let other = unmapped(emu, &[], FULL_POLLER_POLICY, 3);
     emu.block_on(async {
-        emu.lambda().put_function_concurrency().function_name(&other.function).reserved_concurrent_executions(1).send().await
+        emu.lambda()
+            .put_function_concurrency()
+            .function_name(&other.function)
+            .reserved_concurrent_executions(1)
+            .send()
+            .await
     })
     .unwrap();
     map_with(emu, &t.queue, &t.function, |r| {
@@ -374,7 +384,12 @@ fn unreserved_concurrency_below_the_mappings_maximum_is_a_warning() {
 #[test]
 fn a_role_that_may_send_to_its_own_queue_with_loops_allowed_is_a_warning() {
     let emu = emulator();
-    let policy = support::poller_policy(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:SendMessage"]);
+    let policy = support::poller_policy(&[
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:SendMessage",
+    ]);
     let t = trigger(emu, &["--visibility-timeout", "30s"], &policy, 3, true);
     let run = doctor(emu, &["--queue", &t.queue]);
     assert!(codes_and_severities(&run).contains(&("recursive-loop-possible".into(), "info".into())), "{}", run.stdout);
@@ -389,7 +404,11 @@ fn a_role_that_may_send_to_its_own_queue_with_loops_allowed_is_a_warning() {
     })
     .unwrap();
     let run = doctor(emu, &["--queue", &t.queue]);
-    assert!(codes_and_severities(&run).contains(&("recursive-loop-allowed".into(), "warning".into())), "{}", run.stdout);
+    assert!(
+        codes_and_severities(&run).contains(&("recursive-loop-allowed".into(), "warning".into())),
+        "{}",
+        run.stdout
+    );
     assert_eq!(run.json()["triggers"][0]["function"]["recursive_loop"], "Allow");
     // A role that may not send there: nothing to say.
     let quiet = trigger(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3, true);
@@ -403,7 +422,8 @@ fn other_consumers_of_the_queue_are_in_the_chain_and_a_note() {
     let t = trigger(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3, true);
     let other = unmapped(emu, &[], FULL_POLLER_POLICY, 3);
     map(emu, &t.queue, &other.function, true);
-    for args in [vec!["--queue", t.queue.as_str(), "--function", t.function.as_str()], vec!["--function", &t.function]] {
+    for args in [vec!["--queue", t.queue.as_str(), "--function", t.function.as_str()], vec!["--function", &t.function]]
+    {
         let run = doctor(emu, &args);
         run.expect_code(0);
         assert!(
@@ -416,7 +436,11 @@ fn other_consumers_of_the_queue_are_in_the_chain_and_a_note() {
         assert_eq!(consumers[0]["state"], "Enabled");
     }
     let text = emu.run(&["doctor", "--queue", &t.queue, "--function", &t.function]);
-    assert!(text.stdout.contains(&format!("other consumers of the queue: {} [Enabled]", other.function)), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(&format!("other consumers of the queue: {} [Enabled]", other.function)),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
@@ -444,7 +468,12 @@ fn create_log_group_is_needed_only_while_the_group_is_missing() {
     let t = trigger(emu, &["--visibility-timeout", "30s"], policy, 3, true);
     let run = doctor(emu, &["--queue", &t.queue]);
     run.expect_code(0);
-    assert_eq!(codes_and_severities(&run), [("role-missing-permission".to_owned(), "warning".to_owned())], "{}", run.stdout);
+    assert_eq!(
+        codes_and_severities(&run),
+        [("role-missing-permission".to_owned(), "warning".to_owned())],
+        "{}",
+        run.stdout
+    );
     assert_eq!(run.json()["triggers"][0]["log_group_exists"], false);
     let group = format!("/aws/lambda/{}", t.function);
     emu.block_on(async { emu.logs().create_log_group().log_group_name(&group).send().await }).unwrap();

@@ -90,7 +90,7 @@ fn list_matches(alternatives: &[Value], value: Option<&Value>) -> Option<bool> {
     for rule in alternatives {
         let one = match rule {
             Value::Object(op) => operator_matches(op, value.is_some(), &values),
-            literal => Some(values.iter().any(|v| *v == literal)),
+            literal => Some(values.contains(&literal)),
         };
         match one {
             Some(true) => return Some(true),

@@ -67,7 +67,11 @@ pub fn concurrency(
     let name = function.arn.name();
     // Changes only MaximumConcurrency of the existing mapping (or creates it so).
     let cap = |n: i32| {
-        format!("sqs-trigger mapping create --function {} --queue {} --max-concurrency {n}", function.arn, queue.unwrap_or("QUEUE"))
+        format!(
+            "sqs-trigger mapping create --function {} --queue {} --max-concurrency {n}",
+            function.arn,
+            queue.unwrap_or("QUEUE")
+        )
     };
     let dlq = "throttled batches go back to the queue and each receive counts toward maxReceiveCount, so good \
                messages can land in the dead-letter queue";
@@ -316,7 +320,8 @@ mod tests {
         use FindingCode::*;
         let account = |unreserved| AccountConcurrency { limit: 1000, unreserved };
         // (reserved, MaximumConcurrency, unreserved, expected)
-        let cases: &[(Option<i32>, Option<i32>, Option<i32>, Option<FindingCode>)] = &[
+        type Case = (Option<i32>, Option<i32>, Option<i32>, Option<FindingCode>);
+        let cases: &[Case] = &[
             (None, None, Some(900), None),
             (Some(0), Some(10), None, None),
             (Some(10), Some(10), None, None),
@@ -334,7 +339,12 @@ mod tests {
         for (reserved, maximum, unreserved, expected) in cases {
             let mut f = function(30);
             f.reserved_concurrency = *reserved;
-            let found = concurrency(&f, Some("arn:aws:sqs:us-east-1:123456789012:orders"), *maximum, unreserved.map(account).as_ref());
+            let found = concurrency(
+                &f,
+                Some("arn:aws:sqs:us-east-1:123456789012:orders"),
+                *maximum,
+                unreserved.map(account).as_ref(),
+            );
             assert_eq!(found.as_ref().map(|f| f.code), *expected, "{reserved:?} {maximum:?} {unreserved:?}");
             if let Some(found) = found {
                 assert_eq!(found.severity, Severity::Warning);
@@ -352,15 +362,22 @@ mod tests {
         let mut m = crate::checks::queue::fixtures::mapping(&q, "Enabled");
         m.max_concurrency = Some(10);
         f.mappings = Some(Ok(vec![m]));
-        assert_eq!(check(&f).iter().map(|f| f.code).collect::<Vec<_>>(), [FindingCode::ReservedConcurrencyBelowMaximum]);
-        f.request = Some(crate::model::facts::MappingRequest { max_concurrency: Some(3), ..crate::checks::queue::fixtures::request() });
+        assert_eq!(
+            check(&f).iter().map(|f| f.code).collect::<Vec<_>>(),
+            [FindingCode::ReservedConcurrencyBelowMaximum]
+        );
+        f.request = Some(crate::model::facts::MappingRequest {
+            max_concurrency: Some(3),
+            ..crate::checks::queue::fixtures::request()
+        });
         assert!(check(&f).is_empty(), "the request caps it at the reservation");
     }
 
     #[test]
     fn recursion_when_the_role_may_feed_its_own_queue() {
         use crate::checks::role::tests::role_facts;
-        let send = r#"{"Statement":[{"Effect":"Allow","Action":["sqs:SendMessage","sqs:ReceiveMessage"],"Resource":"*"}]}"#;
+        let send =
+            r#"{"Statement":[{"Effect":"Allow","Action":["sqs:SendMessage","sqs:ReceiveMessage"],"Resource":"*"}]}"#;
         let receive = r#"{"Statement":[{"Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":"*"}]}"#;
         // (policy, setting, expected)
         let cases = [

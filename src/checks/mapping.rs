@@ -76,14 +76,19 @@ pub fn other_consumers_note(
     function: Option<&FunctionArn>,
     others: &[MappingFacts],
 ) -> Option<Finding> {
-    let mut names: Vec<String> = others.iter().filter(|m| m.is_enabled()).map(|m| consumer_name(&m.function_arn)).collect();
+    let mut names: Vec<String> =
+        others.iter().filter(|m| m.is_enabled()).map(|m| consumer_name(&m.function_arn)).collect();
     names.sort();
     names.dedup();
     if names.is_empty() {
         return None;
     }
-    let this = function.map(|f| consumer_name(f)).unwrap_or_else(|| "this function".to_owned());
-    let (verb, count) = if names.len() == 1 { ("reads", "1 other function".to_owned()) } else { ("read", format!("{} other functions", names.len())) };
+    let this = function.map(consumer_name).unwrap_or_else(|| "this function".to_owned());
+    let (verb, count) = if names.len() == 1 {
+        ("reads", "1 other function".to_owned())
+    } else {
+        ("read", format!("{} other functions", names.len()))
+    };
     Some(
         Finding::info(
             FindingCode::QueueOtherConsumers,
@@ -644,7 +649,9 @@ mod tests {
             assert_eq!(problem(&m).is_some(), expected, "{result:?} {reason:?}");
             if let Some(text) = problem(&m) {
                 // AWS's text is quoted as it is.
-                assert!(text.contains(&format!("\"{}\"", result.filter(|r| r.starts_with("PROBLEM")).or(reason).unwrap())));
+                assert!(
+                    text.contains(&format!("\"{}\"", result.filter(|r| r.starts_with("PROBLEM")).or(reason).unwrap()))
+                );
             }
             let found = existing(std::slice::from_ref(&m), false, None, None);
             assert_eq!(found.iter().any(|f| f.code == FindingCode::MappingProblem && f.is_error()), expected);

@@ -249,11 +249,7 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
         writeln!(out, "  └ other consumers of the queue: {}", others.join(", "))?;
     }
     if let Some(account) = &d.account_concurrency {
-        writeln!(
-            out,
-            "  account concurrency: {} unreserved of {} in this region",
-            account.unreserved, account.limit
-        )?;
+        writeln!(out, "  account concurrency: {} unreserved of {} in this region", account.unreserved, account.limit)?;
     }
     if let Some(q) = &d.queue
         && q.depth.total() > 0
@@ -362,11 +358,7 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
             reserved_concurrency: f.reserved_concurrency,
             timeout_secs: f.timeout_secs,
             role: f.role.to_string(),
-            recursive_loop: facts
-                .recursive_loop
-                .as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|r| r.as_str().to_owned()),
+            recursive_loop: facts.recursive_loop.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.as_str().to_owned()),
         }),
         log_group: facts.function.as_ref().map(|f| f.log_group.clone()),
         log_group_exists: facts.log_group_exists.as_ref().and_then(|r| r.as_ref().ok()).copied(),

@@ -57,7 +57,8 @@ pub async fn log_group_exists(clients: &Clients, group: &str) -> Result<bool, Aw
 /// The account's concurrency quota and what is left unreserved in this region
 /// (`GetAccountSettings`).
 pub async fn account_concurrency(clients: &Clients) -> Result<AccountConcurrency, AwsError> {
-    let out = clients.lambda.get_account_settings().send().await.aws_err("lambda:GetAccountSettings", &"the account")?;
+    let out =
+        clients.lambda.get_account_settings().send().await.aws_err("lambda:GetAccountSettings", &"the account")?;
     let limit = out.account_limit();
     Ok(AccountConcurrency {
         limit: limit.map(|l| l.concurrent_executions()).unwrap_or_default(),

@@ -138,7 +138,8 @@ fn logs_actions_are_warnings_and_create_log_group_only_while_the_group_is_missin
     let sqs_only = allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "*");
     let stream_and_put = allow(&["sqs:*", "logs:CreateLogStream", "logs:PutLogEvents"], "*");
     // (policy, log group exists, expected logs actions in findings)
-    let cases: [(&str, Option<Result<bool, Unreadable>>, &[&str]); 5] = [
+    type Case<'a> = (&'a str, Option<Result<bool, Unreadable>>, &'a [&'a str]);
+    let cases: [Case; 5] = [
         (&sqs_only, None, &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]),
         (&sqs_only, Some(Ok(false)), &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]),
         (&sqs_only, Some(Ok(true)), &["logs:CreateLogStream", "logs:PutLogEvents"]),

@@ -402,7 +402,8 @@ impl QueuePlan {
         let secs = recommended_visibility_secs(function_timeout_secs, batch_window_secs);
         self.spec.visibility_timeout_secs = Some(secs);
         self.queue.attributes.insert("VisibilityTimeout".to_owned(), secs.to_string());
-        let window = if batch_window_secs > 0 { format!(" + the {batch_window_secs}s batching window") } else { String::new() };
+        let window =
+            if batch_window_secs > 0 { format!(" + the {batch_window_secs}s batching window") } else { String::new() };
         self.queue.notes.push(format!(
             "visibility timeout {secs}s: 6 × the function's {function_timeout_secs}s timeout{window}, as AWS \
              recommends (SQS's default is 30s; --visibility-timeout chooses another)"

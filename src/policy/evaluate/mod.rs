@@ -10,8 +10,8 @@ use std::fmt;
 use super::document::{
     Condition, Effect, MatchResult, PolicyDocument, PrincipalClause, Principals, Statement, push_unique,
 };
-use super::glob::{CaseRule, wildcard_match};
 use super::error::PolicyError;
+use super::glob::{CaseRule, wildcard_match};
 
 /// The action a trust policy must allow for a service to use the role.
 const ASSUME_ROLE: &str = "sts:AssumeRole";

@@ -550,7 +550,10 @@ fn a_vpc_endpoint_deny_in_a_queue_policy_denies_the_poller() {
     let vpce = doc(r#"{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#);
     // Undecided, the Deny is only conditional; decided for the poller, it denies.
     assert_eq!(grant(&vpce), ResourceGrant::NotGranted);
-    assert_eq!(grant(&resolve_conditions(&vpce, &poller)), ResourceGrant::ExplicitDeny { sid: Some("OnlyVpce".into()) });
+    assert_eq!(
+        grant(&resolve_conditions(&vpce, &poller)),
+        ResourceGrant::ExplicitDeny { sid: Some("OnlyVpce".into()) }
+    );
     // A Deny that spares the role does not apply to it.
     let spares = doc(&format!(r#"{{"StringNotEquals":{{"aws:PrincipalArn":"{role}"}}}}"#));
     assert!(resolve_conditions(&spares, &poller).statements.is_empty());
