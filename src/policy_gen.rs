@@ -197,7 +197,7 @@ mod tests {
                             format!("arn:{partition}:kms:{region}:123456789012:key/0123-abcd").parse().unwrap();
                         let key = with_key.then_some(KeyTarget::Arn(key));
                         let logs = log_group_arn(partition, region, "123456789012", group);
-                        let required = required_permissions(Some(&q), key.as_ref(), Some(&logs));
+                        let required = required_permissions(Some(&q), key.as_ref(), Some(&logs), false);
                         for mask in 1u32..(1 << required.len()) {
                             let subset: Vec<Required> = required
                                 .iter()

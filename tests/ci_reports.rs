@@ -153,7 +153,8 @@ fn junit_of_a_broken_and_a_healthy_trigger_is_valid_and_counts_the_findings() {
 /// A trigger broken every way AWS lets a trigger break after it was made: a role trusting EC2
 /// with no permissions, a function whose timeout grew past the queue's visibility timeout and
 /// whose reserved concurrency is 0, a customer key disabled and without a grant for the role,
-/// a disabled mapping. Returns the trigger and its number of errors (more than 10).
+/// a disabled mapping whose three filters can never match an SQS message. Returns the trigger and
+/// its number of errors (more than 10).
 fn many_errors(emu: &Emulator) -> (Trigger, usize) {
     let key = emu.block_on(async {
         let kms = emu.kms();
@@ -167,7 +168,26 @@ fn many_errors(emu: &Emulator) -> (Trigger, usize) {
     let function = unique("ci-f");
     emu.create_function(&function, &role_arn, handlers::SILENT, 3);
     let arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
-    emu.create_sqs_mapping(&arn, &function, false);
+    let uuid = emu.block_on(async {
+        let filter = |p: &str| aws_sdk_lambda::types::Filter::builder().pattern(p).build();
+        let never = aws_sdk_lambda::types::FilterCriteria::builder()
+            .filters(filter(r#"{"messageAttributes":{"kind":{"stringValue":["a"]}}}"#))
+            .filters(filter(r#"{"attributes":{"SenderId":["b"]}}"#))
+            .filters(filter(r#"{"eventSource":["aws:sns"]}"#))
+            .build();
+        let created = emu
+            .lambda()
+            .create_event_source_mapping()
+            .event_source_arn(&arn)
+            .function_name(&function)
+            .enabled(false)
+            .filter_criteria(never)
+            .send()
+            .await
+            .unwrap();
+        created.uuid().unwrap().to_owned()
+    });
+    emu.wait_mapping_settled(&uuid);
     emu.block_on(async {
         let lambda = emu.lambda();
         lambda.update_function_configuration().function_name(&function).timeout(60).send().await.unwrap();

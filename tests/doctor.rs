@@ -248,3 +248,237 @@ fn needs_a_target() {
     emu.run(&["doctor", "--queue", "bad name"]).expect_code(2);
     assert!(emu.requests().is_empty());
 }
+
+#[test]
+fn the_aws_managed_key_needs_no_kms_decrypt_in_its_own_account() {
+    // Its key policy lets every principal of the account use it through SQS; the poller twin
+    // decrypts without kms:Decrypt in the role, and so must doctor's rules.
+    let emu = emulator();
+    let t = trigger(emu, &["--kms-key", "alias/aws/sqs", "--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3, true);
+    let run = doctor(emu, &["--queue", &t.queue]);
+    let json = run.json();
+    let findings = json["triggers"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().all(|f| !f["message"].as_str().unwrap().contains("kms:Decrypt")),
+        "no kms:Decrypt finding for aws/sqs: {json}"
+    );
+    run.expect_code(0);
+}
+
+/// A mapping made with the SDK, with the given settings (what `trigger` does not set).
+fn map_with(
+    emu: &Emulator,
+    queue: &str,
+    function: &str,
+    tune: impl FnOnce(
+        aws_sdk_lambda::operation::create_event_source_mapping::builders::CreateEventSourceMappingFluentBuilder,
+    ) -> aws_sdk_lambda::operation::create_event_source_mapping::builders::CreateEventSourceMappingFluentBuilder,
+) -> String {
+    let arn = emu.queue_attributes(queue).unwrap()["QueueArn"].clone();
+    let uuid = emu.block_on(async {
+        let request = emu.lambda().create_event_source_mapping().event_source_arn(&arn).function_name(function);
+        tune(request).send().await.expect("create mapping").uuid().unwrap().to_owned()
+    });
+    emu.wait_mapping_settled(&uuid);
+    uuid
+}
+
+/// A queue and a function (role with `policy`), not mapped yet.
+fn unmapped(emu: &Emulator, queue_args: &[&str], policy: &str, timeout: i32) -> Trigger {
+    let queue = unique("dq");
+    let mut args = vec!["queue", "create", queue.as_str()];
+    args.extend_from_slice(queue_args);
+    emu.run(&args).expect_code(0);
+    let role = unique("dr");
+    let role_arn = emu.create_role(&role, "lambda.amazonaws.com", Some(policy), &[]);
+    let function = unique("df");
+    emu.create_function(&function, &role_arn, handlers::SILENT, timeout);
+    Trigger { queue, function, role }
+}
+
+fn codes_and_severities(run: &support::Run) -> Vec<(String, String)> {
+    let json = run.json();
+    json["triggers"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap().to_owned(), f["severity"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn an_existing_mappings_batching_window_counts_in_the_visibility_rule() {
+    // 6 × 3 s = 18 s fits a 20 s visibility timeout; 18 s + the mapping's 10 s window does not.
+    let emu = emulator();
+    let t = unmapped(emu, &["--visibility-timeout", "20s"], FULL_POLLER_POLICY, 3);
+    map_with(emu, &t.queue, &t.function, |r| r.maximum_batching_window_in_seconds(10));
+    let run = doctor(emu, &["--queue", &t.queue]);
+    let json = run.json();
+    let found = json["triggers"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "visibility-timeout-below-recommended")
+        .unwrap_or_else(|| panic!("the window counts: {json}"))
+        .clone();
+    assert!(found["message"].as_str().unwrap().contains("10s batching window"), "{found}");
+    assert_eq!(json["triggers"][0]["mappings"][0]["batch_window_secs"], 10);
+}
+
+#[test]
+fn reserved_concurrency_below_the_mappings_maximum_is_a_warning() {
+    let emu = emulator();
+    let t = unmapped(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3);
+    map_with(emu, &t.queue, &t.function, |r| {
+        r.scaling_config(aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(5).build())
+    });
+    emu.block_on(async {
+        emu.lambda()
+            .put_function_concurrency()
+            .function_name(&t.function)
+            .reserved_concurrent_executions(2)
+            .send()
+            .await
+    })
+    .unwrap();
+    let run = doctor(emu, &["--queue", &t.queue]);
+    run.expect_code(0);
+    let found = codes_and_severities(&run);
+    assert!(found.contains(&("reserved-concurrency-below-maximum".into(), "warning".into())), "{}", run.stdout);
+    let d = &run.json()["triggers"][0];
+    assert_eq!(d["mappings"][0]["max_concurrency"], 5);
+    assert_eq!(d["function"]["reserved_concurrency"], 2);
+    assert!(d["account_concurrency"]["unreserved"].as_i64().unwrap() <= 998, "{d}");
+    let text = emu.run(&["doctor", "--queue", &t.queue]);
+    assert!(text.stdout.contains("max concurrency 5") && text.stdout.contains("reserved 2"), "{}", text.stdout);
+    assert!(text.stdout.contains("unreserved of 1000"), "{}", text.stdout);
+}
+
+#[test]
+fn unreserved_concurrency_below_the_mappings_maximum_is_a_warning() {
+    // The account's quota is 1000 here; another function's reservation leaves less than the
+    // 1000 this mapping may run.
+    let emu = emulator();
+    let t = unmapped(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3);
+    let other = unmapped(emu, &[], FULL_POLLER_POLICY, 3);
+    emu.block_on(async {
+        emu.lambda()
+            .put_function_concurrency()
+            .function_name(&other.function)
+            .reserved_concurrent_executions(1)
+            .send()
+            .await
+    })
+    .unwrap();
+    map_with(emu, &t.queue, &t.function, |r| {
+        r.scaling_config(aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(1000).build())
+    });
+    let run = doctor(emu, &["--queue", &t.queue]);
+    assert!(
+        codes_and_severities(&run).contains(&("unreserved-concurrency-low".into(), "warning".into())),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_role_that_may_send_to_its_own_queue_with_loops_allowed_is_a_warning() {
+    let emu = emulator();
+    let policy = support::poller_policy(&[
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:SendMessage",
+    ]);
+    let t = trigger(emu, &["--visibility-timeout", "30s"], &policy, 3, true);
+    let run = doctor(emu, &["--queue", &t.queue]);
+    assert!(codes_and_severities(&run).contains(&("recursive-loop-possible".into(), "info".into())), "{}", run.stdout);
+    assert_eq!(run.json()["triggers"][0]["function"]["recursive_loop"], "Terminate");
+    emu.block_on(async {
+        emu.lambda()
+            .put_function_recursion_config()
+            .function_name(&t.function)
+            .recursive_loop(aws_sdk_lambda::types::RecursiveLoop::Allow)
+            .send()
+            .await
+    })
+    .unwrap();
+    let run = doctor(emu, &["--queue", &t.queue]);
+    assert!(
+        codes_and_severities(&run).contains(&("recursive-loop-allowed".into(), "warning".into())),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.json()["triggers"][0]["function"]["recursive_loop"], "Allow");
+    // A role that may not send there: nothing to say.
+    let quiet = trigger(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3, true);
+    let run = doctor(emu, &["--queue", &quiet.queue]);
+    assert!(run.finding_codes().iter().all(|c| !c.starts_with("recursive-loop")), "{}", run.stdout);
+}
+
+#[test]
+fn other_consumers_of_the_queue_are_in_the_chain_and_a_note() {
+    let emu = emulator();
+    let t = trigger(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3, true);
+    let other = unmapped(emu, &[], FULL_POLLER_POLICY, 3);
+    map(emu, &t.queue, &other.function, true);
+    for args in [vec!["--queue", t.queue.as_str(), "--function", t.function.as_str()], vec!["--function", &t.function]]
+    {
+        let run = doctor(emu, &args);
+        run.expect_code(0);
+        assert!(
+            codes_and_severities(&run).contains(&("queue-other-consumers".into(), "info".into())),
+            "{args:?}: {}",
+            run.stdout
+        );
+        let consumers = &run.json()["triggers"][0]["other_consumers"];
+        assert_eq!(consumers[0]["function"], other.function.as_str(), "{args:?}: {consumers}");
+        assert_eq!(consumers[0]["state"], "Enabled");
+    }
+    let text = emu.run(&["doctor", "--queue", &t.queue, "--function", &t.function]);
+    assert!(
+        text.stdout.contains(&format!("other consumers of the queue: {} [Enabled]", other.function)),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_filter_on_a_key_other_than_body_deletes_every_message() {
+    let emu = emulator();
+    let t = unmapped(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3);
+    let pattern = r#"{"messageAttributes":{"kind":{"stringValue":["order"]}}}"#;
+    map_with(emu, &t.queue, &t.function, |r| {
+        r.filter_criteria(
+            aws_sdk_lambda::types::FilterCriteria::builder()
+                .filters(aws_sdk_lambda::types::Filter::builder().pattern(pattern).build())
+                .build(),
+        )
+    });
+    let run = doctor(emu, &["--queue", &t.queue]);
+    run.expect_code(1);
+    assert!(codes_and_severities(&run).contains(&("filter-never-matches".into(), "error".into())), "{}", run.stdout);
+    assert_eq!(run.json()["triggers"][0]["mappings"][0]["filters"][0], pattern);
+}
+
+#[test]
+fn create_log_group_is_needed_only_while_the_group_is_missing() {
+    let emu = emulator();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#;
+    let t = trigger(emu, &["--visibility-timeout", "30s"], policy, 3, true);
+    let run = doctor(emu, &["--queue", &t.queue]);
+    run.expect_code(0);
+    assert_eq!(
+        codes_and_severities(&run),
+        [("role-missing-permission".to_owned(), "warning".to_owned())],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.json()["triggers"][0]["log_group_exists"], false);
+    let group = format!("/aws/lambda/{}", t.function);
+    emu.block_on(async { emu.logs().create_log_group().log_group_name(&group).send().await }).unwrap();
+    let run = doctor(emu, &["--queue", &t.queue]);
+    run.expect_code(0);
+    assert!(run.finding_codes().is_empty(), "{}", run.stdout);
+    assert_eq!(run.json()["triggers"][0]["log_group_exists"], true);
+}

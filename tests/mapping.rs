@@ -202,8 +202,11 @@ fn refusals_create_nothing() {
     let short = pair(emu, "vis", false, &["--visibility-timeout", "10s"], 30);
     let standard = pair(emu, "batch", false, &["--visibility-timeout", "3m"], 30);
     let fifo = pair(emu, "fifo", true, &["--visibility-timeout", "3m"], 30);
-    let cases: [(&Pair, &[&str], &str); 5] = [
+    let attributes_filter = r#"{"messageAttributes":{"kind":{"stringValue":["order"]}}}"#;
+    let cases: [(&Pair, &[&str], &str); 6] = [
         (&short, &[], "visibility-timeout-below-function-timeout"),
+        // SQS mappings filter on `body` only: this filter would delete every message.
+        (&standard, &["--filter", attributes_filter], "filter-never-matches"),
         (&standard, &["--batch-size", "100"], "batch-window-required"),
         (&fifo, &["--batch-size", "20"], "batch-size-out-of-range"),
         (&fifo, &["--batch-window", "5s"], "batch-window-out-of-range"),
@@ -227,6 +230,28 @@ fn refusals_create_nothing() {
         text.stdout
     );
     assert!(text.stdout.contains("refused: nothing was created"), "{}", text.stdout);
+}
+
+#[test]
+fn a_role_without_logs_permissions_is_not_refused() {
+    // The poller needs only the queue actions; the logs actions decide whether the function's
+    // output is seen: warnings, and the mapping is created.
+    let emu = emulator();
+    let base = unique("nolog-q");
+    emu.run(&["queue", "create", &base, "--visibility-timeout", "3m"]).expect_code(0);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"*"}]}"#;
+    let role = emu.create_role(&unique("nolog-role"), "lambda.amazonaws.com", Some(policy), &[]);
+    let function = unique("nolog-fn");
+    emu.create_function(&function, &role, handlers::ECHO, 30);
+    let p = Pair { queue_arn: emu.queue_attributes(&base).unwrap()["QueueArn"].clone(), queue: base, function };
+    let run = create(emu, &p, &[]);
+    run.expect_code(0);
+    let report: CreateReport = parse(&run);
+    assert_eq!(report.outcome, "created", "{}", run.stdout);
+    let logs: Vec<&Finding> = report.findings.iter().filter(|f| f.message.contains("logs:")).collect();
+    assert_eq!(logs.len(), 3, "{}", run.stdout);
+    assert!(logs.iter().all(|f| f.severity == sqs_trigger::model::Severity::Warning), "{}", run.stdout);
+    assert_eq!(emu.mappings_of(&p.queue_arn).len(), 1);
 }
 
 #[test]

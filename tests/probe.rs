@@ -177,6 +177,40 @@ fn a_disabled_mapping_is_reported_and_nothing_is_sent() {
 }
 
 #[test]
+fn a_body_no_filter_matches_is_never_sent() {
+    // Lambda deletes a message no filter matches without a run: the probe evaluates the
+    // mapping's filters on its body first, and sends only a body that one matches.
+    let emu = emulator();
+    let t = trigger("filt", handlers::ECHO, 3, &["--no-dlq"], false);
+    let uuid = emu.block_on(async {
+        let filter = aws_sdk_lambda::types::Filter::builder().pattern(r#"{"body":{"kind":["order"]}}"#).build();
+        emu.lambda()
+            .create_event_source_mapping()
+            .event_source_arn(&t.queue_arn)
+            .function_name(&t.function)
+            .filter_criteria(aws_sdk_lambda::types::FilterCriteria::builder().filters(filter).build())
+            .send()
+            .await
+            .unwrap()
+            .uuid()
+            .unwrap()
+            .to_owned()
+    });
+    emu.wait_mapping_settled(&uuid);
+    let run = probe(&t, &[]);
+    run.expect_code(1);
+    let json = run.json();
+    assert_eq!(json["verdict"], "not-sent", "{json:#}");
+    assert!(run.finding_codes().contains(&"probe-filtered-out".to_owned()), "{json:#}");
+    assert!(json.to_string().contains(r#"--body '{\"kind\":\"order\"}'"#), "the fix gives a matching body: {json:#}");
+    assert_eq!(sends_to(&t.queue), 0, "no SendMessage");
+    // A body the filter matches is sent.
+    let run = probe(&t, &["--body", r#"{"kind":"order","id":"{probe_id}"}"#]);
+    assert_ne!(run.json()["verdict"], "not-sent", "{}", run.stdout);
+    assert_eq!(sends_to(&t.queue), 1);
+}
+
+#[test]
 fn a_function_past_its_timeout_is_invoked_with_error() {
     let t = trigger("slow", handlers::SLOW, 1, &["--no-dlq"], true);
     let run = probe(&t, &[]);

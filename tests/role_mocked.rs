@@ -252,8 +252,17 @@ impl World {
             mock!(aws_sdk_kms::Client::get_key_policy)
                 .then_output(|| GetKeyPolicyOutput::builder().policy(DELEGATING_KEY_POLICY).build()),
         ];
+        // The log group exists: logs:CreateLogGroup is not required.
+        let logs_rules = vec![mock!(aws_sdk_cloudwatchlogs::Client::describe_log_groups).then_output(|| {
+            aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput::builder()
+                .log_groups(
+                    aws_sdk_cloudwatchlogs::types::LogGroup::builder().log_group_name("/aws/lambda/worker").build(),
+                )
+                .build()
+        })];
         // Services these tests do not mock answer nothing (Clients::offline).
         let clients = Clients {
+            logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &logs_rules),
             sqs: mock_client!(aws_sdk_sqs, RuleMode::MatchAny, &sqs_rules),
             lambda: mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &lambda_rules),
             iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, &iam_rules),
@@ -264,6 +273,7 @@ impl World {
         all.extend(lambda_rules);
         all.extend(sqs_rules);
         all.extend(kms_rules);
+        all.extend(logs_rules);
         (clients, all)
     }
 
@@ -296,7 +306,8 @@ fn simulator_allowed_decides() {
     let (checked, _) = world.check(None);
     assert_eq!(checked.evaluation.decided_by, Some(Decider::Simulator));
     assert!(checked.simulator_unavailable.is_none());
-    assert_eq!(checked.evaluation.permissions.len(), 6);
+    // The log group exists: no logs:CreateLogGroup.
+    assert_eq!(checked.evaluation.permissions.len(), 5);
     for p in &checked.evaluation.permissions {
         assert_eq!((p.decision, p.decided_by), (PermissionVerdict::Allowed, Some(Decider::Simulator)), "{p:?}");
     }
@@ -335,11 +346,20 @@ fn simulator_implicit_deny_wins_over_what_the_policies_seem_to_allow() {
     };
     let (checked, rules) = world.check(None);
     assert_eq!(checked.evaluation.decided_by, Some(Decider::Simulator));
-    assert_eq!(checked.evaluation.permissions.len(), 7);
+    assert_eq!(checked.evaluation.permissions.len(), 6);
     for action in ["kms:Decrypt", "logs:PutLogEvents", "sqs:ReceiveMessage"] {
         assert_eq!(verdict(&checked, action), PermissionVerdict::Missing, "{action}");
     }
-    assert_eq!(codes(&checked), [(FindingCode::RoleMissingPermission, Severity::Error); 3]);
+    // The poller needs the queue and the key; the logs action only decides whether the
+    // function's output is seen: a warning.
+    assert_eq!(
+        codes(&checked),
+        [
+            (FindingCode::RoleMissingPermission, Severity::Error),
+            (FindingCode::RoleMissingPermission, Severity::Error),
+            (FindingCode::RoleMissingPermission, Severity::Warning)
+        ]
+    );
     let text: Vec<&str> = checked.findings.iter().map(|f| f.message.as_str()).collect();
     assert!(text.iter().any(|m| m.contains("kms:Decrypt") && m.contains(KEY_ARN)), "{text:#?}");
     assert!(text.iter().any(|m| m.contains("logs:PutLogEvents") && m.contains("permissions boundary")), "{text:#?}");
@@ -393,7 +413,7 @@ fn access_denied_on_the_key_skips_decrypt_only() {
     let (checked, _) = world.check(None);
     let decrypt = checked.evaluation.permissions.iter().find(|p| p.action == "kms:Decrypt").unwrap();
     assert_eq!((decrypt.decision, decrypt.resource.as_str()), (PermissionVerdict::Skipped, "alias/orders"));
-    assert_eq!(checked.evaluation.count(PermissionVerdict::Allowed), 6);
+    assert_eq!(checked.evaluation.count(PermissionVerdict::Allowed), 5);
     assert_eq!(codes(&checked), [(FindingCode::CheckSkipped, Severity::Warning)]);
     assert!(checked.findings[0].remediation.as_deref().unwrap().contains("kms:DescribeKey"));
 }

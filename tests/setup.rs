@@ -66,6 +66,25 @@ fn from_nothing_then_converges() {
     assert_eq!(emu.mappings_of(&arn).len(), 1, "still exactly one mapping");
 }
 
+/// A queue created for a known function without --visibility-timeout gets AWS's recommendation
+/// (6 × its timeout + the batching window), not SQS's 30 s that the checks would warn about.
+#[test]
+fn a_new_queue_gets_the_recommended_visibility_timeout_for_the_function() {
+    let emu = emulator();
+    let role_arn = emu.create_role(&unique("su-role"), "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
+    let function = unique("su-fn");
+    emu.create_function(&function, &role_arn, handlers::ECHO, 10);
+    let queue = unique("su-vis");
+    let run = setup(emu, &function, &queue, &["--no-probe", "--batch-window", "5s"]);
+    run.expect_code(0);
+    assert_eq!(emu.queue_attributes(&queue).unwrap()["VisibilityTimeout"], "65", "6 × 10 s + 5 s");
+    assert!(!run.stdout.contains("visibility-timeout-below-recommended"), "{}", run.stdout);
+    // Given explicitly, the flag wins.
+    let chosen = unique("su-vis");
+    setup(emu, &function, &chosen, &["--no-probe", "--visibility-timeout", "45s"]).expect_code(0);
+    assert_eq!(emu.queue_attributes(&chosen).unwrap()["VisibilityTimeout"], "45");
+}
+
 /// A queue another tool made may be live: setup probes it only when asked.
 #[test]
 fn a_queue_that_existed_before_is_probed_only_with_probe() {

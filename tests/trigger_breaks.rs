@@ -12,8 +12,9 @@
 //! | key disabled                          | not-invoked                         | kms-key-not-enabled          |
 //! | mapping disabled                      | not-sent                            | mapping-disabled             |
 //! | reserved concurrency 0                | not-invoked                         | function-throttled           |
-//! | filter excludes the probe             | not-invoked                         | filter-deletes-unmatched     |
+//! | filter excludes the probe             | not-sent (its body matches no filter) | probe-filtered-out         |
 //! | queue policy denies the role          | not-invoked                         | role-explicit-deny           |
+//! | queue policy denies outside a VPC endpoint | not-invoked                    | role-explicit-deny           |
 //! | handler raises                        | invoked-with-error                  | —                            |
 //! | handler times out                     | invoked-with-error                  | —                            |
 //! | role lacks sqs:DeleteMessage          | invoked, then the same message again | role-missing-permission     |
@@ -332,14 +333,42 @@ fn filter_excludes_the_probe() {
     })
     .expect("add a filter");
     assert_eq!(emu.wait_mapping_settled(&t.uuid), "Enabled");
-    let run = probe_fails(&t, "not-invoked", Some(("filter-deletes-unmatched", "")));
-    assert!(run.stdout.contains("the queue is empty"), "Lambda deleted it: {}", run.stdout);
+    // Lambda would delete a message no filter matches: the probe never sends one.
+    let run = probe_fails(&t, "not-sent", Some(("probe-filtered-out", "")));
+    assert!(remediation(&finding(&run, "probe-filtered-out", "")).contains(r#"--body '{"kind":"order"}'"#));
+    assert_eq!(emu.queue_depth(&t.queue), (0, 0), "nothing was sent");
     let d = doctor(&t);
     let f = finding(&d, "filter-deletes-unmatched", &t.uuid);
     // The fix is a probe whose body the filter matches.
     let fix = remediation(&f);
     assert!(fix.contains(r#"--body '{"kind":"order"}'"#), "{fix}");
     probe_confirms(&t, &["--body", r#"{"kind":"order"}"#]);
+}
+
+#[test]
+fn queue_policy_denies_outside_a_vpc_endpoint() {
+    // "Only through our VPC endpoint": the poller never calls through one, so aws:SourceVpce is
+    // absent, StringNotEquals holds, and the Deny applies to it.
+    let emu = emulator();
+    let t = working("tb-vpce", "30s");
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "OnlyThroughVpce", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": t.queue_arn,
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
+    ]});
+    emu.block_on(async {
+        emu.sqs()
+            .set_queue_attributes()
+            .queue_url(&t.queue_url)
+            .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, deny.to_string())
+            .send()
+            .await
+    })
+    .expect("set queue policy");
+    probe_fails(&t, "not-invoked", Some(("role-explicit-deny", "queue policy")));
+    let d = doctor(&t);
+    d.expect_code(1);
+    let f = finding(&d, "role-explicit-deny", "sqs:ReceiveMessage");
+    assert!(f["message"].as_str().unwrap().contains("OnlyThroughVpce"), "{f:#}");
 }
 
 #[test]

@@ -32,7 +32,84 @@ pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
         findings.extend(existing(mappings, facts.request.is_some(), queue, function));
     }
     findings.extend(super::mapping_features::check(facts));
+    if let (Some(Ok(others)), Some(queue)) = (&facts.other_mappings, &facts.queue) {
+        findings.extend(other_consumers_note(&queue.arn, facts.function.as_ref().map(|f| &f.arn), others));
+    }
     findings
+}
+
+/// `filter-never-matches`: patterns no SQS message can match. When every pattern of the
+/// mapping is one, Lambda deletes every message without invoking the function (error);
+/// otherwise the pattern is dead weight (warning).
+pub fn never_matching_filters(resource: &str, what: &str, filters: &[String]) -> Vec<Finding> {
+    let dead: Vec<(&String, String)> =
+        filters.iter().filter_map(|p| super::filter::never_matches(p).map(|why| (p, why))).collect();
+    let every = !dead.is_empty() && dead.len() == filters.len();
+    dead.into_iter()
+        .map(|(pattern, why)| {
+            let (severity, consequence) = if every {
+                (
+                    Severity::Error,
+                    "no pattern of it can match, so Lambda DELETES every message without invoking the function",
+                )
+            } else {
+                (Severity::Warning, "this pattern can never match; only the others let messages through")
+            };
+            Finding::new(
+                FindingCode::FilterNeverMatches,
+                severity,
+                resource.to_owned(),
+                format!("{what} has the filter {pattern}: {why}; {consequence}"),
+            )
+            .fix(
+                "filter on the message body only, e.g. {\"body\":{\"kind\":[\"order\"]}} (for a plain-text body: \
+                 {\"body\":[{\"prefix\":\"...\"}]}); replace the filters with --filter, or drop them with \
+                 --clear-filters",
+            )
+        })
+        .collect()
+}
+
+/// `queue-other-consumers` (info): other functions' enabled mappings read the same queue, so
+/// each message goes to one of them: this function sees only part of the traffic.
+pub fn other_consumers_note(
+    queue: &QueueArn,
+    function: Option<&FunctionArn>,
+    others: &[MappingFacts],
+) -> Option<Finding> {
+    let mut names: Vec<String> =
+        others.iter().filter(|m| m.is_enabled()).map(|m| consumer_name(&m.function_arn)).collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return None;
+    }
+    let this = function.map(consumer_name).unwrap_or_else(|| "this function".to_owned());
+    let (verb, count) = if names.len() == 1 {
+        ("reads", "1 other function".to_owned())
+    } else {
+        ("read", format!("{} other functions", names.len()))
+    };
+    Some(
+        Finding::info(
+            FindingCode::QueueOtherConsumers,
+            queue.to_string(),
+            format!(
+                "{count} also {verb} this queue through enabled mappings ({}): each message goes to one consumer, \
+                 so {this} gets only part of the messages, and a probe message may be taken by another",
+                names.join(", ")
+            ),
+        )
+        .fix("if they should not compete for the same messages, give each function its own queue (fan out with SNS or EventBridge)"),
+    )
+}
+
+/// A function as the consumer list names it: its name, with the qualifier when it has one.
+pub fn consumer_name(f: &FunctionArn) -> String {
+    match f.qualifier() {
+        Some(q) => format!("{}:{q}", f.name()),
+        None => f.name().to_string(),
+    }
 }
 
 /// The limits Lambda applies to `CreateEventSourceMapping`/`UpdateEventSourceMapping` for SQS,
@@ -114,6 +191,7 @@ pub fn request_rules(queue: &QueueFacts, request: &MappingRequest) -> Vec<Findin
             )),
         );
     }
+    findings.extend(never_matching_filters(&resource, "the mapping asked for", &request.filters));
     if !request.filters.is_empty() {
         let n = request.filters.len();
         findings.push(
@@ -278,6 +356,8 @@ pub fn existing(
         }
         if !creating && !m.filters.is_empty() {
             findings.push(existing_filters(m));
+            let what = format!("mapping {} to {}", m.uuid, m.function_arn.name());
+            findings.extend(never_matching_filters(&m.queue_arn.to_string(), &what, &m.filters));
         }
         if let Some(problem) = problem(m) {
             let severity = if creating { Severity::Warning } else { Severity::Error };
@@ -342,36 +422,39 @@ pub fn sample_body(pattern: &str) -> Option<String> {
     sample(body).map(|b| b.to_string()).filter(|b| !b.contains('\''))
 }
 
-/// What `LastProcessingResult` or `StateTransitionReason` says is wrong, if anything.
-/// Lambda writes `PROBLEM: ...` into the first, and a sentence into the second when it
-/// disables a mapping by itself (a missing permission, a deleted queue, a KMS failure).
+/// The `StateTransitionReason` values that say a user made the last change: "The cause of the
+/// last state change, either User initiated or Lambda initiated"
+/// ([EventSourceMappingConfiguration](https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html));
+/// SQS mappings report `USER_INITIATED`, stream mappings `User action` (AWS-FACTS.md §2).
+pub const USER_REASONS: [&str; 3] = ["USER_INITIATED", "User initiated", "User action"];
+/// The values that say Lambda made it (it disables a mapping whose source or permissions it lost).
+pub const LAMBDA_REASONS: [&str; 2] = ["LAMBDA_INITIATED", "Lambda initiated"];
+/// How `LastProcessingResult` reports a failure ("PROBLEM: Function call failed" in AWS's
+/// examples; "OK" and "No records processed" are not problems).
+pub const PROBLEM_PREFIX: &str = "PROBLEM:";
+
+/// What `LastProcessingResult` or `StateTransitionReason` says is wrong, if anything, quoting
+/// AWS's text. Matched on the documented values, never on keywords: a `PROBLEM:` result; a
+/// change Lambda made; or a reason that is none of the documented values (Lambda explaining a
+/// change it made, e.g. a permission it lost), quoted as it is.
 pub fn problem(m: &MappingFacts) -> Option<String> {
     if let Some(result) = m.last_processing_result.as_deref()
-        && result.trim_start().to_ascii_uppercase().starts_with("PROBLEM")
+        && result.trim_start().starts_with(PROBLEM_PREFIX)
     {
-        return Some(format!("LastProcessingResult: {result}"));
+        return Some(format!("LastProcessingResult \"{result}\""));
     }
-    let reason = m.state_transition_reason.as_deref()?;
-    is_problem_reason(reason).then(|| format!("StateTransitionReason: {reason}"))
-}
-
-fn is_problem_reason(reason: &str) -> bool {
-    const SIGNS: &[&str] = &[
-        "problem",
-        "permission",
-        "not authorized",
-        "accessdenied",
-        "access denied",
-        "does not exist",
-        "not exist",
-        "kms",
-        "unable",
-        "failed",
-        "error",
-        "throttl",
-    ];
-    let lower = reason.to_ascii_lowercase();
-    SIGNS.iter().any(|s| lower.contains(s))
+    let reason = m.state_transition_reason.as_deref()?.trim();
+    if reason.is_empty() || USER_REASONS.iter().any(|u| reason.eq_ignore_ascii_case(u)) {
+        return None;
+    }
+    if LAMBDA_REASONS.iter().any(|l| reason.eq_ignore_ascii_case(l)) {
+        return Some(format!(
+            "StateTransitionReason \"{reason}\": Lambda, not a user, made its last change of state (now {}), as it \
+             does when it loses the queue or the permissions to read it",
+            m.state
+        ));
+    }
+    Some(format!("StateTransitionReason \"{reason}\""))
 }
 
 #[cfg(test)]
@@ -507,6 +590,43 @@ mod tests {
     }
 
     #[test]
+    fn filters_no_sqs_message_can_match() {
+        let body = r#"{"body":{"kind":["order"]}}"#.to_owned();
+        let attrs = r#"{"messageAttributes":{"kind":{"stringValue":["order"]}}}"#.to_owned();
+        let all_dead = never_matching_filters("q", "the mapping", std::slice::from_ref(&attrs));
+        assert_eq!(codes(&all_dead), [FindingCode::FilterNeverMatches]);
+        assert!(all_dead[0].is_error() && all_dead[0].message.contains("DELETES every message"));
+        let some_dead = never_matching_filters("q", "the mapping", &[body.clone(), attrs.clone()]);
+        assert_eq!(some_dead.iter().map(|f| f.severity).collect::<Vec<_>>(), [Severity::Warning]);
+        assert!(never_matching_filters("q", "the mapping", &[body]).is_empty());
+        // At mapping create (the request) and in doctor (an existing mapping).
+        let q = queue("orders");
+        let mut r = request();
+        r.filters = vec![attrs.clone()];
+        assert!(codes(&request_rules(&q, &r)).contains(&FindingCode::FilterNeverMatches));
+        let mut m = mapping(&q, "Enabled");
+        m.filters = vec![attrs];
+        assert!(codes(&existing(&[m], false, None, None)).contains(&FindingCode::FilterNeverMatches));
+    }
+
+    #[test]
+    fn other_consumers_are_a_note() {
+        let q = queue("orders");
+        let mut other = mapping(&q, "Enabled");
+        other.function_arn = "arn:aws:lambda:us-east-1:123456789012:function:audit:live".parse().unwrap();
+        let mut disabled = mapping(&q, "Disabled");
+        disabled.function_arn = "arn:aws:lambda:us-east-1:123456789012:function:old".parse().unwrap();
+        let f = function(30);
+        let note = other_consumers_note(&q.arn, Some(&f.arn), &[other, disabled.clone()]).unwrap();
+        assert_eq!((note.code, note.severity), (FindingCode::QueueOtherConsumers, Severity::Info));
+        assert!(note.message.contains("audit:live") && !note.message.contains("old"), "{}", note.message);
+        assert!(other_consumers_note(&q.arn, Some(&f.arn), &[disabled]).is_none(), "a disabled one reads nothing");
+        let mut facts = facts(q.clone(), f);
+        facts.other_mappings = Some(Ok(vec![]));
+        assert!(check(&facts).is_empty());
+    }
+
+    #[test]
     fn problems_reported_by_lambda() {
         let q = queue("orders");
         let cases = [
@@ -515,13 +635,25 @@ mod tests {
             (Some("No records processed"), Some("User initiated"), false),
             (None, Some("The function execution role does not have permissions to call ReceiveMessage on SQS"), true),
             (None, Some("Lambda was unable to decrypt with the KMS key"), true),
+            (None, Some("LAMBDA_INITIATED"), true),
+            (None, Some("Lambda initiated"), true),
             (None, None, false),
+            // Keywords alone decide nothing: a documented user value is never a problem, and a
+            // result is one only when it starts with "PROBLEM:".
+            (Some("OK: no problem, no error"), Some("USER_INITIATED"), false),
+            (Some("Problems ahead"), Some("user_initiated"), false),
         ];
         for (result, reason, expected) in cases {
             let mut m = mapping(&q, "Enabled");
             m.last_processing_result = result.map(str::to_owned);
             m.state_transition_reason = reason.map(str::to_owned);
             assert_eq!(problem(&m).is_some(), expected, "{result:?} {reason:?}");
+            if let Some(text) = problem(&m) {
+                // AWS's text is quoted as it is.
+                assert!(
+                    text.contains(&format!("\"{}\"", result.filter(|r| r.starts_with("PROBLEM")).or(reason).unwrap()))
+                );
+            }
             let found = existing(std::slice::from_ref(&m), false, None, None);
             assert_eq!(found.iter().any(|f| f.code == FindingCode::MappingProblem && f.is_error()), expected);
             let creating = existing(&[m], true, None, None);

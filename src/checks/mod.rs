@@ -2,6 +2,7 @@
 //! unit test. `mapping create`, `role check`, `doctor`, `setup` and `probe` all use `run_all`
 //! (or one area of it), so a rule is written once.
 
+pub mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod function;
@@ -64,6 +65,10 @@ pub fn skipped(facts: &TriggerFacts) -> Vec<Finding> {
         facts.role.as_ref().and_then(|f| f.as_ref().err()),
         facts.key.as_ref().and_then(|f| f.as_ref().err()),
         facts.mappings.as_ref().and_then(|f| f.as_ref().err()),
+        facts.other_mappings.as_ref().and_then(|f| f.as_ref().err()),
+        facts.log_group_exists.as_ref().and_then(|f| f.as_ref().err()),
+        facts.account_concurrency.as_ref().and_then(|f| f.as_ref().err()),
+        facts.recursive_loop.as_ref().and_then(|f| f.as_ref().err()),
     ]
     .into_iter()
     .flatten()

@@ -75,8 +75,11 @@ pub fn cross_account_queue_policy(facts: &TriggerFacts) -> Option<Finding> {
     }
     let queue_arn = queue.arn.to_string();
     let (mut missing, mut denied) = (Vec::new(), Vec::new());
+    // As the poller's requests see it (checks::role::resource_access does the same).
+    let poller = crate::policy::KnownContext::lambda_poller(&role.to_string(), role.account());
+    let resolved = queue.policy.as_ref().map(|doc| crate::policy::resolve_conditions(doc, &poller));
     for action in QUEUE_ACTIONS {
-        let grant = match &queue.policy {
+        let grant = match &resolved {
             Some(doc) => evaluate_resource_policy(doc, &role.to_string(), role.account(), action, &queue_arn),
             None => ResourceGrant::NotGranted,
         };
@@ -133,7 +136,7 @@ pub fn cross_account_aws_managed_key(facts: &TriggerFacts) -> Option<Finding> {
     let Encryption::Kms { key_id } = &queue.encryption else { return None };
     let aws_managed = match facts.key.as_ref().and_then(|k| k.as_ref().ok()) {
         Some(KeyLookup::Found(key)) => key.manager == KeyManager::Aws,
-        _ => key_id == "alias/aws/sqs" || key_id.ends_with(":alias/aws/sqs"),
+        _ => crate::model::access::is_aws_sqs_alias(key_id),
     };
     let role_account = function.role.account();
     if !aws_managed || queue.arn.account() == role_account {

@@ -17,12 +17,25 @@ pub fn check(facts: &TriggerFacts) -> Vec<Finding> {
     let Some(queue) = &facts.queue else { return Vec::new() };
     let mut findings = Vec::new();
     if let Some(function) = &facts.function {
-        let window = facts.request.as_ref().and_then(|r| r.batch_window_secs).unwrap_or(0).max(0) as u32;
+        let window = batch_window(facts);
         findings.extend(visibility(queue, function, window));
     }
     let dlq = facts.dlq.as_ref().and_then(|d| d.as_ref().ok());
     findings.extend(dead_letter_queue(queue, dlq));
     findings
+}
+
+/// The batching window the rule counts: the one asked for (`mapping create`), else the longest
+/// of the existing mappings' (doctor), else 0. "If … (batch window) + (function timeout) >
+/// (queue visibility timeout), then your effective queue visibility timeout is (batch window) +
+/// (function timeout) + 30s" (<https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html>).
+pub fn batch_window(facts: &TriggerFacts) -> u32 {
+    let asked = facts.request.as_ref().and_then(|r| r.batch_window_secs);
+    let existing = match &facts.mappings {
+        Some(Ok(mappings)) => mappings.iter().filter_map(|m| m.batch_window_secs).max(),
+        _ => None,
+    };
+    asked.or(existing).unwrap_or(0).max(0) as u32
 }
 
 /// `visibility-timeout-below-function-timeout` (AWS refuses the mapping) or
@@ -233,5 +246,22 @@ mod tests {
         assert!(found.contains(&FindingCode::VisibilityTimeoutBelowFunctionTimeout));
         assert!(found.contains(&FindingCode::DlqMissing));
         assert!(check(&TriggerFacts::default()).is_empty(), "nothing gathered, nothing to say");
+    }
+
+    #[test]
+    fn an_existing_mappings_batching_window_counts() {
+        // 6 × 30 s = 180 s is enough without a window, not with the mapping's 60 s one.
+        let q = queue("orders");
+        let mut f = facts(q.clone(), function(30));
+        assert!(check(&f).is_empty());
+        let mut m = mapping(&q, "Enabled");
+        m.batch_window_secs = Some(60);
+        f.mappings = Some(Ok(vec![m]));
+        let found = check(&f);
+        assert_eq!(codes(&found), [FindingCode::VisibilityTimeoutBelowRecommended]);
+        assert!(found[0].message.contains("240s") && found[0].message.contains("60s batching window"));
+        // A window asked for wins over the existing one.
+        f.request = Some(crate::model::facts::MappingRequest { batch_window_secs: Some(0), ..request() });
+        assert!(check(&f).is_empty());
     }
 }

@@ -15,7 +15,9 @@ use crate::commands::Ctx;
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
-use crate::model::facts::{Encryption, FunctionFacts, MappingFacts, ProvisionedPollers, QueueDepth, QueueFacts};
+use crate::model::facts::{
+    AccountConcurrency, Encryption, Fact, FunctionFacts, MappingFacts, ProvisionedPollers, QueueDepth, QueueFacts,
+};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FunctionRef, QueueRef, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
@@ -84,6 +86,18 @@ pub struct MappingView {
     pub filter_kms_key: Option<String>,
     /// The mapping's tags, when they could be read.
     pub tags: Option<BTreeMap<String, String>>,
+    pub batch_window_secs: Option<i32>,
+    pub max_concurrency: Option<i32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
+}
+
+/// Another function's mapping on the same queue: a consumer competing for its messages.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumerView {
+    pub uuid: String,
+    pub function: String,
+    pub state: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -94,6 +108,8 @@ pub struct FunctionView {
     pub reserved_concurrency: Option<i32>,
     pub timeout_secs: u32,
     pub role: String,
+    /// `RecursiveLoop` (`Terminate` or `Allow`), when it could be read.
+    pub recursive_loop: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -112,6 +128,12 @@ pub struct Diagnosis {
     pub mappings: Vec<MappingView>,
     pub function: Option<FunctionView>,
     pub log_group: Option<String>,
+    /// Whether the log group exists (None: not read).
+    pub log_group_exists: Option<bool>,
+    /// The other functions' mappings on the same queue.
+    pub other_consumers: Vec<ConsumerView>,
+    /// The account's Lambda concurrency in the region (None: not read).
+    pub account_concurrency: Option<AccountConcurrency>,
     /// The first link an error-level finding breaks.
     pub broken_link: Option<Link>,
     pub verdict: TriggerVerdict,
@@ -191,7 +213,19 @@ pub fn chain(style: &Style, d: &Diagnosis) -> String {
     };
     let mapping = match d.mappings.as_slice() {
         [] => "no mapping".to_owned(),
-        [m] => format!("mapping {} [{}, batch {}]", short_uuid(&m.uuid), m.state, m.batch_size.unwrap_or(10)),
+        [m] => {
+            let mut settings = vec![m.state.clone(), format!("batch {}", m.batch_size.unwrap_or(10))];
+            if let Some(window) = m.batch_window_secs.filter(|w| *w > 0) {
+                settings.push(format!("window {window}s"));
+            }
+            if let Some(max) = m.max_concurrency {
+                settings.push(format!("max concurrency {max}"));
+            }
+            if !m.filters.is_empty() {
+                settings.push(format!("{} filter(s)", m.filters.len()));
+            }
+            format!("mapping {} [{}]", short_uuid(&m.uuid), settings.join(", "))
+        }
         many => format!("{} mappings", many.len()),
     };
     let function = match &d.function {
@@ -200,11 +234,19 @@ pub fn chain(style: &Style, d: &Diagnosis) -> String {
                 Some(n) => format!("reserved {n}"),
                 None => "unreserved".to_owned(),
             };
-            format!("{} [{}, {concurrency}]", f.name, f.state.as_deref().unwrap_or("?"))
+            let recursion = match f.recursive_loop.as_deref() {
+                Some("Allow") => ", recursive loops allowed",
+                _ => "",
+            };
+            format!("{} [{}, {concurrency}{recursion}]", f.name, f.state.as_deref().unwrap_or("?"))
         }
         None => "function ?".to_owned(),
     };
-    let logs = d.log_group.clone().unwrap_or_else(|| "log group ?".to_owned());
+    let logs = match (&d.log_group, d.log_group_exists) {
+        (Some(group), Some(false)) => format!("{group} [not created yet]"),
+        (Some(group), _) => group.clone(),
+        (None, _) => "log group ?".to_owned(),
+    };
     format!(
         "{} → {} → {} → {}",
         mark(style, queue, broken(Link::Queue)),
@@ -226,6 +268,13 @@ fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Res
         if !details.is_empty() {
             writeln!(out, "  mapping {}: {}", short_uuid(&m.uuid), details.join("; "))?;
         }
+    }
+    if !d.other_consumers.is_empty() {
+        let others: Vec<String> = d.other_consumers.iter().map(|c| format!("{} [{}]", c.function, c.state)).collect();
+        writeln!(out, "  └ other consumers of the queue: {}", others.join(", "))?;
+    }
+    if let Some(account) = &d.account_concurrency {
+        writeln!(out, "  account concurrency: {} unreserved of {} in this region", account.unreserved, account.limit)?;
     }
     if let Some(q) = &d.queue
         && q.depth.total() > 0
@@ -329,8 +378,22 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
             reserved_concurrency: f.reserved_concurrency,
             timeout_secs: f.timeout_secs,
             role: f.role.to_string(),
+            recursive_loop: facts.recursive_loop.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.as_str().to_owned()),
         }),
         log_group: facts.function.as_ref().map(|f| f.log_group.clone()),
+        log_group_exists: facts.log_group_exists.as_ref().and_then(|r| r.as_ref().ok()).copied(),
+        other_consumers: match &facts.other_mappings {
+            Some(Ok(others)) => others
+                .iter()
+                .map(|m| ConsumerView {
+                    uuid: m.uuid.clone(),
+                    function: checks::mapping::consumer_name(&m.function_arn),
+                    state: m.state.to_string(),
+                })
+                .collect(),
+            _ => vec![],
+        },
+        account_concurrency: facts.account_concurrency.as_ref().and_then(|r| r.as_ref().ok()).copied(),
         broken_link,
         verdict,
         findings,
@@ -374,6 +437,9 @@ fn mapping_view(m: &MappingFacts) -> MappingView {
         uuid: m.uuid.clone(),
         state: m.state.to_string(),
         batch_size: m.batch_size,
+        batch_window_secs: m.batch_window_secs,
+        max_concurrency: m.max_concurrency,
+        filters: m.filters.clone(),
         provisioned_pollers: m.provisioned_pollers,
         metrics: m.metrics.clone(),
         filter_kms_key: m.filter_kms_key.clone(),
@@ -481,6 +547,7 @@ async fn diagnose_queue(
         let facts = gather::trigger::gather_with_mapping_tags(clients, None, None, known(queue.clone())).await?;
         return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
     }
+    let all_mappings = mappings.clone();
     let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
     for m in mappings {
         let f = FunctionRef::Arn(m.function_arn.clone());
@@ -489,16 +556,36 @@ async fn diagnose_queue(
             None => by_function.push((f, vec![m])),
         }
     }
+    let all = &all_mappings;
     let futures = by_function.into_iter().map(|(f, maps)| {
         let queue = queue.clone();
         async move {
-            let known = Known { mappings: Some(maps), ..known(queue) };
-            gather::trigger::gather_with_mapping_tags(clients, None, Some(&f), known)
-                .await
-                .map(|facts| diagnose(&facts, vec![]))
+            let known = Known {
+                mappings: Some(maps),
+                queue_mappings: Some(all.clone()),
+                account_concurrency: Some(None),
+                ..known(queue)
+            };
+            gather::trigger::gather_with_mapping_tags(clients, None, Some(&f), known).await
         }
     });
-    Ok(futures::future::try_join_all(futures).await?)
+    // The account's concurrency is one fact for every trigger: read once, beside them.
+    let (facts, account) = tokio::join!(futures::future::try_join_all(futures), account_concurrency(clients));
+    let account = account?;
+    Ok(facts?
+        .into_iter()
+        .map(|mut facts| {
+            facts.account_concurrency = account.clone();
+            diagnose(&facts, vec![])
+        })
+        .collect())
+}
+
+/// The account's Lambda concurrency, read once for many triggers (None when no function is
+/// involved; an `Unreadable` when access is denied).
+async fn account_concurrency(clients: &crate::aws::Clients) -> Result<Option<Fact<AccountConcurrency>>, AwsError> {
+    let read = gather::function::account_concurrency(clients).await;
+    Ok(Some(gather::unreadable_if_denied_or_missing("the account's Lambda concurrency (GetAccountSettings)", read)?))
 }
 
 async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: usize) -> Result<Vec<Diagnosis>, Error> {
@@ -532,6 +619,8 @@ async fn diagnose_mappings(
     concurrency: usize,
     read_function: Option<&FunctionFacts>,
 ) -> Result<Vec<Diagnosis>, Error> {
+    // `--all` lists every mapping of the region: the other consumers of each queue are in it.
+    let every_mapping = read_function.is_none().then(|| mappings.clone());
     let mut pairs: Vec<Vec<MappingFacts>> = Vec::new();
     for m in mappings {
         match pairs.iter_mut().find(|p| p[0].queue_arn == m.queue_arn && p[0].function_arn == m.function_arn) {
@@ -541,26 +630,44 @@ async fn diagnose_mappings(
     }
     let bar = ctx.output.bar(pairs.len() as u64, "diagnosing triggers");
     let clients = &ctx.clients;
-    let mut results: Vec<(usize, Diagnosis)> = futures::stream::iter(pairs.into_iter().enumerate())
+    let every_mapping = &every_mapping;
+    let gathered = futures::stream::iter(pairs.into_iter().enumerate())
         .map(|(i, pair)| {
             let bar = &bar;
             async move {
                 let queue = QueueRef::Arn(pair[0].queue_arn.clone());
                 let function = FunctionRef::Arn(pair[0].function_arn.clone());
                 let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
-                let known = Known { mappings: Some(pair), function: read, ..Known::default() };
+                let queue_mappings = every_mapping
+                    .as_ref()
+                    .map(|all| all.iter().filter(|m| m.queue_arn == pair[0].queue_arn).cloned().collect());
+                let known = Known {
+                    mappings: Some(pair),
+                    function: read,
+                    queue_mappings,
+                    account_concurrency: Some(None),
+                    ..Known::default()
+                };
                 let started = Instant::now();
                 let facts =
                     gather::trigger::gather_with_mapping_tags(clients, Some(&queue), Some(&function), known).await?;
                 bar.inc(1);
-                let diagnosis = Diagnosis { elapsed: started.elapsed(), ..diagnose(&facts, vec![]) };
-                Ok::<_, Error>((i, diagnosis))
+                Ok::<_, Error>((i, facts, started.elapsed()))
             }
         })
         .buffer_unordered(concurrency)
-        .collect::<Vec<_>>()
-        .await
+        .collect::<Vec<_>>();
+    // The account's concurrency is one fact for every trigger: read once, beside them.
+    let (gathered, account) = tokio::join!(gathered, account_concurrency(clients));
+    let account = account?;
+    let mut results: Vec<(usize, Diagnosis)> = gathered
         .into_iter()
+        .map(|r| {
+            r.map(|(i, mut facts, elapsed)| {
+                facts.account_concurrency = account.clone();
+                (i, Diagnosis { elapsed, ..diagnose(&facts, vec![]) })
+            })
+        })
         .collect::<Result<_, _>>()?;
     bar.finish();
     results.sort_by_key(|(i, _)| *i);

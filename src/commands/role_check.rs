@@ -426,7 +426,13 @@ pub async fn gather_facts(
     queue: &QueueRef,
     role: Option<&RoleArn>,
 ) -> Result<TriggerFacts, Error> {
-    let known = gather::trigger::Known { role: role.cloned(), ..Default::default() };
+    // The account's concurrency and the function's recursive loop setting decide no role finding.
+    let known = gather::trigger::Known {
+        role: role.cloned(),
+        account_concurrency: Some(None),
+        recursive_loop: Some(None),
+        ..Default::default()
+    };
     let facts = gather::trigger::gather(clients, Some(queue), Some(function), known).await?;
     let unreadable = |kind: FactKind| facts.skipped.iter().any(|u| u.kind == kind);
     if facts.function.is_none() && role.is_none() && !unreadable(FactKind::Function) {

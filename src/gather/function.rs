@@ -1,9 +1,9 @@
 //! Function facts: configuration, reserved concurrency and log group, from one GetFunction.
 
 use crate::aws::errors::is_not_found;
-use crate::aws::{Clients, errors::to_aws_error};
+use crate::aws::{AwsResultExt, Clients, errors::to_aws_error};
 use crate::error::AwsError;
-use crate::model::facts::{FunctionFacts, LoggingFacts};
+use crate::model::facts::{AccountConcurrency, FunctionFacts, LoggingFacts, RecursiveLoop};
 use crate::model::{FunctionArn, FunctionRef, RoleArn};
 
 /// Reads the function; None when it does not exist.
@@ -39,6 +39,7 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         timeout_secs: config.timeout().unwrap_or(3).max(0) as u32,
         state: config.state().map(|s| s.as_str().to_owned()),
         state_reason: config.state_reason().map(str::to_owned),
+        state_reason_code: config.state_reason_code().map(|c| c.as_str().to_owned()),
         last_update_status: config.last_update_status().map(|s| s.as_str().to_owned()),
         role,
         runtime: config.runtime().map(|r| r.as_str().to_owned()),
@@ -49,4 +50,42 @@ pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<Fu
         // mappings (and not those of another alias) are the ones matched.
         arn: arn.unqualified().with_qualifier(function.qualifier()),
     }))
+}
+
+/// Whether the function's log group exists (`logs:DescribeLogGroups` by prefix, exact name).
+pub async fn log_group_exists(clients: &Clients, group: &str) -> Result<bool, AwsError> {
+    let mut pages = clients.logs.describe_log_groups().log_group_name_prefix(group).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.aws_err("logs:DescribeLogGroups", &group)?;
+        if page.log_groups().iter().any(|g| g.log_group_name() == Some(group)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The account's concurrency quota and what is left unreserved in this region
+/// (`GetAccountSettings`).
+pub async fn account_concurrency(clients: &Clients) -> Result<AccountConcurrency, AwsError> {
+    let out =
+        clients.lambda.get_account_settings().send().await.aws_err("lambda:GetAccountSettings", &"the account")?;
+    let limit = out.account_limit();
+    Ok(AccountConcurrency {
+        limit: limit.map(|l| l.concurrent_executions()).unwrap_or_default(),
+        unreserved: limit.and_then(|l| l.unreserved_concurrent_executions()).unwrap_or_default(),
+    })
+}
+
+/// The function's recursive loop setting (`GetFunctionRecursionConfig`; Lambda's default is
+/// `Terminate`).
+pub async fn recursive_loop(clients: &Clients, function: &FunctionArn) -> Result<RecursiveLoop, AwsError> {
+    let unqualified = function.unqualified();
+    let out = clients
+        .lambda
+        .get_function_recursion_config()
+        .function_name(unqualified.to_string())
+        .send()
+        .await
+        .aws_err("lambda:GetFunctionRecursionConfig", &unqualified)?;
+    Ok(out.recursive_loop().map(|r| RecursiveLoop::parse(r.as_str())).unwrap_or(RecursiveLoop::Terminate))
 }

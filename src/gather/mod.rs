@@ -27,6 +27,23 @@ pub fn partition_of(arn: &str) -> &str {
     arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws")
 }
 
+/// Like [`unreadable_if_denied`], for a read an endpoint may not offer at all (a newer API such
+/// as `GetFunctionRecursionConfig`): "not found" is unreadable too, never the end of the run.
+pub fn unreadable_if_denied_or_missing<T>(
+    fact: impl Into<String>,
+    result: Result<T, AwsError>,
+) -> Result<Result<T, Unreadable>, AwsError> {
+    match result {
+        Err(err) if err.kind == AwsErrorKind::NotFound => Ok(Err(Unreadable {
+            kind: Default::default(),
+            fact: fact.into(),
+            permission: format!("{} (the endpoint must offer it)", err.action),
+            detail: err.message,
+        })),
+        other => unreadable_if_denied(fact, other),
+    }
+}
+
 /// Turns "access denied" into an `Unreadable` fact (so checks are skipped, not the run),
 /// and passes every other error on.
 pub fn unreadable_if_denied<T>(

@@ -10,8 +10,8 @@ use crate::aws::Clients;
 use crate::error::AwsError;
 use crate::model::access::{self, Target};
 use crate::model::facts::{
-    CallerFacts, Encryption, Fact, FactKind, FunctionFacts, KeyLookup, MappingFacts, QueueFacts, RoleFacts,
-    TriggerFacts, Unreadable,
+    AccountConcurrency, CallerFacts, Encryption, Fact, FactKind, FunctionFacts, KeyLookup, MappingFacts, QueueFacts,
+    RecursiveLoop, RoleFacts, TriggerFacts, Unreadable,
 };
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
@@ -31,6 +31,15 @@ pub struct Known {
     /// The dead-letter queue, when already read (or just created): used when the queue's
     /// redrive policy names it.
     pub dlq: Option<QueueFacts>,
+    /// Every mapping of the queue (to any function), when already listed: the pair's and the
+    /// other consumers are taken from it.
+    pub queue_mappings: Option<Vec<MappingFacts>>,
+    /// The account's concurrency: `None` reads it here; `Some(None)` leaves it to the caller
+    /// (who reads it once for many triggers).
+    pub account_concurrency: Option<Option<Fact<AccountConcurrency>>>,
+    /// The function's recursive loop setting: `None` reads it here; `Some(None)` does not read
+    /// it (`role check` has no use for it).
+    pub recursive_loop: Option<Option<Fact<RecursiveLoop>>>,
 }
 
 /// Reads the queue and function (when not known), then everything that depends on them —
@@ -168,16 +177,68 @@ pub async fn gather_with_role(
         Ok::<_, AwsError>((key, simulation))
     };
     let known_mappings = known.mappings;
+    let known_queue_mappings = known.queue_mappings;
+    // The pair's mappings and the queue's other consumers, from one listing of the queue's
+    // mappings (or what the caller already listed).
     let mappings = async {
-        if let Some(m) = known_mappings {
-            return Ok(Some(Ok(m)));
+        if let (Some(pair), Some(all)) = (&known_mappings, &known_queue_mappings) {
+            let others = others_of(all, pair.first().map(|m| &m.function_arn));
+            return Ok((Some(Ok(pair.clone())), Some(Ok(others))));
         }
         let (queue, function) = tokio::try_join!(queue_fact(), function_fact())?;
-        let (Some(q), Some(f)) = (queue.as_ref(), function.as_ref()) else { return Ok(None) };
-        let read = super::mapping::list(clients, Some(&q.arn), None)
-            .await
-            .map(|all| super::mapping::of_pair(&all, &q.arn, &f.arn));
-        Ok::<_, AwsError>(Some(unreadable_if_denied(format!("the mappings of {}", q.arn), read)?))
+        let Some(q) = queue.as_ref() else { return Ok((known_mappings.map(Ok), None)) };
+        let function_arn = function.as_ref().map(|f| f.arn.clone());
+        let function_arn = function_arn.or_else(|| known_mappings.as_ref()?.first().map(|m| m.function_arn.clone()));
+        let all = match known_queue_mappings {
+            Some(all) => Ok(all),
+            None => unreadable_if_denied(
+                format!("the mappings of {}", q.arn),
+                super::mapping::list(clients, Some(&q.arn), None).await,
+            )?,
+        };
+        let pair = match (known_mappings, &all, &function_arn) {
+            (Some(pair), _, _) => Some(Ok(pair)),
+            (None, Ok(all), Some(f)) => Some(Ok(super::mapping::of_pair(all, &q.arn, f))),
+            (None, Err(u), Some(_)) => Some(Err(u.clone())),
+            (None, _, None) => None,
+        };
+        let others = match (&all, &function_arn) {
+            (Ok(all), f) => Some(Ok(others_of(all, f.as_ref()))),
+            // Said once, by the pair's mappings, when they are unreadable too.
+            (Err(u), _) if pair.as_ref().is_none_or(|p| p.is_ok()) => Some(Err(u.clone())),
+            (Err(_), _) => None,
+        };
+        Ok::<_, AwsError>((pair, others))
+    };
+    // Whether the log group exists: logs:CreateLogGroup is needed only when it does not.
+    let log_group = async {
+        let Some(function) = function_fact().await? else { return Ok(None) };
+        let read = super::function::log_group_exists(clients, &function.log_group).await;
+        Ok::<_, AwsError>(Some(unreadable_if_denied(format!("log group {}", function.log_group), read)?))
+    };
+    // The function's recursive loop setting, as soon as the function is known.
+    let known_recursion = known.recursive_loop;
+    let recursion = async {
+        if let Some(setting) = known_recursion {
+            return Ok(setting);
+        }
+        let Some(function) = function_fact().await? else { return Ok(None) };
+        let read = super::function::recursive_loop(clients, &function.arn).await;
+        let fact = format!("the recursive loop setting of {}", function.arn.unqualified());
+        Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
+    };
+    // The account's concurrency: needs nothing but the function to be worth reading.
+    let known_account = known.account_concurrency;
+    let account = async {
+        if let Some(account) = known_account {
+            return Ok(account);
+        }
+        if function_fact().await?.is_none() {
+            return Ok(None);
+        }
+        let read = super::function::account_concurrency(clients).await;
+        let fact = "the account's Lambda concurrency (GetAccountSettings)";
+        Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
     };
     let known_role_arn = known.role;
     let role = async {
@@ -206,15 +267,17 @@ pub async fn gather_with_role(
         }
         super::role::read(clients, &arn).await.map(Some)
     };
-    let joined = tokio::try_join!(dlq, key_and_simulation, mappings, role);
+    let extra = async { tokio::try_join!(log_group, recursion, account) };
+    let joined = tokio::try_join!(dlq, key_and_simulation, mappings, role, extra);
     // A failed read of the queue, then of the function, is the error to report, as when they
     // were read before everything else.
     let first_error = queue_read.peek().and_then(|r| r.as_ref().err()).cloned();
     let first_error = first_error.or_else(|| function_read.peek().and_then(|r| r.as_ref().err()).cloned());
-    let (dlq, (key, simulation), mappings, role) = match (joined, first_error) {
-        (Err(_), Some(err)) => return Err(err),
-        (joined, _) => joined?,
-    };
+    let (dlq, (key, simulation), (mappings, other_mappings), role, (log_group, recursion, account)) =
+        match (joined, first_error) {
+            (Err(_), Some(err)) => return Err(err),
+            (joined, _) => joined?,
+        };
     match queue_read.await? {
         Ok(q) => facts.queue = q,
         Err(u) => facts.skipped.push(Unreadable { kind: FactKind::Queue, ..u }),
@@ -227,6 +290,10 @@ pub async fn gather_with_role(
     facts.dlq = dlq;
     facts.key = key;
     facts.mappings = mappings;
+    facts.other_mappings = other_mappings;
+    facts.log_group_exists = log_group;
+    facts.recursive_loop = recursion;
+    facts.account_concurrency = account;
     facts.role = role;
     // A mapping whose filter criteria are encrypted: its key is checked like the queue's.
     let filter_key = match &facts.mappings {
@@ -282,6 +349,11 @@ pub async fn gather_with_mapping_tags(
     Ok(facts)
 }
 
+/// The mappings of `all` to another function than `function` (another alias or version counts).
+fn others_of(all: &[MappingFacts], function: Option<&crate::model::FunctionArn>) -> Vec<MappingFacts> {
+    all.iter().filter(|m| Some(&m.function_arn) != function).cloned().collect()
+}
+
 /// What `iam:SimulatePrincipalPolicy` decides for the permissions `target`'s role needs, once
 /// per facts. An endpoint without it (or a caller denied it) leaves the decision to our
 /// evaluator, and says why in `simulation_unavailable`.
@@ -290,8 +362,16 @@ pub async fn simulate(clients: &Clients, facts: &mut TriggerFacts, target: &Targ
         return;
     }
     let Some(role) = &target.role else { return };
-    let key = access::key_target(facts);
-    let required = access::required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref());
+    let key = access::key_target(facts, Some(role));
+    // Asked whether the log group exists or not (that is read beside this): the simulator's
+    // answer for logs:CreateLogGroup is simply not looked up when the group exists.
+    let mut required =
+        access::required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref(), false);
+    // Not needed by the poller, asked in the same call: may the function feed its own queue
+    // (a recursive loop)?
+    if let Some(queue) = &target.queue {
+        required.push(access::Required { action: access::SEND_MESSAGE, resource: queue.to_string() });
+    }
     if required.is_empty() {
         return;
     }

@@ -13,7 +13,10 @@ use crate::policy::{self, Decision};
 pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
 pub const QUEUE_ACTIONS: [&str; 3] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 pub const KMS_DECRYPT: &str = "kms:Decrypt";
-pub const LOG_ACTIONS: [&str; 3] = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
+/// Not needed by the poller: asked to tell whether the function could feed its own queue.
+pub const SEND_MESSAGE: &str = "sqs:SendMessage";
+pub const LOG_ACTIONS: [&str; 3] = [LOG_CREATE_GROUP, "logs:CreateLogStream", "logs:PutLogEvents"];
+pub const LOG_CREATE_GROUP: &str = "logs:CreateLogGroup";
 
 /// One permission the poller needs, on its exact resource.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -37,6 +40,8 @@ pub struct Target {
     pub queue: Option<QueueArn>,
     /// The function's log group ARN (`arn:…:log-group:NAME:*`).
     pub log_group_arn: Option<String>,
+    /// The log group is known to exist: `logs:CreateLogGroup` is then not needed.
+    pub log_group_exists: bool,
 }
 
 impl Target {
@@ -55,15 +60,33 @@ impl Target {
             .function
             .as_ref()
             .map(|f| log_group_arn(f.arn.partition(), f.arn.region(), f.arn.account(), &f.log_group));
-        Target { role, queue: facts.queue.as_ref().map(|q| q.arn.clone()), log_group_arn }
+        let log_group_exists = matches!(facts.log_group_exists, Some(Ok(true)));
+        Target { role, queue: facts.queue.as_ref().map(|q| q.arn.clone()), log_group_arn, log_group_exists }
+    }
+
+    /// The permissions the role needs for this target, with the key of the queue (if any).
+    pub fn required(&self, key: Option<&KeyTarget>) -> Vec<Required> {
+        required_permissions(self.queue.as_ref(), key, self.log_group_arn.as_deref(), self.log_group_exists)
     }
 }
 
-/// The key the queue is encrypted with, when it uses SSE-KMS and the key exists.
-pub fn key_target(facts: &TriggerFacts) -> Option<KeyTarget> {
-    let Encryption::Kms { key_id } = &facts.queue.as_ref()?.encryption else {
+/// The key whose `kms:Decrypt` the role needs: the queue's, when it uses SSE-KMS with a key that
+/// exists. Not the AWS managed key `aws/sqs` for a role of the queue's own account: its key
+/// policy already lets every principal of the account use it through SQS
+/// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html>);
+/// across accounts `cross-account-aws-managed-key` says it can never work.
+pub fn key_target(facts: &TriggerFacts, role: Option<&RoleArn>) -> Option<KeyTarget> {
+    let queue = facts.queue.as_ref()?;
+    let Encryption::Kms { key_id } = &queue.encryption else {
         return None;
     };
+    let aws_managed = match &facts.key {
+        Some(Ok(KeyLookup::Found(key))) => key.manager == super::facts::KeyManager::Aws,
+        _ => is_aws_sqs_alias(key_id),
+    };
+    if aws_managed && role.is_some_and(|r| r.account() == queue.arn.account()) {
+        return None;
+    }
     match &facts.key {
         Some(Ok(KeyLookup::Found(key))) => Some(KeyTarget::Arn(key.arn.clone())),
         // kms-key-not-found says it; there is no key to be allowed on.
@@ -75,12 +98,20 @@ pub fn key_target(facts: &TriggerFacts) -> Option<KeyTarget> {
     }
 }
 
+/// `alias/aws/sqs`, as a queue's `KmsMasterKeyId` may name it (alone or as an alias ARN).
+pub fn is_aws_sqs_alias(key_id: &str) -> bool {
+    key_id == "alias/aws/sqs" || key_id.ends_with(":alias/aws/sqs")
+}
+
 /// Every permission the poller needs, each on its exact resource: the queue actions, then
-/// `kms:Decrypt` when the queue uses SSE-KMS (never for SSE-SQS), then the logs actions.
+/// `kms:Decrypt` when the queue uses SSE-KMS (never for SSE-SQS), then the logs actions the
+/// function needs for its output to be seen (`logs:CreateLogGroup` only while the group does
+/// not exist: Lambda creates it on the first write).
 pub fn required_permissions(
     queue: Option<&QueueArn>,
     key: Option<&KeyTarget>,
     log_group: Option<&str>,
+    log_group_exists: bool,
 ) -> Vec<Required> {
     let mut required = Vec::new();
     if let Some(queue) = queue {
@@ -94,7 +125,12 @@ pub fn required_permissions(
         None => {}
     }
     if let Some(group) = log_group {
-        required.extend(LOG_ACTIONS.iter().map(|&action| Required { action, resource: group.to_owned() }));
+        required.extend(
+            LOG_ACTIONS
+                .iter()
+                .filter(|&&action| !(log_group_exists && action == LOG_CREATE_GROUP))
+                .map(|&action| Required { action, resource: group.to_owned() }),
+        );
     }
     required
 }

@@ -108,6 +108,9 @@ pub struct FunctionFacts {
     /// `Active`, `Pending`, `Inactive`, `Failed`, as Lambda reports it (None when not reported).
     pub state: Option<String>,
     pub state_reason: Option<String>,
+    /// `StateReasonCode` (e.g. `InvalidSubnet`, `ImageDeleted`): what a `Failed` state names as
+    /// its cause.
+    pub state_reason_code: Option<String>,
     pub last_update_status: Option<String>,
     pub role: RoleArn,
     pub runtime: Option<String>,
@@ -430,6 +433,49 @@ impl MappingFlags {
     }
 }
 
+/// The account's Lambda concurrency in this region (`GetAccountSettings`' `AccountLimit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountConcurrency {
+    /// `ConcurrentExecutions`: the account's concurrency quota.
+    pub limit: i32,
+    /// `UnreservedConcurrentExecutions`: what functions without a reservation share.
+    pub unreserved: i32,
+}
+
+/// A function's `RecursiveLoop` setting (`GetFunctionRecursionConfig`): `Terminate` (the
+/// default) stops a loop Lambda detects, `Allow` lets it run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecursiveLoop {
+    Terminate,
+    Allow,
+    /// A value this tool does not know (a newer API), kept verbatim.
+    Other(String),
+}
+
+impl RecursiveLoop {
+    pub fn parse(text: &str) -> RecursiveLoop {
+        match text {
+            "Terminate" => RecursiveLoop::Terminate,
+            "Allow" => RecursiveLoop::Allow,
+            other => RecursiveLoop::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecursiveLoop::Terminate => "Terminate",
+            RecursiveLoop::Allow => "Allow",
+            RecursiveLoop::Other(s) => s,
+        }
+    }
+}
+
+impl Serialize for RecursiveLoop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Who is calling: from STS GetCallerIdentity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CallerFacts {
@@ -475,6 +521,15 @@ pub struct TriggerFacts {
     pub filter_key: Option<Fact<KeyLookup>>,
     /// The existing mappings between this queue and this function.
     pub mappings: Option<Fact<Vec<MappingFacts>>>,
+    /// The queue's mappings to other functions (another alias or version included): other
+    /// consumers of its messages.
+    pub other_mappings: Option<Fact<Vec<MappingFacts>>>,
+    /// Whether the function's log group exists (`logs:CreateLogGroup` is needed only if not).
+    pub log_group_exists: Option<Fact<bool>>,
+    /// The account's concurrency quota and what is left unreserved.
+    pub account_concurrency: Option<Fact<AccountConcurrency>>,
+    /// The function's recursive loop detection setting.
+    pub recursive_loop: Option<Fact<RecursiveLoop>>,
     /// What `mapping create`/`setup` is about to ask for.
     pub request: Option<MappingRequest>,
     /// What iam:SimulatePrincipalPolicy decided, when it could be used.

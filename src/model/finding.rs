@@ -58,8 +58,11 @@ pub enum FindingCode {
     FilterDeletesUnmatched,
     FilterCriteriaError,
     ScalingModeConflict,
+    FilterNeverMatches,
+    QueueOtherConsumers,
     // probe
     ProbeOtherConsumers,
+    ProbeFilteredOut,
     // function
     FunctionNotActive,
     FunctionThrottled,
@@ -70,6 +73,10 @@ pub enum FindingCode {
     InvocationsFailing,
     MessagesToDlq,
     EventsFilteredOut,
+    ReservedConcurrencyBelowMaximum,
+    UnreservedConcurrencyLow,
+    RecursiveLoopAllowed,
+    RecursiveLoopPossible,
     // reach
     CheckSkipped,
 }
@@ -117,17 +124,26 @@ impl FindingCode {
             | FilterDeletesUnmatched
             | FilterCriteriaError
             | ScalingModeConflict
+            | FilterNeverMatches
+            | QueueOtherConsumers
             | ProbeOtherConsumers
+            | ProbeFilteredOut
             | QueueNotPolled
             | EventsFilteredOut => Area::Mapping,
-            FunctionNotActive | FunctionThrottled | InvocationsThrottled | InvocationsFailing | MessagesToDlq => {
-                Area::Function
-            }
+            FunctionNotActive
+            | FunctionThrottled
+            | ReservedConcurrencyBelowMaximum
+            | UnreservedConcurrencyLow
+            | RecursiveLoopAllowed
+            | RecursiveLoopPossible
+            | InvocationsThrottled
+            | InvocationsFailing
+            | MessagesToDlq => Area::Function,
             CheckSkipped => return None,
         })
     }
 
-    pub const ALL: [FindingCode; 35] = [
+    pub const ALL: [FindingCode; 42] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -153,7 +169,10 @@ impl FindingCode {
         FindingCode::FilterDeletesUnmatched,
         FindingCode::FilterCriteriaError,
         FindingCode::ScalingModeConflict,
+        FindingCode::FilterNeverMatches,
+        FindingCode::QueueOtherConsumers,
         FindingCode::ProbeOtherConsumers,
+        FindingCode::ProbeFilteredOut,
         FindingCode::FunctionNotActive,
         FindingCode::FunctionThrottled,
         FindingCode::QueueNotPolled,
@@ -162,6 +181,10 @@ impl FindingCode {
         FindingCode::InvocationsFailing,
         FindingCode::MessagesToDlq,
         FindingCode::EventsFilteredOut,
+        FindingCode::ReservedConcurrencyBelowMaximum,
+        FindingCode::UnreservedConcurrencyLow,
+        FindingCode::RecursiveLoopAllowed,
+        FindingCode::RecursiveLoopPossible,
         FindingCode::CheckSkipped,
     ];
 
@@ -192,7 +215,10 @@ impl FindingCode {
             FindingCode::FilterDeletesUnmatched => "filter-deletes-unmatched",
             FindingCode::FilterCriteriaError => "filter-criteria-error",
             FindingCode::ScalingModeConflict => "scaling-mode-conflict",
+            FindingCode::FilterNeverMatches => "filter-never-matches",
+            FindingCode::QueueOtherConsumers => "queue-other-consumers",
             FindingCode::ProbeOtherConsumers => "probe-other-consumers",
+            FindingCode::ProbeFilteredOut => "probe-filtered-out",
             FindingCode::FunctionNotActive => "function-not-active",
             FindingCode::FunctionThrottled => "function-throttled",
             FindingCode::QueueNotPolled => "queue-not-polled",
@@ -201,6 +227,10 @@ impl FindingCode {
             FindingCode::InvocationsFailing => "invocations-failing",
             FindingCode::MessagesToDlq => "messages-to-dlq",
             FindingCode::EventsFilteredOut => "events-filtered-out",
+            FindingCode::ReservedConcurrencyBelowMaximum => "reserved-concurrency-below-maximum",
+            FindingCode::UnreservedConcurrencyLow => "unreserved-concurrency-low",
+            FindingCode::RecursiveLoopAllowed => "recursive-loop-allowed",
+            FindingCode::RecursiveLoopPossible => "recursive-loop-possible",
             FindingCode::CheckSkipped => "check-skipped",
         }
     }

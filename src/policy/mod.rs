@@ -18,5 +18,8 @@ mod glob;
 
 pub use document::{Condition, Effect, MatchResult, Matcher, PolicyDocument, PrincipalClause, Principals, Statement};
 pub use error::PolicyError;
-pub use evaluate::{Decision, NamedPolicy, ResourceGrant, evaluate_identity, evaluate_resource_policy, trusts_service};
+pub use evaluate::{
+    Decision, KnownContext, NamedPolicy, ResourceGrant, condition_holds, evaluate_identity, evaluate_resource_policy,
+    resolve_conditions, trusts_service,
+};
 pub use glob::{CaseRule, Pattern, wildcard_match};

@@ -13,14 +13,34 @@
 * A second mapping of the same queue to the same function (qualifier included) is refused
   with ResourceConflictException, AWS's text recorded in ../shared/AWS-FACTS.md section 1.
   moto's own check compares a literal string and never fires.
+* The AWS managed key of SQS (`alias/aws/sqs`) exists once named: "If you call the
+  DescribeKey operation on a predefined Amazon Web Services alias, that is, an Amazon Web
+  Services alias with no key ID, KMS creates an Amazon Web Services managed key"
+  (API_DescribeKey). moto knows other services' aliases but not SQS's; the key it makes here
+  is `KeyManager: AWS` with the policy AWS gives it (../shared/AWS-FACTS.md section 8).
+* Lambda APIs moto lacks, with AWS's documented shapes:
+  - GetAccountSettings (GET /2016-08-19/account-settings/): `AccountLimit` with
+    `ConcurrentExecutions` (the quota: MOTO_LAMBDA_CONCURRENCY_QUOTA, as moto's own
+    PutFunctionConcurrency check reads it, else AWS's default 1000) and
+    `UnreservedConcurrentExecutions` (the quota minus every reservation), `AccountUsage`
+    (API_GetAccountSettings, API_AccountLimit).
+  - Get/PutFunctionRecursionConfig (/2024-08-31/functions/{FunctionName}/recursion-config):
+    `{"RecursiveLoop": "Allow"|"Terminate"}`, default `Terminate`
+    (API_GetFunctionRecursionConfig, API_PutFunctionRecursionConfig).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
+from urllib.parse import unquote
 
 from moto.awslambda import models as lambda_models
+from moto.awslambda import responses as lambda_responses
+from moto.awslambda import urls as lambda_urls
 from moto.core.exceptions import JsonRESTError
+from moto.kms import models as kms_models
 from moto.sqs import models as sqs_models
 
 _moto_create = lambda_models.LambdaBackend.create_event_source_mapping
@@ -67,6 +87,100 @@ def _set_attributes(self: Any, attributes: dict[str, Any], now: float | None = N
         self._policy_json = kept
 
 
+_moto_key_id_from_alias = kms_models.KmsBackend.get_key_id_from_alias
+
+
+def _aws_sqs_key_policy(account: str, region: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Id": "auto-sqs-1",
+        "Statement": [
+            {
+                "Sid": "Allow access through Simple Queue Service (SQS) for all principals in the account that "
+                       "are authorized to use SQS",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                           "kms:CreateGrant", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": f"sqs.{region}.amazonaws.com",
+                                               "kms:CallerAccount": account}},
+            },
+            {
+                "Sid": "Allow direct access to key metadata to the account",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
+                "Resource": "*",
+            },
+        ],
+    })
+
+
+def _get_key_id_from_alias(self: Any, alias_name: str) -> str | None:
+    found = _moto_key_id_from_alias(self, alias_name)
+    if found is None and alias_name == "alias/aws/sqs":
+        key = self.create_key(_aws_sqs_key_policy(self.account_id, self.region_name), "ENCRYPT_DECRYPT",
+                              "SYMMETRIC_DEFAULT", "Default key that protects my SQS messages when no other key "
+                              "is defined", None)
+        key.key_manager = "AWS"
+        self.create_alias(key.id, alias_name)
+        return key.id
+    return found
+
+
+RECURSIVE_LOOP_VALUES = ("Allow", "Terminate")
+
+
+def _account_settings(self: Any) -> Any:
+    backend = self.backend
+    quota = int(os.environ.get("MOTO_LAMBDA_CONCURRENCY_QUOTA") or 1000)
+    functions = list(backend.list_functions())
+    reserved = sum(int(f.reserved_concurrency) for f in functions if f.reserved_concurrency not in (None, ""))
+    code_size = sum(int(getattr(f, "code_size", 0) or 0) for f in functions)
+    return 200, {}, json.dumps({
+        "AccountLimit": {
+            "TotalCodeSize": 80530636800,
+            "CodeSizeUnzipped": 262144000,
+            "CodeSizeZipped": 52428800,
+            "ConcurrentExecutions": quota,
+            "UnreservedConcurrentExecutions": quota - reserved,
+        },
+        "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": len(functions)},
+    })
+
+
+def _recursion_function(self: Any) -> Any:
+    name = unquote(self.path.rsplit("/", 2)[-2])
+    return self.backend.get_function(name)
+
+
+def _get_recursion_config(self: Any) -> Any:
+    fn = _recursion_function(self)
+    return 200, {}, json.dumps({"RecursiveLoop": getattr(fn, "recursive_loop", "Terminate")})
+
+
+def _put_recursion_config(self: Any) -> Any:
+    fn = _recursion_function(self)
+    value = self.json_body.get("RecursiveLoop")
+    if value not in RECURSIVE_LOOP_VALUES:
+        raise JsonRESTError(
+            "ValidationException",
+            f"1 validation error detected: Value '{value}' at 'recursiveLoop' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [Allow, Terminate]",
+        )
+    fn.recursive_loop = value
+    return 200, {}, json.dumps({"RecursiveLoop": value})
+
+
 def install() -> None:
+    lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/account-settings/?$"] = lambda_responses.LambdaResponse.dispatch
+    lambda_urls.url_paths[
+        r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/recursion-config/?$"
+    ] = lambda_responses.LambdaResponse.dispatch
+    lambda_responses.LambdaResponse.get_account_settings = _account_settings
+    lambda_responses.LambdaResponse.get_function_recursion_config = _get_recursion_config
+    lambda_responses.LambdaResponse.put_function_recursion_config = _put_recursion_config
+    kms_models.KmsBackend.get_key_id_from_alias = _get_key_id_from_alias
     lambda_models.LambdaBackend.create_event_source_mapping = _create_event_source_mapping
     sqs_models.Queue._set_attributes = _set_attributes

@@ -386,13 +386,22 @@ def _condition_holds(condition: Any, context: dict[str, str]) -> bool:
         for key, expected in block.items():
             actual = lowered.get(key.lower())
             values = [str(v) for v in _as_list(expected)]
+            negated = op in ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals",
+                             "ArnNotLike")
             if op == "Null":
                 want_null = any(v.lower() == "true" for v in values)
                 if (actual is None) != want_null:
                     return False
                 continue
             if actual is None:
-                if if_exists:
+                # "If the key that you specify in a policy condition is not present in the request
+                # context, the values do not match and the condition is false. If the policy
+                # condition requires that the key is not matched, such as StringNotLike or
+                # ArnNotLike, and the right key is not present, the condition might return true"
+                # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html): a
+                # negated operator holds for a missing key, e.g. `StringNotEquals aws:SourceVpce`
+                # for the Lambda poller, which never calls through a VPC endpoint.
+                if if_exists or negated:
                     continue
                 return False
             if op in ("StringEquals", "ArnEquals"):
@@ -997,8 +1006,10 @@ class Poller:
         threading.Thread(target=self.invoke, args=(esm, queue, fn, role, kept), daemon=True).start()
 
     def filter(self, esm: Any, queue: Any, batch: list[Any]) -> tuple[list[Any], list[Any]]:
-        """Filters are ORed; SQS events are matched on the message record with its body
-        parsed as JSON when it is JSON (invocation-eventfiltering.html)."""
+        """Filters are ORed; SQS events are matched on the message body, parsed as JSON when it
+        is JSON (invocation-eventfiltering.html). "Amazon SQS event source mappings only support
+        filtering on the `body` key" (with-sqs-filtering.html): a pattern on any other key of
+        the record never matches, so every message it alone would let through is deleted."""
         patterns = []
         for f in (esm.filter_criteria or {}).get("Filters", []) or []:
             try:
@@ -1009,7 +1020,7 @@ class Poller:
             return batch, []
         kept, dropped = [], []
         for message in batch:
-            record = self.record(esm, queue, message)
+            record: dict[str, Any] = {"body": message.body}
             try:
                 record["body"] = json.loads(message.body)
             except ValueError:

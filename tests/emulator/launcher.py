@@ -391,6 +391,9 @@ LAMBDA_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"^/2019-09-30/functions/[^/]+/concurrency/?$", "GetFunctionConcurrency"),
         ("PUT", r"^/2017-10-31/functions/[^/]+/concurrency/?$", "PutFunctionConcurrency"),
         ("DELETE", r"^/2017-10-31/functions/[^/]+/concurrency/?$", "DeleteFunctionConcurrency"),
+        ("GET", r"^/2016-08-19/account-settings/?$", "GetAccountSettings"),
+        ("GET", r"^/2024-08-31/functions/[^/]+/recursion-config/?$", "GetFunctionRecursionConfig"),
+        ("PUT", r"^/2024-08-31/functions/[^/]+/recursion-config/?$", "PutFunctionRecursionConfig"),
     ]
 ]
 

@@ -365,6 +365,19 @@ class Twin(unittest.TestCase):
         self.send(url)
         self.assertIn("queue policy", self.assert_not_polled(uuid_, url, "AccessDenied")["last_error"])
 
+    def test_a_queue_policy_deny_outside_a_vpc_endpoint_stops_the_poller(self) -> None:
+        # The classic "only through our VPC endpoint" Deny: the poller never calls through one,
+        # so aws:SourceVpce is absent and StringNotEquals holds (IAM condition operators).
+        fn = self.function()
+        url, arn = self.queue()
+        deny = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "OnlyThroughVpce", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": arn,
+             "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]}
+        self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(deny)})
+        uuid_ = self.mapping(arn, fn)
+        self.send(url)
+        self.assertIn("queue policy", self.assert_not_polled(uuid_, url, "AccessDenied")["last_error"])
+
     def test_the_poller_is_not_in_the_request_log(self) -> None:
         fn = self.function()
         url, arn = self.queue()
@@ -421,6 +434,21 @@ class Twin(unittest.TestCase):
         self.assertEqual(stats["invocations"], 0, stats)
         self.assertGreaterEqual(stats["throttles"], 2, stats)
         self.assertEqual(self.log_text(fn), "")
+
+    def test_reserved_concurrency_below_maximum_concurrency_throttles(self) -> None:
+        # The mapping may run 2 at a time, the function only 1: the second batch is throttled
+        # and comes back with a higher receive count (services-sqs-errorhandling.html).
+        fn = self.function(NAP, timeout=2)
+        self.lam.put_function_concurrency(FunctionName=fn, ReservedConcurrentExecutions=1)
+        url, arn = self.queue(VisibilityTimeout="2")
+        uuid_ = self.mapping(arn, fn, BatchSize=1, ScalingConfig={"MaximumConcurrency": 2}, Enabled=False)
+        self.sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": f"m{i}"} for i in range(3)])
+        self.lam.update_event_source_mapping(UUID=uuid_, Enabled=True)
+        wait("every message to be handled", lambda: self.depth(url) == (0, 0), within=60)
+        stats = self.stats(uuid_)
+        self.assertEqual(stats["invocations"], 3, stats)
+        self.assertGreaterEqual(stats["throttles"], 1, stats)
+        self.assertEqual(stats["peak_concurrency"], 1, stats)
 
     def test_maximum_concurrency_caps_the_mapping(self) -> None:
         fn = self.function(NAP, timeout=3)
@@ -488,6 +516,41 @@ class Twin(unittest.TestCase):
             self.function(LoggingConfig={"LogFormat": "Text", "SystemLogLevel": "WARN"})
         self.assertIn('LogLevel is not supported when LogFormat is set to "Text"',
                       ctx.exception.response["Error"]["Message"])
+
+    def test_a_filter_on_a_key_other_than_body_deletes_every_message(self) -> None:
+        # "Amazon SQS event source mappings only support filtering on the body key"
+        # (with-sqs-filtering.html): a messageAttributes pattern matches nothing.
+        fn = self.function()
+        url, arn = self.queue()
+        pattern = {"messageAttributes": {"kind": {"stringValue": ["order"]}}}
+        uuid_ = self.mapping(arn, fn, FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]})
+        self.sqs.send_message(QueueUrl=url, MessageBody="x",
+                              MessageAttributes={"kind": {"DataType": "String", "StringValue": "order"}})
+        wait("the message to be gone", lambda: self.depth(url) == (0, 0))
+        stats = self.stats(uuid_)
+        self.assertEqual((stats["invocations"], stats["filtered_out"]), (0, 1), stats)
+
+    # -- APIs moto lacks ---------------------------------------------------------------
+    def test_account_settings_count_reservations(self) -> None:
+        before = self.lam.get_account_settings()["AccountLimit"]
+        self.assertEqual(before["ConcurrentExecutions"], 1000)
+        fn = self.function()
+        self.lam.put_function_concurrency(FunctionName=fn, ReservedConcurrentExecutions=7)
+        after = self.lam.get_account_settings()["AccountLimit"]
+        self.assertEqual(after["UnreservedConcurrentExecutions"], before["UnreservedConcurrentExecutions"] - 7)
+        self.lam.delete_function_concurrency(FunctionName=fn)
+
+    def test_recursion_config_defaults_to_terminate(self) -> None:
+        fn = self.function()
+        self.assertEqual(self.lam.get_function_recursion_config(FunctionName=fn)["RecursiveLoop"], "Terminate")
+        self.lam.put_function_recursion_config(FunctionName=fn, RecursiveLoop="Allow")
+        self.assertEqual(self.lam.get_function_recursion_config(FunctionName=fn)["RecursiveLoop"], "Allow")
+        with self.assertRaises(ClientError) as err:
+            self.lam.put_function_recursion_config(FunctionName=fn, RecursiveLoop="Sometimes")
+        self.assertEqual(err.exception.response["Error"]["Code"], "ValidationException")
+        with self.assertRaises(ClientError) as err:
+            self.lam.get_function_recursion_config(FunctionName=name("missing"))
+        self.assertEqual(err.exception.response["Error"]["Code"], "ResourceNotFoundException")
 
     # -- failures -------------------------------------------------------------------
     def test_a_handler_error_returns_the_message_after_the_visibility_timeout_then_dlq(self) -> None:

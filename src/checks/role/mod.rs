@@ -16,10 +16,10 @@ use serde::Serialize;
 
 pub use crate::model::access::{
     Access, Decider, KMS_DECRYPT, KeyTarget, LAMBDA_SERVICE, LOG_ACTIONS, QUEUE_ACTIONS, Required, ResourceAccess,
-    SimulatedAccess, Simulation, Target, key_target, required_permissions,
+    SEND_MESSAGE, SimulatedAccess, Simulation, Target, key_target, required_permissions,
 };
 use crate::model::facts::{KeyLookup, RoleFacts, TriggerFacts};
-use crate::model::{Finding, FindingCode, RoleArn};
+use crate::model::{Finding, FindingCode, RoleArn, Severity};
 use crate::policy::{self, Decision};
 use crate::policy_gen;
 
@@ -104,8 +104,8 @@ impl RoleEvaluation {
 
 /// Decides every required permission of `target` from the facts.
 pub fn evaluate(facts: &TriggerFacts, target: &Target) -> RoleEvaluation {
-    let key = key_target(facts);
-    let required = required_permissions(target.queue.as_ref(), key.as_ref(), target.log_group_arn.as_deref());
+    let key = key_target(facts, target.role.as_ref());
+    let required = target.required(key.as_ref());
     let role_facts = match &facts.role {
         Some(Ok(role)) => Some(role),
         _ => None,
@@ -152,8 +152,12 @@ pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> 
     if req.action.starts_with("sqs:") {
         let queue = facts.queue.as_ref()?;
         let policy = format!("queue policy of {}", queue.arn);
+        // The queue policy as it applies to the poller's requests: conditions on what is known
+        // of them (the role as principal, no VPC endpoint) are decided, the rest stay open.
+        let poller = policy::KnownContext::lambda_poller(&role.to_string(), role.account());
+        let resolved = queue.policy.as_ref().map(|doc| policy::resolve_conditions(doc, &poller));
         if queue.arn.account() == role.account() {
-            let doc = queue.policy.as_ref()?;
+            let doc = resolved.as_ref()?;
             let grant =
                 policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource);
             return match grant {
@@ -163,7 +167,7 @@ pub fn resource_access(facts: &TriggerFacts, role: &RoleArn, req: &Required) -> 
                 _ => None,
             };
         }
-        let grant = match &queue.policy {
+        let grant = match &resolved {
             Some(doc) => {
                 policy::evaluate_resource_policy(doc, &role.to_string(), role.account(), req.action, &req.resource)
             }
@@ -369,6 +373,31 @@ fn identity_decision(
     }
 }
 
+/// Whether the execution role may `sqs:SendMessage` to the queue that triggers the function
+/// (a recursive loop is then possible): allowed or conditionally allowed by the simulator or
+/// the role's policies, or granted by the queue policy. None when it cannot be decided.
+pub fn may_send_to_queue(facts: &TriggerFacts) -> Option<bool> {
+    let target = Target::from_facts(facts);
+    let role = target.role.as_ref()?;
+    let req = Required { action: SEND_MESSAGE, resource: target.queue.as_ref()?.to_string() };
+    let simulated = facts
+        .simulation
+        .as_ref()
+        .filter(|s| &s.role == role)
+        .and_then(|s| s.lookup(req.action, &req.resource))
+        .map(|a| (a.clone(), Decider::Simulator));
+    let identity = simulated.or_else(|| match &facts.role {
+        Some(Ok(r)) => Some((identity_access(r, &req), Decider::Evaluator)),
+        _ => None,
+    });
+    let resource = resource_access(facts, role, &req);
+    match decide(&req, identity, resource.as_ref()).decision {
+        PermissionVerdict::Allowed | PermissionVerdict::Conditional => Some(true),
+        PermissionVerdict::Missing | PermissionVerdict::Denied => Some(false),
+        PermissionVerdict::Skipped => None,
+    }
+}
+
 /// The account field of an ARN.
 fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
@@ -408,6 +437,16 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
     let mut findings = Vec::new();
     for p in &evaluation.permissions {
         let what = format!("{} on {}", p.action, p.resource);
+        // The poller needs only the queue (and key) actions: without the logs actions the
+        // function still runs, but nothing it prints is seen (a warning, not a refusal).
+        let logs = p.action.starts_with("logs:");
+        let severity = if logs { Severity::Warning } else { Severity::Error };
+        let output = if logs {
+            ": Lambda still polls the queue and runs the function, but its output is never seen (and the probe \
+             cannot confirm a run from its logs)"
+        } else {
+            ""
+        };
         match p.decision {
             PermissionVerdict::Allowed | PermissionVerdict::Skipped => {}
             PermissionVerdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
@@ -432,10 +471,11 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
                     format!("ask the organization's administrators to allow {what} for this role")
                 };
                 findings.push(
-                    Finding::error(
+                    Finding::new(
                         FindingCode::RoleMissingPermission,
+                        severity,
                         role.clone(),
-                        format!("the role is not allowed {what}: {}{}", p.reason, decider(p)),
+                        format!("the role is not allowed {what}: {}{}{output}", p.reason, decider(p)),
                     )
                     .fix(fix)
                     .about(&p.action, p.decided_by),
@@ -456,10 +496,11 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
                 .about(&p.action, p.decided_by),
             ),
             PermissionVerdict::Denied => findings.push(
-                Finding::error(
+                Finding::new(
                     FindingCode::RoleExplicitDeny,
+                    severity,
                     role.clone(),
-                    format!("{what} is {}{}: a Deny overrides every Allow", p.reason, decider(p)),
+                    format!("{what} is {}{}: a Deny overrides every Allow{output}", p.reason, decider(p)),
                 )
                 .fix(format!(
                     "remove or narrow that Deny statement in {} (adding an Allow cannot override it)",

@@ -2,7 +2,7 @@ use super::*;
 use crate::checks::fixtures::{KEY, ROLE};
 use crate::model::QueueArn;
 use crate::model::facts::Encryption;
-use crate::model::facts::Unreadable;
+use crate::model::facts::{KeyFacts, KeyManager, Unreadable};
 
 const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:orders";
 const LOGS: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/worker:*";
@@ -38,7 +38,7 @@ fn required_permissions_by_encryption() {
     let k = KeyTarget::Arn(KEY.parse().unwrap());
     let cases: [(Option<&KeyTarget>, usize); 2] = [(None, 6), (Some(&k), 7)];
     for (key, n) in cases {
-        let required = required_permissions(Some(&q), key, Some(LOGS));
+        let required = required_permissions(Some(&q), key, Some(LOGS), false);
         assert_eq!(required.len(), n);
         assert_eq!(required.iter().filter(|r| r.action == KMS_DECRYPT).count(), n - 6);
         for r in &required {
@@ -74,6 +74,64 @@ fn sse_sqs_needs_no_decrypt_and_sse_kms_does() {
         f.key = key;
         let has = verdicts(&f).iter().any(|(a, _)| a == KMS_DECRYPT);
         assert_eq!(has, needs_decrypt, "{encryption:?}");
+    }
+}
+
+#[test]
+fn logs_actions_are_warnings_and_create_log_group_only_while_the_group_is_missing() {
+    let sqs_only = allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "*");
+    let stream_and_put = allow(&["sqs:*", "logs:CreateLogStream", "logs:PutLogEvents"], "*");
+    // (policy, log group exists, expected logs actions in findings)
+    type Case<'a> = (&'a str, Option<Result<bool, Unreadable>>, &'a [&'a str]);
+    let cases: [Case; 5] = [
+        (&sqs_only, None, &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]),
+        (&sqs_only, Some(Ok(false)), &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]),
+        (&sqs_only, Some(Ok(true)), &["logs:CreateLogStream", "logs:PutLogEvents"]),
+        (&stream_and_put, Some(Ok(true)), &[]),
+        (&stream_and_put, Some(Ok(false)), &["logs:CreateLogGroup"]),
+    ];
+    for (i, (policy, exists, expected)) in cases.into_iter().enumerate() {
+        let mut f = facts(role_facts(&[("inline policy p", policy)], None, LAMBDA_SERVICE));
+        f.log_group_exists = exists;
+        let findings = check(&f);
+        let actions: Vec<&str> =
+            findings.iter().filter_map(|x| x.permission.as_ref()).map(|p| p.action.as_str()).collect();
+        assert_eq!(actions, expected, "case {i}");
+        assert!(findings.iter().all(|x| x.severity == crate::model::Severity::Warning), "case {i}: {findings:#?}");
+        assert!(findings.iter().all(|x| x.message.contains("output is never seen")), "case {i}");
+    }
+}
+
+#[test]
+fn the_aws_managed_key_needs_no_decrypt_in_its_own_account() {
+    // Its key policy lets every principal of the account use it through SQS (sqs-key-management.html).
+    let aws_managed = || KeyFacts { manager: KeyManager::Aws, ..key("Enabled", DELEGATING_KEY_POLICY) };
+    let unreadable = Unreadable {
+        kind: Default::default(),
+        fact: "KMS key alias/aws/sqs".into(),
+        permission: "kms:DescribeKey".into(),
+        detail: "denied".into(),
+    };
+    let other = "arn:aws:sqs:us-east-1:210987654321:orders";
+    // (queue, key id, key lookup, needs kms:Decrypt)
+    let cases = [
+        (QUEUE, "alias/aws/sqs", Some(Ok(KeyLookup::Found(aws_managed()))), false),
+        (QUEUE, "alias/aws/sqs", Some(Err(unreadable.clone())), false),
+        (QUEUE, "arn:aws:kms:us-east-1:123456789012:alias/aws/sqs", None, false),
+        (QUEUE, "alias/orders", Some(Ok(KeyLookup::Found(key("Enabled", DELEGATING_KEY_POLICY)))), true),
+        // Across accounts it can never work: cross-account-aws-managed-key says so, and the
+        // permission stays required.
+        (other, "alias/aws/sqs", Some(Ok(KeyLookup::Found(aws_managed()))), true),
+    ];
+    for (queue_arn, key_id, lookup, needs_decrypt) in cases {
+        let mut f = facts(role_facts(&[], None, LAMBDA_SERVICE));
+        f.queue = Some(queue(Encryption::Kms { key_id: key_id.into() }, queue_arn, None));
+        f.key = lookup;
+        let has = verdicts(&f).iter().any(|(a, _)| a == KMS_DECRYPT);
+        assert_eq!(has, needs_decrypt, "{queue_arn} {key_id}");
+        if queue_arn == QUEUE && !needs_decrypt {
+            assert!(check(&f).iter().all(|x| !x.message.contains(KMS_DECRYPT)), "no kms:Decrypt finding");
+        }
     }
 }
 
@@ -118,12 +176,13 @@ fn identity_decisions_become_verdicts_and_findings() {
             PermissionVerdict::Conditional,
             vec![(FindingCode::RoleMissingPermission, Warning)],
         ),
-        // The boundary allows only SQS: the three logs actions are withheld.
+        // The boundary allows only SQS: the three logs actions are withheld. The poller does
+        // not need them, only the function's output does: warnings, not a refusal.
         (
             vec![("inline policy full", full.as_str())],
             Some(boundary_sqs_only.as_str()),
             PermissionVerdict::Allowed,
-            vec![(FindingCode::RoleMissingPermission, Error); 3],
+            vec![(FindingCode::RoleMissingPermission, Warning); 3],
         ),
     ];
     for (i, (policies, boundary, delete, expected)) in cases.into_iter().enumerate() {
@@ -169,7 +228,7 @@ fn simulation_decides_before_the_evaluator() {
     // The role's own policies grant nothing, but the simulator says allowed (and one deny).
     let mut f = facts(role_facts(&[], None, LAMBDA_SERVICE));
     let target = Target::from_facts(&f);
-    let required = required_permissions(target.queue.as_ref(), None, target.log_group_arn.as_deref());
+    let required = target.required(None);
     let results = required
         .iter()
         .map(|r| SimulatedAccess {

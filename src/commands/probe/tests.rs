@@ -128,3 +128,13 @@ fn notes_say_what_the_verdict_rests_on() {
     assert_eq!(basis, VerdictBasis::FunctionOutput);
     assert!(said.contains("no REPORT line") && said.contains("rests on the probe id"), "{said}");
 }
+
+#[test]
+fn a_role_without_logs_permissions_is_what_a_not_invoked_verdict_rests_on() {
+    use crate::model::{Finding, FindingCode};
+    let logs = Finding::warning(FindingCode::RoleMissingPermission, "r", "m").about("logs:PutLogEvents", None);
+    let queue = Finding::error(FindingCode::RoleMissingPermission, "r", "m").about("sqs:ReceiveMessage", None);
+    let note = super::verdict::logs_note(&[queue.clone(), logs], "/aws/lambda/worker").unwrap();
+    assert!(note.contains("logs:PutLogEvents on /aws/lambda/worker"), "{note}");
+    assert!(super::verdict::logs_note(&[queue], "/aws/lambda/worker").is_none());
+}

@@ -227,5 +227,28 @@ pub(crate) async fn diagnose(
             HumanDuration(report.timeout)
         ));
     }
-    report.findings.extend(checks::run_all(&facts));
+    let findings = checks::run_all(&facts);
+    if let Some(note) = logs_note(&findings, &function.log_group) {
+        report.notes.push(note);
+    }
+    report.findings.extend(findings);
+}
+
+/// What the verdict rests on when the role may not write the function's logs: the function may
+/// well have run, but the probe reads only its logs.
+pub(crate) fn logs_note(findings: &[Finding], group: &str) -> Option<String> {
+    let mut actions: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f.permission.as_ref())
+        .filter(|p| p.is_logs())
+        .map(|p| p.action.as_str())
+        .collect();
+    actions.dedup();
+    (!actions.is_empty()).then(|| {
+        format!(
+            "the execution role may not {} on {group}: the function may have run without writing a log line, and \
+             the probe can only see a run in its logs",
+            actions.join(", ")
+        )
+    })
 }

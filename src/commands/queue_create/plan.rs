@@ -376,7 +376,41 @@ pub(crate) fn existing_queue_step(
     }
 }
 
+/// SQS's default visibility timeout, and the most it allows (12 hours).
+pub const SQS_DEFAULT_VISIBILITY_SECS: u32 = 30;
+pub const SQS_MAX_VISIBILITY_SECS: u32 = 43_200;
+
+/// The visibility timeout a queue for a function should get: AWS's recommendation of six times
+/// the function timeout plus the batching window
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html>), never below
+/// SQS's own default of 30 s nor above its 12-hour maximum.
+pub fn recommended_visibility_secs(function_timeout_secs: u32, batch_window_secs: u32) -> u32 {
+    let recommended = function_timeout_secs
+        .saturating_mul(crate::checks::queue::RECOMMENDED_VISIBILITY_FACTOR)
+        .saturating_add(batch_window_secs);
+    recommended.clamp(SQS_DEFAULT_VISIBILITY_SECS, SQS_MAX_VISIBILITY_SECS)
+}
+
 impl QueuePlan {
+    /// A queue this run creates for a known function without `--visibility-timeout`: it gets
+    /// [`recommended_visibility_secs`] instead of SQS's 30 s, which the checks would warn about
+    /// at once. Returns what it set; an existing queue or a given flag is left as it is.
+    pub fn default_visibility_for(&mut self, function_timeout_secs: u32, batch_window_secs: u32) -> Option<u32> {
+        if self.queue.existing.is_some() || self.spec.visibility_timeout_secs.is_some() {
+            return None;
+        }
+        let secs = recommended_visibility_secs(function_timeout_secs, batch_window_secs);
+        self.spec.visibility_timeout_secs = Some(secs);
+        self.queue.attributes.insert("VisibilityTimeout".to_owned(), secs.to_string());
+        let window =
+            if batch_window_secs > 0 { format!(" + the {batch_window_secs}s batching window") } else { String::new() };
+        self.queue.notes.push(format!(
+            "visibility timeout {secs}s: 6 × the function's {function_timeout_secs}s timeout{window}, as AWS \
+             recommends (SQS's default is 30s; --visibility-timeout chooses another)"
+        ));
+        Some(secs)
+    }
+
     /// The queue as it is, or as it will be once created: what `setup` checks the role and the
     /// mapping against (before anything exists in a dry run; as just created otherwise).
     pub fn planned_facts(&self) -> QueueFacts {

@@ -91,3 +91,13 @@ fn a_named_existing_dlq_is_used_as_it_is() {
     assert_eq!(plan.queue.tags.get(crate::MANAGED_BY_TAG).map(String::as_str), Some("sqs-trigger"));
     assert!(plan.queue.attributes.contains_key("RedrivePolicy"));
 }
+
+#[test]
+fn recommended_visibility_for_a_function() {
+    use super::plan::recommended_visibility_secs;
+    // (function timeout, batching window, expected): never below SQS's 30 s, never above 12 h.
+    for (timeout, window, expected) in [(3, 0, 30), (10, 0, 60), (10, 5, 65), (900, 300, 5_700), (900, 43_000, 43_200)]
+    {
+        assert_eq!(recommended_visibility_secs(timeout, window), expected, "{timeout} {window}");
+    }
+}

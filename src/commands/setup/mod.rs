@@ -357,13 +357,20 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         )));
     }
     // 1. The queue and its DLQ, planned beside the read of the function (which the role step
-    // needs: a failed read is left to that step, which reads it again and says why).
+    // needs: a failed read is left to that step, which reads it again and says why). Without
+    // --visibility-timeout a new queue gets AWS's recommendation for the function's timeout.
     let function_read =
         gather::function::read(&ctx.clients, &s.target.function).map(|read| read.ok().flatten()).shared();
     let role_read = read_role(ctx, &s.target.function, function_read.clone()).shared();
     let plan = alongside(queue_create::plan(ctx, &s.spec), role_read.clone()).await;
     let plan = match plan {
-        Ok(plan) => plan,
+        Ok(mut plan) => {
+            if let Some(function) = function_read.clone().await {
+                let window = s.request.batch_window_secs.unwrap_or(0).max(0) as u32;
+                plan.default_visibility_for(function.timeout_secs, window);
+            }
+            plan
+        }
         Err(e) => {
             push(Step::failed(StepName::Queue, &e), &mut steps);
             return Ok(finish(ctx, &s, steps));

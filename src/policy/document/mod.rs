@@ -78,11 +78,13 @@ pub enum Principals {
     Listed(BTreeMap<String, Vec<String>>),
 }
 
-/// One condition key under one operator, e.g. `StringEquals` / `kms:ViaService`.
+/// One condition key under one operator, e.g. `StringEquals` / `kms:ViaService`, with the
+/// values it is compared to (strings, numbers and booleans as written).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     pub operator: String,
     pub key: String,
+    pub values: Vec<String>,
 }
 
 impl PolicyDocument {
@@ -315,7 +317,8 @@ fn parse_principals(field: &str, value: &Value) -> Result<Principals, String> {
     }
 }
 
-/// `{operator: {key: value, …}, …}` flattened; values are not checked because we never evaluate them.
+/// `{operator: {key: value, …}, …}` flattened; values are kept as text (a value that is neither
+/// a scalar nor a list of scalars is kept empty: such a condition is never decided).
 fn parse_conditions(value: Option<&Value>) -> Result<Vec<Condition>, String> {
     let operators = match value {
         None => return Ok(Vec::new()),
@@ -329,8 +332,18 @@ fn parse_conditions(value: Option<&Value>) -> Result<Vec<Condition>, String> {
         let Value::Object(keys) = keys else {
             return Err(format!("Condition.{operator} must be an object of condition keys, found {}", describe(keys)));
         };
-        for key in keys.keys() {
-            conditions.push(Condition { operator: operator.clone(), key: key.clone() });
+        for (key, value) in keys {
+            let scalar = |v: &Value| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            };
+            let values = match value {
+                Value::Array(items) => items.iter().filter_map(scalar).collect(),
+                other => scalar(other).into_iter().collect(),
+            };
+            conditions.push(Condition { operator: operator.clone(), key: key.clone(), values });
         }
     }
     Ok(conditions)

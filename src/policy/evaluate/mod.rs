@@ -7,8 +7,11 @@
 
 use std::fmt;
 
-use super::document::{Effect, MatchResult, PolicyDocument, PrincipalClause, Principals, Statement, push_unique};
+use super::document::{
+    Condition, Effect, MatchResult, PolicyDocument, PrincipalClause, Principals, Statement, push_unique,
+};
 use super::error::PolicyError;
+use super::glob::{CaseRule, wildcard_match};
 
 /// The action a trust policy must allow for a service to use the role.
 const ASSUME_ROLE: &str = "sts:AssumeRole";
@@ -363,6 +366,98 @@ pub fn evaluate_resource_policy(
         return ResourceGrant::DelegatedToAccount { sid, condition_keys };
     }
     ResourceGrant::NotGranted
+}
+
+/// What is known about the context of one kind of request: a key's value, or that the key is
+/// absent. Keys not listed are unknown: conditions on them stay undecided.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KnownContext {
+    /// Lower-cased key → value (None: the key is absent from such requests).
+    entries: Vec<(String, Option<String>)>,
+}
+
+impl KnownContext {
+    /// The requests of Lambda's SQS poller: made by the Lambda service with the execution
+    /// role's credentials, so the principal is the role, and never through a VPC endpoint of
+    /// the customer (`aws:SourceVpce`, `aws:SourceVpc` and `aws:VpcSourceIp` are absent: they
+    /// are present only for requests made through a VPC endpoint,
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
+    pub fn lambda_poller(role_arn: &str, account: &str) -> KnownContext {
+        let entries = [
+            ("aws:principalarn", Some(role_arn)),
+            ("aws:principalaccount", Some(account)),
+            ("aws:sourcevpce", None),
+            ("aws:sourcevpc", None),
+            ("aws:vpcsourceip", None),
+        ];
+        KnownContext { entries: entries.iter().map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned))).collect() }
+    }
+
+    /// Some(value or None if absent) for a known key; None for an unknown one.
+    fn get(&self, key: &str) -> Option<Option<&str>> {
+        let key = key.to_ascii_lowercase();
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_deref())
+    }
+}
+
+/// Whether `condition` holds for requests with `context`; None when it cannot be told (an
+/// unknown key, an operator not understood, a set operator, a policy variable).
+///
+/// "If the key that you specify in a policy condition is not present in the request context,
+/// the values do not match and the condition is false. If the policy condition requires that
+/// the key is not matched, such as StringNotLike or ArnNotLike, and the right key is not
+/// present, the condition might return true"
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>).
+pub fn condition_holds(condition: &Condition, context: &KnownContext) -> Option<bool> {
+    let actual = context.get(&condition.key)?;
+    if condition.operator.contains(':') || condition.values.iter().any(|v| v.contains("${")) {
+        return None;
+    }
+    let (operator, if_exists) = match condition.operator.strip_suffix("IfExists") {
+        Some(op) => (op, true),
+        None => (condition.operator.as_str(), false),
+    };
+    let values = &condition.values;
+    let any = |f: &dyn Fn(&str) -> bool| values.iter().any(|v| f(v));
+    let Some(actual) = actual else {
+        return match operator {
+            "Null" => Some(values.iter().any(|v| v.eq_ignore_ascii_case("true"))),
+            "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike" | "ArnNotEquals" | "ArnNotLike" => {
+                Some(true)
+            }
+            "StringEquals" | "StringEqualsIgnoreCase" | "StringLike" | "ArnEquals" | "ArnLike" => Some(if_exists),
+            _ => None,
+        };
+    };
+    let like = |v: &str| wildcard_match(v, actual, CaseRule::Sensitive);
+    Some(match operator {
+        "Null" => any(&|v| v.eq_ignore_ascii_case("false")),
+        "StringEquals" => any(&|v| v == actual),
+        "StringNotEquals" => !any(&|v| v == actual),
+        "StringEqualsIgnoreCase" => any(&|v| v.eq_ignore_ascii_case(actual)),
+        "StringNotEqualsIgnoreCase" => !any(&|v| v.eq_ignore_ascii_case(actual)),
+        "StringLike" | "ArnEquals" | "ArnLike" => any(&like),
+        "StringNotLike" | "ArnNotEquals" | "ArnNotLike" => !any(&like),
+        _ => return None,
+    })
+}
+
+/// The document as it applies to requests with `context`: a statement whose conditions cannot
+/// all hold is dropped, one whose conditions all hold becomes unconditional, and one with a
+/// condition that cannot be told stays as it is (so it is reported as conditional).
+pub fn resolve_conditions(doc: &PolicyDocument, context: &KnownContext) -> PolicyDocument {
+    let mut resolved = doc.clone();
+    resolved.statements.retain_mut(|statement| {
+        let decided: Vec<Option<bool>> = statement.conditions.iter().map(|c| condition_holds(c, context)).collect();
+        if decided.contains(&Some(false)) {
+            return false;
+        }
+        if decided.iter().all(|d| *d == Some(true)) {
+            statement.conditions.clear();
+        }
+        true
+    });
+    resolved
 }
 
 /// Whether the trust policy lets `service` (e.g. "lambda.amazonaws.com") perform

@@ -499,3 +499,65 @@ fn named_policy_parse_names_errors() {
     let err = NamedPolicy::parse("inline policy a", "{}").err().map(|e| e.to_string());
     assert_eq!(err.as_deref(), Some("policy `inline policy a` is not valid: Statement is missing"));
 }
+
+#[test]
+fn conditions_are_decided_for_the_lambda_poller() {
+    let role = "arn:aws:iam::123456789012:role/worker";
+    let poller = KnownContext::lambda_poller(role, "123456789012");
+    let c = |operator: &str, key: &str, values: &[&str]| Condition {
+        operator: operator.into(),
+        key: key.into(),
+        values: values.iter().map(|v| (*v).to_owned()).collect(),
+    };
+    // (condition, expected)
+    let cases = [
+        // The poller never calls through a VPC endpoint.
+        (c("StringNotEquals", "aws:SourceVpce", &["vpce-1"]), Some(true)),
+        (c("StringEquals", "aws:SourceVpce", &["vpce-1"]), Some(false)),
+        (c("StringEqualsIfExists", "aws:SourceVpce", &["vpce-1"]), Some(true)),
+        (c("StringNotLike", "aws:sourcevpc", &["vpc-*"]), Some(true)),
+        (c("Null", "aws:SourceVpce", &["true"]), Some(true)),
+        (c("Null", "aws:SourceVpce", &["false"]), Some(false)),
+        // The principal is the role.
+        (c("ArnEquals", "aws:PrincipalArn", &[role]), Some(true)),
+        (c("ArnNotLike", "aws:PrincipalArn", &["arn:aws:iam::123456789012:role/admin-*"]), Some(true)),
+        (c("StringNotEquals", "aws:PrincipalAccount", &["123456789012"]), Some(false)),
+        // Unknown keys, set operators and policy variables stay undecided.
+        (c("IpAddress", "aws:SourceIp", &["10.0.0.0/8"]), None),
+        (c("ForAnyValue:StringEquals", "aws:PrincipalArn", &[role]), None),
+        (c("StringEquals", "aws:PrincipalArn", &["${aws:username}"]), None),
+    ];
+    for (condition, expected) in cases {
+        assert_eq!(condition_holds(&condition, &poller), expected, "{condition:?}");
+    }
+}
+
+#[test]
+fn a_vpc_endpoint_deny_in_a_queue_policy_denies_the_poller() {
+    let role = "arn:aws:iam::123456789012:role/worker";
+    let queue = "arn:aws:sqs:us-east-1:123456789012:orders";
+    let doc = |condition: &str| {
+        PolicyDocument::parse(
+            "queue policy",
+            &format!(
+                r#"{{"Statement":[{{"Sid":"OnlyVpce","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"{queue}","Condition":{condition}}}]}}"#
+            ),
+        )
+        .unwrap()
+    };
+    let poller = KnownContext::lambda_poller(role, "123456789012");
+    let grant = |d: &PolicyDocument| evaluate_resource_policy(d, role, "123456789012", "sqs:ReceiveMessage", queue);
+    let vpce = doc(r#"{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#);
+    // Undecided, the Deny is only conditional; decided for the poller, it denies.
+    assert_eq!(grant(&vpce), ResourceGrant::NotGranted);
+    assert_eq!(
+        grant(&resolve_conditions(&vpce, &poller)),
+        ResourceGrant::ExplicitDeny { sid: Some("OnlyVpce".into()) }
+    );
+    // A Deny that spares the role does not apply to it.
+    let spares = doc(&format!(r#"{{"StringNotEquals":{{"aws:PrincipalArn":"{role}"}}}}"#));
+    assert!(resolve_conditions(&spares, &poller).statements.is_empty());
+    // One on a key nobody knows stays conditional.
+    let ip = doc(r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#);
+    assert_eq!(resolve_conditions(&ip, &poller), ip);
+}
