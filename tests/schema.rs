@@ -34,6 +34,16 @@ fn every_command_prints_a_document_its_schema_accepts() {
     check(emu.run(&[&["mapping", "create"][..], &pair, &json].concat()).expect_code(0).json());
     check(emu.run(&["mapping", "list", "--queue", &queue, "-o", "json"]).expect_code(0).json());
     check(emu.run(&[&["doctor"][..], &pair, &json].concat()).expect_code(0).json());
+    // doctor --all: one document with its groups and request counts; as JSON Lines, a line
+    // per trigger as soon as it is judged, then the summary.
+    check(emu.run(&["doctor", "--all", "-o", "json"]).json());
+    let stream = emu.run(&["doctor", "--all", "-o", "jsonl"]);
+    let lines: Vec<Value> = stream.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert!(lines.len() >= 2, "{}", stream.stdout);
+    assert_eq!(lines.last().unwrap()["streamed"], true);
+    lines.into_iter().for_each(|l| {
+        check(l);
+    });
     check(emu.run(&[&["probe"][..], &pair, &["--timeout", "20s"], &json].concat()).expect_code(0).json());
     check(emu.run(&[&["setup"][..], &pair, &["--probe-timeout", "20s"], &json].concat()).expect_code(0).json());
 
