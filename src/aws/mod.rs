@@ -89,7 +89,10 @@ pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Error> {
     }
     if settings.adaptive_retry {
         let attempts = settings.max_attempts.unwrap_or(8);
-        loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+        // A short first backoff: a throttled read of a role holds every trigger that shares it.
+        loader = loader.retry_config(
+            RetryConfig::adaptive().with_max_attempts(attempts).with_initial_backoff(Duration::from_millis(100)),
+        );
     } else if let Some(attempts) = settings.max_attempts {
         loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
     }

@@ -122,7 +122,7 @@ mod tests {
             let cache = &cache;
             async move {
                 cache
-                    .read(&cache.functions, if n % 2 == 0 { "a" } else { "b" }, || async {
+                    .read(&cache.functions, if n.is_multiple_of(2) { "a" } else { "b" }, || async {
                         reads.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                         Ok(None)

@@ -236,13 +236,23 @@ async fn simulate_one(
                 .build(),
         );
     }
-    let request = request
-        .customize()
-        .config_override(aws_sdk_iam::config::Config::builder().retry_config(RetryConfig::disabled()));
-    let out = limited(&clients.limits.iam, request.send())
-        .await
-        .aws_err("iam:SimulatePrincipalPolicy", role)
-        .map_err(|e| simulator_unavailable(&e))?;
+    // Throttling (and only throttling: an endpoint without the simulator answers 500) is
+    // waited out, so an audit within IAM's rate limits still gets the simulator's answers.
+    let mut throttled = 0;
+    let out = loop {
+        let attempt = request
+            .clone()
+            .customize()
+            .config_override(aws_sdk_iam::config::Config::builder().retry_config(RetryConfig::disabled()));
+        match limited(&clients.limits.iam, attempt.send()).await.aws_err("iam:SimulatePrincipalPolicy", role) {
+            Err(e) if e.kind == AwsErrorKind::Throttling && throttled < SIMULATOR_THROTTLED_RETRIES => {
+                throttled += 1;
+                let jitter = (resource.len() as u64 * 37 + u64::from(throttled) * 53) % 50;
+                tokio::time::sleep(std::time::Duration::from_millis((25 << throttled) + jitter)).await;
+            }
+            result => break result.map_err(|e| simulator_unavailable(&e))?,
+        }
+    };
     let mut decided = Vec::new();
     for result in out.evaluation_results() {
         let specific = result.resource_specific_results().iter().find(|r| r.eval_resource_name() == resource);
@@ -285,6 +295,10 @@ async fn simulate_one(
     }
     Ok(decided)
 }
+
+/// How many throttled answers of the simulator are waited out (backing off from 50 ms to
+/// 6.4 s, about 12 s in all) before its decision is left to our evaluator.
+const SIMULATOR_THROTTLED_RETRIES: u32 = 8;
 
 fn simulator_unavailable(err: &AwsError) -> String {
     match err.kind {
