@@ -32,6 +32,7 @@ Control endpoints (all under /_emulator/):
                                 "region": "eu-west-1"}  (operation "*": every operation;
                                 region: only requests signed for that region)
   DELETE /_emulator/faults     clear every armed fault
+  POST   /_emulator/latency    {"ms": 20}: the added latency from now on (seed fast, then measure)
   GET    /_emulator/requests   the request log, as JSON
   DELETE /_emulator/requests   clear the request log
   GET    /_emulator/pollers    what each mapping's poller did (for the twin's own tests)
@@ -363,6 +364,12 @@ class Emulator:
                     self.faults.append(Fault(spec))
                     status, payload = "201 Created", {"armed": spec}
                 except (KeyError, ValueError, TypeError) as exc:
+                    status, payload = "400 Bad Request", {"error": str(exc)}
+            elif path == "/_emulator/latency" and method == "POST":
+                try:
+                    self.latency = float(json.loads(body or b"{}").get("ms", 0)) / 1000.0
+                    status, payload = "200 OK", {"latency_ms": self.latency * 1000.0}
+                except (ValueError, TypeError, AttributeError) as exc:
                     status, payload = "400 Bad Request", {"error": str(exc)}
             elif path == "/_emulator/faults" and method == "DELETE":
                 self.faults.clear()
