@@ -293,7 +293,7 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
 def fleet(binary: str, triggers: int, roles: int, managed: int, iam_rate: float, latency_ms: float,
           concurrencies: list[int]) -> list[str]:
     """doctor --all over a fleet sharing few roles, IAM rate-limited (section 6)."""
-    emu = Emulator(extra=["--rate-limit", f"iam={iam_rate:g}"])
+    emu = Emulator(extra=["--rate-limit", f"iam={iam_rate:g}", "--no-pollers"])
     out = [f"## doctor --all at organization scale: {triggers} triggers, {roles} roles, {managed} managed policies\n"]
     try:
         start = time.perf_counter()

@@ -23,6 +23,19 @@ fn seed(emu: &Emulator, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("fleet.py prints JSON")
 }
 
+trait Delay {
+    fn arm_fault_with_delay(&self, operation: &str, seconds: f64);
+}
+
+impl Delay for Emulator {
+    /// The next request of `operation` is answered (throttled) only after `seconds`.
+    fn arm_fault_with_delay(&self, operation: &str, seconds: f64) {
+        let spec = serde_json::json!({"operation": operation, "error": "throttling", "count": 1, "delay": seconds});
+        let (status, body) = self.http("POST", "/_emulator/faults", Some(&spec.to_string())).expect("arm");
+        assert_eq!(status, 201, "{body}");
+    }
+}
+
 /// Requests the tool made that the emulator answered (throttled attempts left out), by
 /// operation.
 fn answered(emu: &Emulator) -> HashMap<String, usize> {
@@ -172,6 +185,24 @@ fn a_region_that_throttles_everything_is_skipped_with_the_reason() {
     assert!(west["skipped"].as_str().unwrap().contains("ThrottlingException"), "{west}");
     assert!(json["requests"]["throttled"].as_u64().unwrap() >= 2, "{}", json["requests"]);
     assert!(json["requests"]["retried"].as_u64().unwrap() >= 1, "{}", json["requests"]);
+
+    // Ctrl-C during a long audit: what was audited so far is printed, exit 130.
+    emu.arm_fault_with_delay("GetFunction", 10.0);
+    let child = emu
+        .cmd()
+        .args(["doctor", "--all", "--concurrency", "1", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn doctor");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill -INT");
+    assert!(interrupted.success());
+    let out = child.wait_with_output().expect("doctor ends");
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("the partial report is JSON");
+    support::schema::validate(&doc);
+    assert_eq!(doc["interrupted"], true, "{doc}");
 }
 
 #[test]

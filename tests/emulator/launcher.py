@@ -606,6 +606,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port-file", help="write the bound port to this file once listening")
     parser.add_argument("--request-log", metavar="PATH", help="also append every request, as JSON lines, to PATH")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="add this much latency to every API request")
+    parser.add_argument("--no-pollers", action="store_true",
+                        help="no poller twin per mapping (audit benchmarks with thousands of mappings)")
     parser.add_argument("--rate-limit", action="append", default=[], metavar="SERVICE=N",
                         help="at most N requests per second per account to SERVICE (repeatable), e.g. iam=20")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
@@ -619,6 +621,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.exit_with_parent:
         _exit_with_parent(args.exit_with_parent)
     lambda_poller.install(transition_seconds=args.mapping_transition_ms / 1000.0)
+    if args.no_pollers:
+        # A thread per mapping is too many at thousands of mappings; nothing is delivered.
+        lambda_poller.Poller.start = classmethod(lambda cls, backend, esm: None)  # type: ignore[method-assign]
     if not args.verbose:
         import logging
 
