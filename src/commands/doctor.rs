@@ -588,22 +588,26 @@ fn summarize(diagnoses: &[Diagnosis]) -> Summary {
 /// triggers at once over all of them, with one progress bar; each distinct fact is read once
 /// per account (the cache of its clients).
 async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
+    // One account in one region, as before accounts and regions: a listing that fails is the
+    // run's error (exit 3), never a row that would let a CI gate pass without evidence.
+    let single = s.scopes == ScopeSettings::default();
     let listing = async {
         let scopes = scopes::resolve(&ctx.clients, &s.scopes).await?;
         let lists = scopes.into_iter().map(|scope| async move {
             let clients = match scope.reach {
                 Ok(clients) => clients,
-                Err(why) => return (scope.account, scope.region, Err(why)),
+                Err(why) => return (scope.account, scope.region, Err(Ok((why, None)))),
             };
             match gather::mapping::list(&clients, None, None).await {
                 Ok(mappings) => (scope.account, scope.region, Ok((clients, mappings))),
+                Err(err) if single => (scope.account, scope.region, Err(Err(err))),
                 Err(err) => {
                     let fact = format!(
                         "the mappings of account {} in {}",
                         scope.account.as_deref().unwrap_or("?"),
                         scope.region.as_deref().unwrap_or("?")
                     );
-                    (scope.account, scope.region, Err(scopes::unreadable(fact, err)))
+                    (scope.account, scope.region, Err(Ok((scopes::unreadable(fact, err.clone()), Some(err)))))
                 }
             }
         });
@@ -616,6 +620,7 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
     let mut groups = Vec::new();
     let mut jobs = Vec::new();
     let mut skipped_rows = Vec::new();
+    let mut listing_error = None;
     for (account, region, reach) in listed {
         match reach {
             Ok((clients, mappings)) => {
@@ -632,7 +637,9 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
                     skipped: None,
                 });
             }
-            Err(why) => {
+            Err(Err(err)) => return Err(err.into()),
+            Err(Ok((why, err))) => {
+                listing_error = listing_error.or(err);
                 skipped_rows.push(Diagnosis::scope_skipped(account.clone(), region.clone(), &why));
                 let reason = format!("could not read {}: {}", why.fact, why.detail);
                 groups.push(Group {
@@ -647,7 +654,12 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
             }
         }
     }
-    let single = s.scopes == ScopeSettings::default();
+    // Not one region of one account could be listed: nothing was audited, which is an error.
+    if let Some(err) = listing_error
+        && groups.iter().all(|g| g.skipped.is_some())
+    {
+        return Err(err.into());
+    }
     let stream = ctx.output.format == crate::cli::OutputFormat::Jsonl;
     let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream).await?;
     if stream {
