@@ -6,7 +6,8 @@
 //! ListRolePolicies and ListAttachedRolePolicies together, then every GetRolePolicy, every
 //! GetPolicy → GetPolicyVersion chain and the boundary's chain at once.
 
-use aws_sdk_iam::config::retry::RetryConfig;
+use aws_sdk_iam::config::interceptors::InterceptorContext;
+use aws_sdk_iam::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_iam::types::{ContextEntry, ContextKeyTypeEnum, PolicyEvaluationDecisionType};
 use futures::future::try_join_all;
 
@@ -236,23 +237,15 @@ async fn simulate_one(
                 .build(),
         );
     }
-    // Throttling (and only throttling: an endpoint without the simulator answers 500) is
-    // waited out, so an audit within IAM's rate limits still gets the simulator's answers.
-    let mut throttled = 0;
-    let out = loop {
-        let attempt = request
-            .clone()
-            .customize()
-            .config_override(aws_sdk_iam::config::Config::builder().retry_config(RetryConfig::disabled()));
-        match limited(&clients.limits.iam, attempt.send()).await.aws_err("iam:SimulatePrincipalPolicy", role) {
-            Err(e) if e.kind == AwsErrorKind::Throttling && throttled < SIMULATOR_THROTTLED_RETRIES => {
-                throttled += 1;
-                let jitter = (resource.len() as u64 * 37 + u64::from(throttled) * 53) % 50;
-                tokio::time::sleep(std::time::Duration::from_millis((25 << throttled) + jitter)).await;
-            }
-            result => break result.map_err(|e| simulator_unavailable(&e))?,
-        }
-    };
+    // Retried like any IAM call when throttled (adaptive retry under --all paces it with the
+    // other IAM reads), never on a server error: an endpoint without the simulator answers 500.
+    let request = request
+        .customize()
+        .config_override(aws_sdk_iam::config::Config::builder().retry_classifier(NoRetryOnServerError));
+    let out = limited(&clients.limits.iam, request.send())
+        .await
+        .aws_err("iam:SimulatePrincipalPolicy", role)
+        .map_err(|e| simulator_unavailable(&e))?;
     let mut decided = Vec::new();
     for result in out.evaluation_results() {
         let specific = result.resource_specific_results().iter().find(|r| r.eval_resource_name() == resource);
@@ -296,9 +289,22 @@ async fn simulate_one(
     Ok(decided)
 }
 
-/// How many throttled answers of the simulator are waited out (backing off from 50 ms to
-/// 6.4 s, about 12 s in all) before its decision is left to our evaluator.
-const SIMULATOR_THROTTLED_RETRIES: u32 = 8;
+/// Forbids retrying a simulation the endpoint answered with a server error.
+#[derive(Debug)]
+struct NoRetryOnServerError;
+
+impl ClassifyRetry for NoRetryOnServerError {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(response) if response.status().is_server_error() => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "no retry of the simulator on server errors"
+    }
+}
 
 fn simulator_unavailable(err: &AwsError) -> String {
     match err.kind {
