@@ -73,13 +73,11 @@ fn forty_triggers_sharing_one_role_read_each_role_fact_once() {
     for op in ["GetFunction", "GetQueueAttributes"] {
         assert_eq!(counts.get(op).copied(), Some(40), "{op}: {counts:?}");
     }
-    // The summary counts the operations the tool started (a simulation whose sibling failed
-    // may be dropped before it is sent), what was retried and what was throttled.
+    // The summary counts the requests the tool sent, what was retried and what was throttled.
     let attempts = emu.tool_requests().len() as u64;
     let requests = &json["requests"];
-    let (started, retried) = (requests["requests"].as_u64().unwrap(), requests["retried"].as_u64().unwrap());
-    assert!(attempts <= started + retried, "{requests} vs {attempts} attempts in the log");
-    assert!(started <= attempts + 10, "{requests} vs {attempts} attempts in the log");
+    let (sent, retried) = (requests["requests"].as_u64().unwrap(), requests["retried"].as_u64().unwrap());
+    assert!(sent + retried >= attempts && sent + retried <= attempts + 2, "{requests} vs {attempts} in the log");
     let throttled = emu.tool_requests().iter().filter(|r| r["faulted"] == "Throttling").count() as u64;
     // (A request dropped in flight, beside a simulation that failed, is in the log only.)
     let counted = requests["throttled"].as_u64().unwrap();
@@ -166,6 +164,20 @@ fn three_accounts_in_two_regions_with_one_role_not_assumable() {
     ]);
     assert!(text.stdout.contains("== account 111111111111 · eu-west-1 =="), "{}", text.stdout);
     assert!(text.stdout.contains("check-skipped"), "{}", text.stdout);
+
+    // --accounts-from organizations: the organization's active accounts, each through the role
+    // (the new members have none: skipped, named).
+    let members =
+        seed(&emu, &["--organization", "2", "--triggers", "0", "--accounts", "444444444444", "--prefix", "o"]);
+    let run =
+        emu.run(&["doctor", "--all", "--accounts-from", "organizations", "--assume-role", "auditor", "-o", "json"]);
+    let json = run.json();
+    let groups = json["groups"].as_array().unwrap();
+    for member in members["members"].as_array().unwrap() {
+        let g = groups.iter().find(|g| &g["account"] == member).unwrap_or_else(|| panic!("{member}: {groups:?}"));
+        assert!(g["skipped"].as_str().unwrap().contains("sts:AssumeRole"), "{g}");
+    }
+    assert!(groups.iter().any(|g| g["account"] == "123456789012"), "the management account is listed: {groups:?}");
 }
 
 #[test]

@@ -7,11 +7,10 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use aws_sdk_sts::config::interceptors::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
-};
+use aws_sdk_sts::config::interceptors::{BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef};
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sts::error::BoxError;
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
@@ -19,14 +18,15 @@ use tokio::sync::Semaphore;
 #[derive(Debug, Default)]
 pub struct RequestStats {
     requests: AtomicU64,
-    attempts: AtomicU64,
+    retried: AtomicU64,
     throttled: AtomicU64,
 }
 
 /// A snapshot of `RequestStats`, for reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RequestCounts {
-    /// API operations called (each counted once, however many attempts it took).
+    /// API requests sent (each operation once, however many attempts it took; one dropped
+    /// before it was sent is not counted).
     pub requests: u64,
     /// Attempts beyond the first (throttled or failed transiently, then sent again).
     pub retried: u64,
@@ -36,11 +36,9 @@ pub struct RequestCounts {
 
 impl RequestStats {
     pub fn counts(&self) -> RequestCounts {
-        let requests = self.requests.load(Ordering::Relaxed);
-        let attempts = self.attempts.load(Ordering::Relaxed);
         RequestCounts {
-            requests,
-            retried: attempts.saturating_sub(requests),
+            requests: self.requests.load(Ordering::Relaxed),
+            retried: self.retried.load(Ordering::Relaxed),
             throttled: self.throttled.load(Ordering::Relaxed),
         }
     }
@@ -51,31 +49,35 @@ impl RequestStats {
     }
 }
 
-/// Counts operations, attempts and throttled answers.
+/// Counts requests, retries and throttled answers.
 #[derive(Clone, Debug)]
 pub struct Counter(Arc<RequestStats>);
+
+/// Marks an operation whose first attempt was sent (kept in its own config bag).
+#[derive(Clone, Debug)]
+struct Attempted;
+
+impl Storable for Attempted {
+    type Storer = StoreReplace<Self>;
+}
 
 impl Intercept for Counter {
     fn name(&self) -> &'static str {
         "sqs-trigger request counter"
     }
 
-    fn read_before_execution(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.requests.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn read_before_attempt(
+    fn read_before_transmit(
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
         _rc: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        if cfg.load::<Attempted>().is_some() {
+            self.0.retried.fetch_add(1, Ordering::Relaxed);
+        } else {
+            cfg.interceptor_state().store_put(Attempted);
+            self.0.requests.fetch_add(1, Ordering::Relaxed);
+        }
         Ok(())
     }
 

@@ -66,6 +66,8 @@ def main() -> None:
     parser.add_argument("--enabled", action="store_true", help="create the mappings enabled (pollers run)")
     parser.add_argument("--audit-role", default="auditor")
     parser.add_argument("--no-audit-role", default="", help="comma-separated accounts without the audit role")
+    parser.add_argument("--organization", type=int, default=0, metavar="N",
+                        help="also create an organization (the caller's account manages it) with N member accounts")
     args = parser.parse_args()
 
     accounts = [a for a in args.accounts.split(",") if a]
@@ -75,7 +77,13 @@ def main() -> None:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("app.py", HANDLER)
     code = buf.getvalue()
-    made = {"accounts": accounts, "regions": regions, "triggers": [], "roles": []}
+    made = {"accounts": accounts, "regions": regions, "triggers": [], "roles": [], "members": []}
+    if args.organization:
+        org = client("organizations", args.endpoint_url, regions[0], "123456789012")
+        org.create_organization(FeatureSet="ALL")
+        for n in range(args.organization):
+            status = org.create_account(Email=f"member{n}@example.com", AccountName=f"member{n}")
+            made["members"].append(status["CreateAccountStatus"]["AccountId"])
     for account in accounts:
         iam = client("iam", args.endpoint_url, regions[0], account)
         if account not in skip_audit:
