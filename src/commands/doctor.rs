@@ -236,12 +236,34 @@ pub struct Summary {
     pub healthy: usize,
 }
 
+/// The diagnoses of a run. Under `--output jsonl` they were printed one per line as they were
+/// made, so the summary document serializes none; the exit status and the CI reports still
+/// count every one.
+#[derive(Clone, Debug, Default)]
+pub struct Triggers {
+    pub list: Vec<Diagnosis>,
+    pub streamed: bool,
+}
+
+impl std::ops::Deref for Triggers {
+    type Target = Vec<Diagnosis>;
+    fn deref(&self) -> &Vec<Diagnosis> {
+        &self.list
+    }
+}
+
+impl Serialize for Triggers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.streamed { Vec::<Diagnosis>::new().serialize(serializer) } else { self.list.serialize(serializer) }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct DoctorReport {
     pub summary: Summary,
     /// Under `--output jsonl` the triggers were printed one per line before this document,
     /// which then carries none.
-    pub triggers: Vec<Diagnosis>,
+    pub triggers: Triggers,
     /// Under --all: the triggers by account and region, in the order of `triggers`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
@@ -567,7 +589,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
     };
     Ok(DoctorReport {
         summary: summarize(&diagnoses),
-        triggers: diagnoses,
+        triggers: Triggers { list: diagnoses, streamed: false },
         groups: vec![],
         requests: None,
         streamed: false,
@@ -689,7 +711,7 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
     }
     Ok(DoctorReport {
         summary: summarize(&diagnoses),
-        triggers: if stream { vec![] } else { diagnoses },
+        triggers: Triggers { list: diagnoses, streamed: stream },
         groups,
         requests: Some(ctx.clients.stats.counts()),
         streamed: stream,
