@@ -683,12 +683,13 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
         return Err(err.into());
     }
     let stream = ctx.output.format == crate::cli::OutputFormat::Jsonl;
-    let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream).await?;
     if stream {
+        // What cannot be audited is known first: said first.
         for row in &skipped_rows {
             print_line(row)?;
         }
     }
+    let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream).await?;
     diagnoses.extend(skipped_rows);
     // Grouped by account and region, in the order they were asked for.
     let rank = |d: &Diagnosis| groups.iter().position(|g| g.account == d.account && g.region == d.region);
