@@ -199,7 +199,22 @@ fn a_region_that_throttles_everything_is_skipped_with_the_reason() {
     assert!(json["requests"]["throttled"].as_u64().unwrap() >= 2, "{}", json["requests"]);
     assert!(json["requests"]["retried"].as_u64().unwrap() >= 1, "{}", json["requests"]);
 
+    // A trigger that cannot be read once its region was listed is a row of its own.
+    emu.arm_fault("GetFunction", "500", 100, Some("thr-1"));
+    let run = emu.run(&["doctor", "--all", "--regions", "us-east-1,eu-west-1", "--max-attempts", "1", "-o", "json"]);
+    let json = run.json();
+    let rows = json["triggers"].as_array().unwrap();
+    let unread = rows
+        .iter()
+        .find(|d| d["findings"][0]["resource"].as_str().is_some_and(|r| r.contains("function:thr-1")))
+        .unwrap_or_else(|| panic!("a row for the unreadable trigger: {}", run.stdout));
+    assert_eq!(unread["findings"][0]["code"], "check-skipped");
+    assert_eq!(unread["region"], "us-east-1");
+    assert_eq!(json["summary"]["triggers"], 2, "{}", run.stdout);
+
     // Ctrl-C during a long audit: what was audited so far is printed, exit 130.
+    let (status, _) = emu.http("DELETE", "/_emulator/faults", None).expect("clear faults");
+    assert_eq!(status, 200);
     emu.arm_fault_with_delay("GetFunction", 10.0);
     let child = emu
         .cmd()

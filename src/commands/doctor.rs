@@ -689,7 +689,7 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
             print_line(row)?;
         }
     }
-    let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream).await?;
+    let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream, !single).await?;
     diagnoses.extend(skipped_rows);
     // Grouped by account and region, in the order they were asked for.
     let rank = |d: &Diagnosis| groups.iter().position(|g| g.account == d.account && g.region == d.region);
@@ -852,7 +852,7 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
         .into_iter()
         .map(|pair| Job { clients: ctx.clients.clone(), pair, account: None, region: None })
         .collect();
-    Ok(diagnose_jobs(ctx, jobs, concurrency, Some(&function), false).await?.0)
+    Ok(diagnose_jobs(ctx, jobs, concurrency, Some(&function), false, false).await?.0)
 }
 
 /// Diagnoses each job, `concurrency` at a time, with a progress bar (and its ETA) on a
@@ -866,6 +866,7 @@ async fn diagnose_jobs(
     concurrency: usize,
     read_function: Option<&FunctionFacts>,
     stream: bool,
+    tolerate: bool,
 ) -> Result<(Vec<Diagnosis>, bool), Error> {
     let bar = ctx.output.bar(jobs.len() as u64, "diagnosing triggers");
     let mut running = futures::stream::iter(jobs.into_iter().enumerate())
@@ -876,9 +877,26 @@ async fn diagnose_jobs(
                 let queue = QueueRef::Arn(pair[0].queue_arn.clone());
                 let function = FunctionRef::Arn(pair[0].function_arn.clone());
                 let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
+                let views: Vec<MappingView> = pair.iter().map(mapping_view).collect();
                 let known = Known { mappings: Some(pair), function: read, ..Known::default() };
                 let started = Instant::now();
-                let facts = gather::trigger::gather(&clients, Some(&queue), Some(&function), known).await?;
+                let facts = match gather::trigger::gather(&clients, Some(&queue), Some(&function), known).await {
+                    Ok(facts) => facts,
+                    // Across accounts and regions, a trigger that cannot be read (throttled past
+                    // retries, unreachable) is a row of its own, not the end of the audit.
+                    Err(err) if tolerate => {
+                        bar.inc(1);
+                        let why = scopes::unreadable(format!("the trigger {queue} → {function}"), err);
+                        let diagnosis = Diagnosis {
+                            mappings: views,
+                            account,
+                            region,
+                            ..Diagnosis::scope_skipped(None, None, &why)
+                        };
+                        return Ok((i, diagnosis));
+                    }
+                    Err(err) => return Err(err.into()),
+                };
                 bar.inc(1);
                 let diagnosis = Diagnosis { elapsed: started.elapsed(), account, region, ..diagnose(&facts, vec![]) };
                 Ok::<_, Error>((i, diagnosis))
