@@ -24,14 +24,15 @@ function __fish_sqs_trigger_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -51,14 +52,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "setup" -d '
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -74,14 +76,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l visibility-timeout -d 'How long a received message stays hidden (0s-12h), e.g. 30s, 5m [default: 30s]' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l kms-key -d 'Encrypt with this KMS key (alias/NAME, key id or ARN); it must exist and be enabled' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l tag -d 'Tag the queues (repeatable); managed-by=sqs-trigger is added to the queues this command creates' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -98,14 +101,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a queue and its dead-letter queue. Idempotent: a second run reports unchanged'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -119,14 +123,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s f -l function -d 'The Lambda function: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s Q -l queue -d 'The SQS queue: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l role -d 'Check this role instead of the function\'s execution role' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -140,14 +145,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from help" -f -a "check" -d 'Does the execution role allow sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes, kms:Decrypt (SSE-KMS queues) and the logs actions?'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -169,14 +175,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l provisioned-pollers -d 'Provisioned mode: the minimum (2-200) and maximum (2-10000) number of event pollers (ProvisionedPollerConfig); not with --max-concurrency' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l filter-kms-key -d 'Encrypt the filter criteria with this customer managed KMS key (ARN, id or alias)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l wait-timeout -d 'How long to wait for the mapping to settle' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -195,14 +202,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s Q -l queue -d 'Only mappings of this queue' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s f -l function -d 'Only mappings of this function' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -213,14 +221,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s f -l function -d 'The Lambda function: name or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s Q -l queue -d 'The SQS queue: name, URL or ARN' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -239,14 +248,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s Q -l q
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l timeout -d 'How long to watch the logs before giving up (real log delivery can take tens of seconds)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l body -d 'Message body to send instead of the default JSON; `{probe_id}` is replaced' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l body-file -d 'Read the message body from a file; `{probe_id}` is replaced' -r -F
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -263,14 +273,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l since -
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l filter -d 'CloudWatch Logs filter pattern, e.g. ERROR or \'"order 42"\'' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l until -d 'Exit 0 as soon as a line contains this text (implies --follow)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l timeout -d 'With --until or --follow: give up after this long (exit 1 if --until never matched)' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -282,16 +293,22 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s h -l he
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s Q -l queue -d 'The queue to diagnose: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s f -l function -d 'The function to diagnose: name or ARN' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l concurrency -d 'With --all: how many mappings to diagnose at once' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l concurrency -d 'With --all: how many mappings to diagnose at once (IAM gets at most 4 requests in flight)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l regions -d 'With --all: every region enabled in each account (`all`, from account:ListRegions), or these regions (comma-separated; --region may also be repeated)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l accounts -d 'With --all: audit these accounts (comma-separated 12-digit ids) through --assume-role' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l accounts-from -d 'With --all: audit every active account of the organization through --assume-role' -r -f -a "organizations\t'The organization\'s active accounts (organizations:ListAccounts, from the management or a delegated administrator account)'"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l assume-role -d 'The role to assume in each account (arn:aws:iam::ID:role/NAME; STS session `sqs-trigger`)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l external-id -d 'The external id the assumed role\'s trust policy asks for' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l window -d 'With --metrics: how far back to look (5m to 7d)' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -306,14 +323,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s Q -l
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l max-per-second -d 'Move at most this many messages a second (1-500; default: SQS optimizes the rate)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s f -l function -d 'With --confirm: the function to probe (default: the one mapped to the queue)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l probe-timeout -d 'With --confirm: how long the probe watches the logs' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -338,14 +356,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l filter
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l provisioned-pollers -d 'Provisioned mode: the minimum (2-200) and maximum (2-10000) number of event pollers (ProvisionedPollerConfig); not with --max-concurrency' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l filter-kms-key -d 'Encrypt the filter criteria with this customer managed KMS key (ARN, id or alias)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l probe-timeout -d 'How long the probe watches the logs' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -374,14 +393,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s h -l h
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s Q -l queue -d 'The queue: name, URL or ARN' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s f -l function -d 'Only mappings of this function (default: every mapping of the queue)' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
@@ -393,14 +413,15 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s v -
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s V -l version -d 'Print version'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
-json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"

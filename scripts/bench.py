@@ -9,12 +9,18 @@
    longest chain of dependent requests (requests that started after another ended).
 3. `doctor --all` over N queue/function/mapping triples.
 4. Start-up time (`--help`) and the release binary's size.
+6. `doctor --all` at organization scale (`--only fleet`): `--fleet-triggers` triggers over
+   `--fleet-roles` roles and `--fleet-managed` managed policies, IAM limited to
+   `--fleet-iam-rate` requests/s and `--fleet-latency-ms` per request, at --concurrency 8 and
+   32: requests per trigger, IAM requests, throttled answers and wall time beside the
+   one-read-per-fact minimum and the floor IAM's rate allows.
 5. Critical paths with network-like latency (`--path-latency-ms`, 50 by default): per command, the
    requests, the longest chain of dependent requests, the minimum chain its dependencies allow
    (MINIMUM_CHAIN, reasoned in docs/performance.md) and the median wall time.
 
 Usage: scripts/bench.py --binary target/release/sqs-trigger [--runs 10] [--triples 300]
        scripts/bench.py --only paths [--path-runs 5] [--show-requests]
+       scripts/bench.py --only fleet [--fleet-triggers 2000]
 Prints a Markdown report on stdout. Needs .venv (make venv); the AWS CLI comparison installs
 awscli into target/bench-venv on first use.
 """
@@ -51,13 +57,12 @@ TRUST = json.dumps({
 
 
 class Emulator:
-    def __init__(self, latency_ms: float = 0.0, transition_ms: float | None = None) -> None:
+    def __init__(self, latency_ms: float = 0.0, extra: list[str] | None = None) -> None:
         self.dir = tempfile.mkdtemp(prefix="sqs-trigger-bench-")
         port_file = os.path.join(self.dir, "port")
         self.proc = subprocess.Popen(
             [VENV_PY, os.path.join(ROOT, "tests/emulator/launcher.py"), "--port", "0", "--port-file", port_file,
-             "--exit-with-parent", str(os.getpid()), "--latency-ms", str(latency_ms),
-             *(["--mapping-transition-ms", str(transition_ms)] if transition_ms is not None else [])],
+             "--exit-with-parent", str(os.getpid()), "--latency-ms", str(latency_ms), *(extra or [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         for _ in range(400):
@@ -223,7 +228,7 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
     `latency_ms` added to every request (standing in for the round trip to AWS)."""
     # Mappings are Enabled as soon as they are made (issue 11's measuring conditions): the
     # chain then shows the tool's own round trips, not the emulator's state machine.
-    emu = Emulator(latency_ms=latency_ms, transition_ms=0)
+    emu = Emulator(latency_ms=latency_ms, extra=["--mapping-transition-ms", "0"])
     env = emu.env()
     latency = latency_ms / 1000.0
     fn = f"bench-path-{uuid.uuid4().hex[:6]}"
@@ -303,6 +308,59 @@ def metrics_beside_all(binary: str, emu: Emulator, triples: int) -> list[str]:
     return out
 
 
+def fleet(binary: str, triggers: int, roles: int, managed: int, iam_rate: float, latency_ms: float,
+          concurrencies: list[int]) -> list[str]:
+    """doctor --all over a fleet sharing few roles, IAM rate-limited (section 6)."""
+    emu = Emulator(extra=["--rate-limit", f"iam={iam_rate:g}", "--no-pollers"])
+    out = [f"## doctor --all at organization scale: {triggers} triggers, {roles} roles, {managed} managed policies\n"]
+    try:
+        start = time.perf_counter()
+        subprocess.run([VENV_PY, os.path.join(ROOT, "tests/emulator/fleet.py"), "--endpoint-url", emu.url,
+                        "--triggers", str(triggers), "--roles", str(roles), "--managed", str(managed),
+                        "--attach", "2", "--prefix", "org"], check=True, stdout=subprocess.DEVNULL)
+        seeded = time.perf_counter() - start
+        req = urllib.request.Request(emu.url + "/_emulator/latency", data=json.dumps({"ms": latency_ms}).encode(),
+                                     method="POST")
+        urllib.request.urlopen(req).read()
+        out.append(f"Emulator IAM limited to {iam_rate:g} requests/s (per account, answering `Throttling` beyond), "
+                   f"{latency_ms:g} ms added to every request; seeding took {seeded:.0f} s. Each role has one inline "
+                   f"and two of the {managed} managed policies attached. `requests` counts what the emulator "
+                   "received from the tool, throttled attempts included; `answered` leaves those out. The "
+                   "one-read-per-fact minimum: the mapping pages, the caller, 4 reads per role (GetRole, "
+                   "ListRolePolicies, ListAttachedRolePolicies, GetRolePolicy), 2 per managed policy (GetPolicy, "
+                   "GetPolicyVersion), and per trigger its queue (GetQueueUrl, GetQueueAttributes, ListQueueTags), "
+                   "its function (GetFunction) and the simulations it was answered (one per resource). The floor: "
+                   "the IAM requests answered, at the rate limit.\n")
+        out.append("| concurrency | wall time | requests (per trigger) | answered | one-read-per-fact minimum | "
+                   "IAM requests (answered) | throttled | IAM floor | wall / floor | exit |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        for concurrency in concurrencies:
+            time.sleep(2)  # the rate limiter's bucket refills between runs
+            emu.clear()
+            t, proc = timed([binary, "doctor", "--all", "--concurrency", str(concurrency), "--output", "json"],
+                            emu.env(), check=False)
+            reqs = tool_requests(emu)
+            answered = [r for r in reqs if not r.get("faulted")]
+            iam = [r for r in reqs if r["service"] == "iam"]
+            iam_answered = [r for r in iam if not r.get("faulted")]
+            throttled = len(reqs) - len(answered)
+            count = lambda op: sum(1 for r in answered if r["operation"] == op)  # noqa: E731
+            minimum = (count("ListEventSourceMappings") + 1 + 4 * roles + 2 * managed
+                       + 4 * triggers + count("SimulatePrincipalPolicy"))
+            floor = len(iam_answered) / iam_rate
+            try:
+                report = json.loads(proc.stdout)
+                seen = report["summary"]["triggers"]
+            except ValueError:
+                seen = "?"
+            out.append(f"| {concurrency} | {t:.1f} s | {len(reqs)} ({len(reqs) / triggers:.2f}) | {len(answered)} | "
+                       f"{minimum} ({len(answered) / minimum:.2f}×) | {len(iam)} ({len(iam_answered)}) | {throttled} | "
+                       f"{floor:.1f} s | {t / floor:.2f}× | {proc.returncode} ({seen} triggers) |")
+    finally:
+        emu.stop()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/sqs-trigger"))
@@ -314,7 +372,12 @@ def main() -> int:
     parser.add_argument("--path-latency-ms", type=float, default=50.0, help="added latency for the critical paths")
     parser.add_argument("--path-runs", type=int, default=5, help="runs per command for the critical paths")
     parser.add_argument("--show-requests", action="store_true", help="list each command's requests with times")
-    parser.add_argument("--only", choices=["paths", "metrics"], help="run one section only")
+    parser.add_argument("--only", choices=["paths", "metrics", "fleet"], help="run one section only")
+    parser.add_argument("--fleet-triggers", type=int, default=2000)
+    parser.add_argument("--fleet-roles", type=int, default=20)
+    parser.add_argument("--fleet-managed", type=int, default=5)
+    parser.add_argument("--fleet-iam-rate", type=float, default=20.0, help="IAM requests/s the emulator allows")
+    parser.add_argument("--fleet-latency-ms", type=float, default=20.0)
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     if args.only == "paths":
@@ -327,6 +390,11 @@ def main() -> int:
             print("\n".join(metrics_beside_all(binary, emu, args.triples)))
         finally:
             emu.stop()
+        return 0
+    fleet_args = (binary, args.fleet_triggers, args.fleet_roles, args.fleet_managed, args.fleet_iam_rate,
+                  args.fleet_latency_ms, [8, 32])
+    if args.only == "fleet":
+        print("\n".join(fleet(*fleet_args)))
         return 0
     out: list[str] = []
     emu = Emulator()
@@ -422,6 +490,8 @@ def main() -> int:
     # 5. Critical paths with network-like latency.
     out.append("")
     out.extend(critical_paths(binary, args.path_latency_ms, args.path_runs, args.show_requests))
+    out.append("")
+    out.extend(fleet(*fleet_args))
     print("\n".join(out))
     return 0
 

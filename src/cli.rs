@@ -29,9 +29,9 @@ pub struct Cli {
 /// Flags every command takes: where to talk to AWS and how to print.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
-    /// AWS region (default: AWS_REGION, then the profile's region).
-    #[arg(long, global = true, value_name = "REGION", help_heading = "AWS")]
-    pub region: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region); repeatable with doctor --all.
+    #[arg(long, global = true, value_name = "REGION", help_heading = "AWS", action = ArgAction::Append)]
+    pub region: Vec<String>,
 
     /// Named profile from ~/.aws/config (default: AWS_PROFILE).
     #[arg(long, global = true, value_name = "NAME", help_heading = "AWS")]
@@ -53,7 +53,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DURATION", default_value = "30s", help_heading = "AWS")]
     pub operation_timeout: String,
 
-    /// Output format: human-readable text, or one JSON document on stdout.
+    /// Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Text, help_heading = "Output")]
     pub output: OutputFormat,
 
@@ -112,6 +112,8 @@ pub enum OutputFormat {
     #[default]
     Text,
     Json,
+    /// doctor: one JSON object per trigger as soon as it is judged, then the summary.
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -471,9 +473,30 @@ pub struct DoctorArgs {
     #[arg(long, conflicts_with_all = ["queue", "function"])]
     pub all: bool,
 
-    /// With --all: how many mappings to diagnose at once.
+    /// With --all: how many mappings to diagnose at once (IAM gets at most 4 requests in flight).
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub concurrency: usize,
+
+    /// With --all: every region enabled in each account (`all`, from account:ListRegions), or
+    /// these regions (comma-separated; --region may also be repeated).
+    #[arg(long, value_name = "all|REGION,...", requires = "all")]
+    pub regions: Option<String>,
+
+    /// With --all: audit these accounts (comma-separated 12-digit ids) through --assume-role.
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', requires_all = ["all", "assume_role"])]
+    pub accounts: Vec<String>,
+
+    /// With --all: audit every active account of the organization through --assume-role.
+    #[arg(long, value_enum, value_name = "SOURCE", requires_all = ["all", "assume_role"], conflicts_with = "accounts")]
+    pub accounts_from: Option<AccountsFrom>,
+
+    /// The role to assume in each account (arn:aws:iam::ID:role/NAME; STS session `sqs-trigger`).
+    #[arg(long, value_name = "NAME")]
+    pub assume_role: Option<String>,
+
+    /// The external id the assumed role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "assume_role")]
+    pub external_id: Option<String>,
 
     /// Also read what CloudWatch recorded (is the queue polled, backlog, throttles, errors,
     /// DLQ growth, filtered events), without sending anything.
@@ -483,6 +506,14 @@ pub struct DoctorArgs {
     /// With --metrics: how far back to look (5m to 7d).
     #[arg(long, value_name = "DURATION", requires = "metrics")]
     pub window: Option<String>,
+}
+
+/// Where `doctor --all` finds the accounts to audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccountsFrom {
+    /// The organization's active accounts (organizations:ListAccounts, from the management or
+    /// a delegated administrator account).
+    Organizations,
 }
 
 #[derive(Debug, Args)]

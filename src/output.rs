@@ -82,8 +82,9 @@ impl Output {
         }
     }
 
+    /// JSON (one document) or JSON Lines: machine-readable stdout.
     pub fn is_json(&self) -> bool {
-        self.format == OutputFormat::Json
+        matches!(self.format, OutputFormat::Json | OutputFormat::Jsonl)
     }
 
     /// Prints a report on stdout in the chosen format.
@@ -99,6 +100,11 @@ impl Output {
                 serde_json::to_writer_pretty(&mut *out, report)?;
                 writeln!(out)?;
             }
+            // The last line of a stream: one compact document.
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut *out, report)?;
+                writeln!(out)?;
+            }
             OutputFormat::Text => report.render_text(out, &self.style)?,
         }
         out.flush()
@@ -107,7 +113,9 @@ impl Output {
     /// Prints an error: always a message on stderr; under JSON also a document on stdout,
     /// so a CI step parsing stdout still gets something to parse.
     pub fn print_error(&self, error: &Error) {
-        if self.is_json() {
+        if self.format == OutputFormat::Jsonl {
+            println!("{}", serde_json::to_string(&error_document(error)).unwrap_or_default());
+        } else if self.is_json() {
             println!("{}", serde_json::to_string_pretty(&error_document(error)).unwrap_or_default());
         }
         let mut err = io::stderr().lock();
@@ -173,7 +181,7 @@ impl Output {
         }
         let bar = ProgressBar::new(len);
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed:.dim}")
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed:.dim} (ETA {eta})")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(message.into());

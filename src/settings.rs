@@ -22,12 +22,19 @@ pub fn function_flag(text: &str) -> Result<FunctionRef, Error> {
     text.parse().map_err(|e| Error::usage(format!("--function: {e}")))
 }
 
+/// A region name like us-east-1, or a usage error naming `flag`.
+pub fn region_flag(flag: &str, region: &str) -> Result<String, Error> {
+    if crate::model::arn::is_region(region) {
+        Ok(region.to_owned())
+    } else {
+        Err(Error::usage(format!("{flag}: `{}` is not a region name like us-east-1", shorten(region))))
+    }
+}
+
 /// The global AWS flags, validated.
 pub fn aws_settings(global: &GlobalArgs) -> Result<AwsSettings, Error> {
-    if let Some(region) = &global.region
-        && !crate::model::arn::is_region(region)
-    {
-        return Err(Error::usage(format!("--region: `{}` is not a region name like us-east-1", shorten(region))));
+    for region in &global.region {
+        region_flag("--region", region)?;
     }
     if let Some(profile) = &global.profile
         && (profile.is_empty() || profile.chars().any(|c| c.is_control() || c.is_whitespace()))
@@ -51,7 +58,8 @@ pub fn aws_settings(global: &GlobalArgs) -> Result<AwsSettings, Error> {
         }
     }
     Ok(AwsSettings {
-        region: global.region.clone(),
+        // More than one is for doctor --all only (checked by the command line's dispatch).
+        region: global.region.first().cloned(),
         profile: global.profile.clone(),
         endpoint_url,
         max_attempts: global.max_attempts,

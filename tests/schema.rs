@@ -37,6 +37,18 @@ fn every_command_prints_a_document_its_schema_accepts() {
     let metrics = check(emu.run(&[&["doctor", "--metrics"][..], &pair, &json].concat()).json());
     assert!(metrics["triggers"][0]["metrics"]["series"].is_array(), "{metrics}");
     check(emu.run(&["redrive", "--queue", &queue, "-o", "json"]).expect_code(0).json());
+    // doctor --all: one document with its groups and request counts; as JSON Lines, a line
+    // per trigger as soon as it is judged, then the summary.
+    let whole = emu.run(&["doctor", "--all", "-o", "json"]);
+    check(whole.json());
+    let stream = emu.run(&["doctor", "--all", "-o", "jsonl"]);
+    assert_eq!(stream.code, whole.code, "streaming changes nothing but the shape: {}", stream.stderr);
+    let lines: Vec<Value> = stream.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert!(lines.len() >= 2, "{}", stream.stdout);
+    assert_eq!(lines.last().unwrap()["streamed"], true);
+    lines.into_iter().for_each(|l| {
+        check(l);
+    });
     check(emu.run(&[&["probe"][..], &pair, &["--timeout", "20s"], &json].concat()).expect_code(0).json());
     check(emu.run(&[&["setup"][..], &pair, &["--probe-timeout", "20s"], &json].concat()).expect_code(0).json());
 

@@ -2,7 +2,9 @@
 //! clients built from it once and passed to every command.
 
 pub mod errors;
+pub mod traffic;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -10,6 +12,9 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
 
 pub use errors::{AwsResultExt, is_access_denied, is_not_found};
+pub use traffic::{Limits, RequestStats, ServiceLimits};
+
+use crate::gather::cache::FactCache;
 
 use crate::error::Error;
 
@@ -84,7 +89,10 @@ pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Error> {
     }
     if settings.adaptive_retry {
         let attempts = settings.max_attempts.unwrap_or(8);
-        loader = loader.retry_config(RetryConfig::adaptive().with_max_attempts(attempts));
+        // A short first backoff: a throttled read of a role holds every trigger that shares it.
+        loader = loader.retry_config(
+            RetryConfig::adaptive().with_max_attempts(attempts).with_initial_backoff(Duration::from_millis(100)),
+        );
     } else if let Some(attempts) = settings.max_attempts {
         loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
     }
@@ -107,7 +115,9 @@ pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Error> {
     Ok(config)
 }
 
-/// Every service client this tool uses, built once from one `SdkConfig`.
+/// Every service client this tool uses, built once from one `SdkConfig` (one account's
+/// credentials, one region), with what the run shares: the fact cache of that account, the
+/// per-service bounds and the request counter.
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub sqs: aws_sdk_sqs::Client,
@@ -120,19 +130,57 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     /// The region requests go to.
     pub region: String,
+    /// Facts already read with these credentials (off unless the command turns it on).
+    pub cache: Arc<FactCache>,
+    /// Requests in flight per service.
+    pub limits: Arc<Limits>,
+    /// What every client of the run sent, throttled and retried.
+    pub stats: Arc<RequestStats>,
+    /// The configuration the clients were built from (others are derived from it: another
+    /// region, another account's credentials).
+    pub config: SdkConfig,
 }
 
 impl Clients {
     pub fn new(config: &SdkConfig) -> Self {
+        Clients::with_shared(config, FactCache::off(), Limits::unbounded(), Arc::new(RequestStats::default()))
+    }
+
+    /// Clients sharing a cache (one account's), bounds and a counter with others of the run.
+    pub fn with_shared(
+        config: &SdkConfig,
+        cache: Arc<FactCache>,
+        limits: Arc<Limits>,
+        stats: Arc<RequestStats>,
+    ) -> Self {
+        let counter = stats.counter();
         Clients {
-            sqs: aws_sdk_sqs::Client::new(config),
-            lambda: aws_sdk_lambda::Client::new(config),
-            iam: aws_sdk_iam::Client::new(config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
-            kms: aws_sdk_kms::Client::new(config),
+            sqs: aws_sdk_sqs::Client::from_conf(
+                aws_sdk_sqs::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(
+                aws_sdk_iam::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                aws_sdk_cloudwatchlogs::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            kms: aws_sdk_kms::Client::from_conf(
+                aws_sdk_kms::config::Builder::from(config).interceptor(counter).build(),
+            ),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+            cache,
+            limits,
+            stats,
+            config: config.clone(),
         }
     }
 

@@ -9,9 +9,12 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use serde::Serialize;
 
+use crate::aws::ServiceLimits;
+use crate::aws::traffic::RequestCounts;
 use crate::checks;
 use crate::cli::DoctorArgs;
 use crate::commands::Ctx;
+use crate::commands::scopes::{self, AccountChoice, RegionChoice, ScopeSettings};
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
 use crate::model::facts::TriggerFacts;
@@ -31,10 +34,13 @@ pub struct Settings {
     pub concurrency: usize,
     /// `--metrics [--window D]`: also what CloudWatch says (commands::metrics).
     pub metrics: Option<crate::commands::metrics::MetricsSettings>,
+    /// With --all: which accounts and regions.
+    pub scopes: ScopeSettings,
 }
 
 impl Settings {
-    pub fn from_args(args: &DoctorArgs) -> Result<Self, Error> {
+    /// `regions` are the global `--region` flags (repeatable with --all only).
+    pub fn from_args(args: &DoctorArgs, regions: &[String]) -> Result<Self, Error> {
         if !args.all && args.queue.is_none() && args.function.is_none() {
             return Err(Error::usage("doctor needs --queue Q, --function F (or both), or --all"));
         }
@@ -51,8 +57,79 @@ impl Settings {
                 (false, Some(_)) => return Err(Error::usage("--window needs --metrics")),
                 (false, None) => None,
             },
+            scopes: scope_settings(args, regions)?,
         })
     }
+
+    /// The per-service bounds of this run.
+    pub fn service_limits(&self) -> ServiceLimits {
+        if self.all { ServiceLimits::for_concurrency(self.concurrency) } else { ServiceLimits::UNBOUNDED }
+    }
+}
+
+fn scope_settings(args: &DoctorArgs, regions: &[String]) -> Result<ScopeSettings, Error> {
+    if regions.len() > 1 && !args.all {
+        return Err(Error::usage("--region: more than one only with doctor --all"));
+    }
+    let regions = match (&args.regions, regions) {
+        (Some(_), [_, ..]) => return Err(Error::usage("--regions and --region: give one or the other")),
+        (Some(all), []) if all == "all" => RegionChoice::All,
+        (Some(list), []) => {
+            let mut names = Vec::new();
+            for name in list.split(',').map(str::trim) {
+                let name = settings::region_flag("--regions", name)?;
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            RegionChoice::Listed(names)
+        }
+        (None, [_, _, ..]) => {
+            let mut names: Vec<String> = Vec::new();
+            for name in regions {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+            RegionChoice::Listed(names)
+        }
+        (None, _) => RegionChoice::Configured,
+    };
+    let accounts = match (&args.accounts[..], args.accounts_from) {
+        ([], None) => AccountChoice::Caller,
+        ([], Some(crate::cli::AccountsFrom::Organizations)) => AccountChoice::Organization,
+        (ids, _) => {
+            let mut accounts: Vec<String> = Vec::new();
+            for id in ids.iter().map(|id| id.trim()) {
+                if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error::usage(format!(
+                        "--accounts: `{}` is not a 12-digit account id",
+                        crate::model::names::shorten_words(id)
+                    )));
+                }
+                if !accounts.iter().any(|a| a == id) {
+                    accounts.push(id.to_owned());
+                }
+            }
+            AccountChoice::Listed(accounts)
+        }
+    };
+    if let Some(role) = &args.assume_role {
+        if accounts == AccountChoice::Caller {
+            return Err(Error::usage("--assume-role: needs --accounts ID,... or --accounts-from organizations"));
+        }
+        let valid = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
+        if role.is_empty() || role.len() > 64 || !role.chars().all(valid) {
+            return Err(Error::usage("--assume-role: a role name (1-64 of letters, digits and +=,.@_-), not an ARN"));
+        }
+    }
+    if let Some(id) = &args.external_id {
+        let valid = |c: char| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c);
+        if id.len() < 2 || id.len() > 1224 || !id.chars().all(valid) {
+            return Err(Error::usage("--external-id: 2-1224 of letters, digits and +=,.@:/_-"));
+        }
+    }
+    Ok(ScopeSettings { regions, accounts, role: args.assume_role.clone(), external_id: args.external_id.clone() })
 }
 
 /// The links of a trigger, in the order messages travel.
@@ -144,6 +221,56 @@ pub struct Diagnosis {
     /// How long gathering this trigger's facts took (CI reports show it).
     #[serde(skip)]
     pub elapsed: Duration,
+    /// Under --all: the account of the trigger (or of the account/region that was skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Under --all: the region of the trigger (or of the region that was skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl Diagnosis {
+    /// A row for an account or region that could not be audited: no trigger, one
+    /// `check-skipped` naming what could not be read and why.
+    fn scope_skipped(account: Option<String>, region: Option<String>, why: &crate::model::facts::Unreadable) -> Self {
+        let finding = checks::skipped_finding(why);
+        Diagnosis {
+            queue: None,
+            dlq: None,
+            mappings: vec![],
+            function: None,
+            log_group: None,
+            log_group_exists: None,
+            other_consumers: vec![],
+            account_concurrency: None,
+            broken_link: None,
+            verdict: TriggerVerdict::Warnings,
+            findings: vec![finding],
+            metrics: None,
+            elapsed: Duration::ZERO,
+            account,
+            region,
+        }
+    }
+
+    /// Whether this row is an account or region that was skipped, not a trigger.
+    pub fn is_skipped_scope(&self) -> bool {
+        self.queue.is_none() && self.function.is_none() && self.mappings.is_empty()
+    }
+}
+
+/// The triggers of one account in one region.
+#[derive(Clone, Debug, Serialize)]
+pub struct Group {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub triggers: usize,
+    pub broken: usize,
+    pub with_warnings: usize,
+    pub healthy: usize,
+    /// Why this account or region was not audited (its row is a `check-skipped`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -154,17 +281,55 @@ pub struct Summary {
     pub healthy: usize,
 }
 
+/// The diagnoses of a run. Under `--output jsonl` they were printed one per line as they were
+/// made, so the summary document serializes none; the exit status and the CI reports still
+/// count every one.
+#[derive(Clone, Debug, Default)]
+pub struct Triggers {
+    pub list: Vec<Diagnosis>,
+    pub streamed: bool,
+}
+
+impl std::ops::Deref for Triggers {
+    type Target = Vec<Diagnosis>;
+    fn deref(&self) -> &Vec<Diagnosis> {
+        &self.list
+    }
+}
+
+impl Serialize for Triggers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.streamed { Vec::<Diagnosis>::new().serialize(serializer) } else { self.list.serialize(serializer) }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct DoctorReport {
     pub summary: Summary,
-    pub triggers: Vec<Diagnosis>,
+    /// Under `--output jsonl` the triggers were printed one per line before this document,
+    /// which then carries none.
+    pub triggers: Triggers,
+    /// Under --all: the triggers by account and region, in the order of `triggers`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    /// Under --all: what the run asked of AWS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestCounts>,
+    /// The triggers were streamed (`--output jsonl`), one line each, before this summary.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub streamed: bool,
+    /// Ctrl-C stopped the audit: what is here was audited before it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     #[serde(skip)]
     pub table: bool,
 }
 
 impl Report for DoctorReport {
     fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
-        if self.table {
+        if self.table && self.groups.len() > 1 {
+            write_grouped_table(out, style, &self.triggers, &self.groups)?;
+        } else if self.table {
             write_table(out, style, &self.triggers)?;
         } else {
             for (i, d) in self.triggers.iter().enumerate() {
@@ -188,11 +353,28 @@ impl Report for DoctorReport {
         } else {
             style.green(&format!("✓ {} trigger(s) healthy", s.triggers))
         };
-        writeln!(out, "{line}")
+        writeln!(out, "{line}")?;
+        let skipped: Vec<&Group> = self.groups.iter().filter(|g| g.skipped.is_some()).collect();
+        if !skipped.is_empty() {
+            writeln!(out, "{}", style.yellow(&format!("! {} account/region(s) skipped", skipped.len())))?;
+        }
+        if self.groups.len() > 1 {
+            writeln!(out)?;
+            write_groups(out, style, &self.groups)?;
+        }
+        if let Some(r) = &self.requests {
+            writeln!(out, "{} request(s) sent, {} retried, {} throttled", r.requests, r.retried, r.throttled)?;
+        }
+        if self.interrupted {
+            writeln!(out, "{}", style.yellow("interrupted: only the triggers above were audited"))?;
+        }
+        Ok(())
     }
 
     fn exit_status(&self) -> ExitStatus {
-        if self.triggers.iter().any(|d| has_errors(&d.findings)) {
+        if self.interrupted {
+            ExitStatus::Interrupted
+        } else if self.triggers.iter().any(|d| has_errors(&d.findings)) {
             ExitStatus::CheckFailed
         } else {
             ExitStatus::Success
@@ -341,6 +523,51 @@ fn write_table(out: &mut dyn Write, style: &Style, triggers: &[Diagnosis]) -> io
     Ok(())
 }
 
+/// The table with a heading per account and region, in the order of `groups`.
+fn write_grouped_table(out: &mut dyn Write, style: &Style, triggers: &[Diagnosis], groups: &[Group]) -> io::Result<()> {
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", style.bold(&format!("== {} ==", group_label(&g.account, &g.region))))?;
+        let rows: Vec<Diagnosis> =
+            triggers.iter().filter(|d| d.account == g.account && d.region == g.region).cloned().collect();
+        match &g.skipped {
+            Some(why) => writeln!(out, "{}", style.yellow(&format!("check-skipped: {why}")))?,
+            None if rows.is_empty() => writeln!(out, "no SQS triggers")?,
+            None => write_table(out, style, &rows)?,
+        }
+    }
+    Ok(())
+}
+
+fn group_label(account: &Option<String>, region: &Option<String>) -> String {
+    format!("account {} · {}", account.as_deref().unwrap_or("?"), region.as_deref().unwrap_or("every region"))
+}
+
+/// The summary per account and region.
+fn write_groups(out: &mut dyn Write, style: &Style, groups: &[Group]) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<14} {:<16} {:>8} {:>6} {:>8} {:>7}  NOTE",
+        "ACCOUNT", "REGION", "TRIGGERS", "BROKEN", "WARNINGS", "HEALTHY"
+    )?;
+    for g in groups {
+        let row = format!(
+            "{:<14} {:<16} {:>8} {:>6} {:>8} {:>7}  {}",
+            g.account.as_deref().unwrap_or("?"),
+            g.region.as_deref().unwrap_or("*"),
+            g.triggers,
+            g.broken,
+            g.with_warnings,
+            g.healthy,
+            g.skipped.as_deref().map(|_| "check-skipped").unwrap_or("-")
+        );
+        writeln!(out, "{}", if g.broken > 0 { style.red(&row) } else { row })?;
+    }
+    Ok(())
+}
+
 fn short_uuid(uuid: &str) -> &str {
     uuid.get(..8).unwrap_or(uuid)
 }
@@ -399,6 +626,8 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
         findings,
         metrics: None,
         elapsed: Duration::ZERO,
+        account: None,
+        region: None,
     }
 }
 
@@ -484,11 +713,10 @@ fn function_without_sqs(function: &FunctionFacts) -> Finding {
 }
 
 pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
-    let clients = &ctx.clients;
-    let diagnoses = if s.all {
-        let all = gather::mapping::list(clients, None, None).await?;
-        diagnose_mappings(ctx, all, s.concurrency, None).await?
-    } else {
+    if s.all {
+        return audit(ctx, &s).await;
+    }
+    let diagnoses = {
         let spinner = ctx.output.spinner("gathering facts");
         let started = Instant::now();
         let mut result = match (&s.queue, &s.function) {
@@ -507,18 +735,198 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
     if let Some(m) = &s.metrics {
         crate::commands::metrics::attach(ctx, &mut diagnoses, m).await?;
     }
-    let broken = diagnoses.iter().filter(|d| d.verdict == TriggerVerdict::Broken).count();
-    let with_warnings = diagnoses.iter().filter(|d| d.verdict == TriggerVerdict::Warnings).count();
     Ok(DoctorReport {
-        summary: Summary {
-            triggers: diagnoses.len(),
-            broken,
-            with_warnings,
-            healthy: diagnoses.len() - broken - with_warnings,
-        },
-        triggers: diagnoses,
-        table: s.all,
+        summary: summarize(&diagnoses),
+        triggers: Triggers { list: diagnoses, streamed: false },
+        groups: vec![],
+        requests: None,
+        streamed: false,
+        interrupted: false,
+        table: false,
     })
+}
+
+/// Counts of the triggers (rows of skipped accounts or regions are not triggers).
+fn summarize(diagnoses: &[Diagnosis]) -> Summary {
+    let triggers: Vec<&Diagnosis> = diagnoses.iter().filter(|d| !d.is_skipped_scope()).collect();
+    let broken = triggers.iter().filter(|d| d.verdict == TriggerVerdict::Broken).count();
+    let with_warnings = triggers.iter().filter(|d| d.verdict == TriggerVerdict::Warnings).count();
+    Summary { triggers: triggers.len(), broken, with_warnings, healthy: triggers.len() - broken - with_warnings }
+}
+
+/// `doctor --all`: every SQS mapping of every account and region asked for, `concurrency`
+/// triggers at once over all of them, with one progress bar; each distinct fact is read once
+/// per account (the cache of its clients).
+async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
+    // One account in one region, as before accounts and regions: a listing that fails is the
+    // run's error (exit 3), never a row that would let a CI gate pass without evidence.
+    let single = s.scopes == ScopeSettings::default();
+    let stream = ctx.output.format == crate::cli::OutputFormat::Jsonl;
+    if s.metrics.is_some() && (!single || stream) {
+        return Err(Error::usage(
+            "--metrics: with --all it reads one account in one region, as one document (not with --accounts, \
+             --regions, several --region or -o jsonl)",
+        ));
+    }
+    let listing = async {
+        let scopes = scopes::resolve(&ctx.clients, &s.scopes).await?;
+        let lists = scopes.into_iter().map(|scope| async move {
+            let clients = match scope.reach {
+                Ok(clients) => clients,
+                Err(why) => return (scope.account, scope.region, Err(Ok((why, None)))),
+            };
+            // The account's concurrency is one fact for every trigger of the region: read once,
+            // beside the listing.
+            let (listed, concurrency) =
+                tokio::join!(gather::mapping::list(&clients, None, None), account_concurrency(&clients));
+            let concurrency = match concurrency {
+                Ok(read) => read,
+                Err(err) if single => return (scope.account, scope.region, Err(Err(err))),
+                Err(_) => None,
+            };
+            match listed {
+                Ok(mappings) => (scope.account, scope.region, Ok((clients, mappings, concurrency))),
+                Err(err) if single => (scope.account, scope.region, Err(Err(err))),
+                Err(err) => {
+                    let fact = format!(
+                        "the mappings of account {} in {}",
+                        scope.account.as_deref().unwrap_or("?"),
+                        scope.region.as_deref().unwrap_or("?")
+                    );
+                    (scope.account, scope.region, Err(Ok((scopes::unreadable(fact, err.clone()), Some(err)))))
+                }
+            }
+        });
+        Ok::<_, Error>(futures::future::join_all(lists).await)
+    };
+    let listed = tokio::select! {
+        listed = listing => listed?,
+        _ = tokio::signal::ctrl_c() => return Err(Error::Interrupted { done: vec![] }),
+    };
+    let mut groups = Vec::new();
+    let mut jobs = Vec::new();
+    let mut skipped_rows = Vec::new();
+    let mut listing_error = None;
+    for (account, region, reach) in listed {
+        match reach {
+            Ok((clients, mappings, concurrency)) => {
+                for pair in pairs_of(mappings.clone()) {
+                    let queue_mappings =
+                        mappings.iter().filter(|m| m.queue_arn == pair[0].queue_arn).cloned().collect();
+                    jobs.push(Job {
+                        clients: clients.clone(),
+                        pair,
+                        account: account.clone(),
+                        region: region.clone(),
+                        queue_mappings: Some(queue_mappings),
+                        account_concurrency: concurrency.clone(),
+                    });
+                }
+                groups.push(Group {
+                    account,
+                    region,
+                    triggers: 0,
+                    broken: 0,
+                    with_warnings: 0,
+                    healthy: 0,
+                    skipped: None,
+                });
+            }
+            Err(Err(err)) => return Err(err.into()),
+            Err(Ok((why, err))) => {
+                listing_error = listing_error.or(err);
+                skipped_rows.push(Diagnosis::scope_skipped(account.clone(), region.clone(), &why));
+                let reason = format!("could not read {}: {}", why.fact, why.detail);
+                groups.push(Group {
+                    account,
+                    region,
+                    triggers: 0,
+                    broken: 0,
+                    with_warnings: 0,
+                    healthy: 0,
+                    skipped: Some(reason),
+                });
+            }
+        }
+    }
+    // Not one region of one account could be listed: nothing was audited, which is an error.
+    if let Some(err) = listing_error
+        && groups.iter().all(|g| g.skipped.is_some())
+    {
+        return Err(err.into());
+    }
+    if stream {
+        // What cannot be audited is known first: said first.
+        for row in &skipped_rows {
+            print_line(row)?;
+        }
+    }
+    let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream, !single).await?;
+    if let Some(m) = &s.metrics {
+        crate::commands::metrics::attach(ctx, &mut diagnoses, m).await?;
+    }
+    diagnoses.extend(skipped_rows);
+    // Grouped by account and region, in the order they were asked for.
+    let rank = |d: &Diagnosis| groups.iter().position(|g| g.account == d.account && g.region == d.region);
+    diagnoses.sort_by_key(|d| rank(d));
+    for g in &mut groups {
+        let mine: Vec<Diagnosis> = diagnoses
+            .iter()
+            .filter(|d| d.account == g.account && d.region == g.region && !d.is_skipped_scope())
+            .cloned()
+            .collect();
+        let counts = summarize(&mine);
+        (g.triggers, g.broken, g.with_warnings, g.healthy) =
+            (counts.triggers, counts.broken, counts.with_warnings, counts.healthy);
+    }
+    if single {
+        // One account, one region: the triggers need no label.
+        for d in &mut diagnoses {
+            (d.account, d.region) = (None, None);
+        }
+    }
+    Ok(DoctorReport {
+        summary: summarize(&diagnoses),
+        triggers: Triggers { list: diagnoses, streamed: stream },
+        groups,
+        requests: Some(ctx.clients.stats.counts()),
+        streamed: stream,
+        interrupted,
+        table: true,
+    })
+}
+
+/// One trigger to diagnose, with the clients of its account and region.
+struct Job {
+    clients: crate::aws::Clients,
+    pair: Vec<MappingFacts>,
+    account: Option<String>,
+    region: Option<String>,
+    /// Every mapping of the pair's queue, when the region's were all listed (`--all`): the
+    /// other consumers of the queue are among them.
+    queue_mappings: Option<Vec<MappingFacts>>,
+    /// The account's Lambda concurrency in this region, read once for all its triggers.
+    account_concurrency: Option<Fact<AccountConcurrency>>,
+}
+
+/// The mappings by queue/function pair, in the order listed.
+fn pairs_of(mappings: Vec<MappingFacts>) -> Vec<Vec<MappingFacts>> {
+    let mut pairs: Vec<Vec<MappingFacts>> = Vec::new();
+    for m in mappings {
+        match pairs.iter_mut().find(|p| p[0].queue_arn == m.queue_arn && p[0].function_arn == m.function_arn) {
+            Some(pair) => pair.push(m),
+            None => pairs.push(vec![m]),
+        }
+    }
+    pairs
+}
+
+/// One trigger as one JSON line on stdout (`--output jsonl`).
+fn print_line(d: &Diagnosis) -> Result<(), Error> {
+    let schema = crate::report::schema_id("doctor-trigger");
+    let line = serde_json::json!({ "schema": schema, "trigger": d });
+    let mut out = io::stdout().lock();
+    writeln!(out, "{line}").and_then(|_| out.flush()).map_err(|e| Error::io("a trigger to stdout", e))
 }
 
 async fn diagnose_queue(
@@ -593,10 +1001,14 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
     // Lambda takes the function as it was named (name, ARN, alias): its mappings are listed
     // beside GetFunction.
     let name = function_ref.to_string();
-    let (function, mappings) =
-        tokio::join!(gather::function::read(clients, function_ref), gather::mapping::list(clients, None, Some(&name)));
+    let (function, mappings, account) = tokio::join!(
+        gather::function::read(clients, function_ref),
+        gather::mapping::list(clients, None, Some(&name)),
+        account_concurrency(clients)
+    );
     let function = function?.ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
     let mappings = mappings?;
+    let account = account?;
     if mappings.is_empty() {
         let facts = gather::trigger::gather_with_mapping_tags(
             clients,
@@ -607,77 +1019,139 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
         .await?;
         return Ok(vec![diagnose(&facts, vec![function_without_sqs(&function)])]);
     }
-    diagnose_mappings(ctx, mappings, concurrency, Some(&function)).await
+    let jobs = pairs_of(mappings)
+        .into_iter()
+        .map(|pair| Job {
+            clients: ctx.clients.clone(),
+            pair,
+            account: None,
+            region: None,
+            queue_mappings: None,
+            account_concurrency: account.clone(),
+        })
+        .collect();
+    Ok(diagnose_jobs(ctx, jobs, concurrency, Some(&function), false, false).await?.0)
 }
 
-/// Diagnoses each queue/function pair of `mappings`, `concurrency` at a time, with a
-/// progress bar on a terminal. Results keep the input order. `read_function`, when already read,
-/// is not read again for the pairs of exactly that function.
-async fn diagnose_mappings(
+/// Diagnoses each job, `concurrency` at a time, with a progress bar (and its ETA) on a
+/// terminal. Results keep the input order. `read_function`, when already read, is not read
+/// again for the pairs of exactly that function. With `stream`, each diagnosis is printed as a
+/// JSON line as soon as it is made. Ctrl-C stops the run: what was diagnosed is returned, with
+/// `true`.
+async fn diagnose_jobs(
     ctx: &Ctx,
-    mappings: Vec<MappingFacts>,
+    jobs: Vec<Job>,
     concurrency: usize,
     read_function: Option<&FunctionFacts>,
-) -> Result<Vec<Diagnosis>, Error> {
-    // `--all` lists every mapping of the region: the other consumers of each queue are in it.
-    let every_mapping = read_function.is_none().then(|| mappings.clone());
-    let mut pairs: Vec<Vec<MappingFacts>> = Vec::new();
-    for m in mappings {
-        match pairs.iter_mut().find(|p| p[0].queue_arn == m.queue_arn && p[0].function_arn == m.function_arn) {
-            Some(pair) => pair.push(m),
-            None => pairs.push(vec![m]),
-        }
-    }
-    let bar = ctx.output.bar(pairs.len() as u64, "diagnosing triggers");
-    let clients = &ctx.clients;
-    let every_mapping = &every_mapping;
-    let gathered = futures::stream::iter(pairs.into_iter().enumerate())
-        .map(|(i, pair)| {
+    stream: bool,
+    tolerate: bool,
+) -> Result<(Vec<Diagnosis>, bool), Error> {
+    let bar = ctx.output.bar(jobs.len() as u64, "diagnosing triggers");
+    let mut running = futures::stream::iter(jobs.into_iter().enumerate())
+        .map(|(i, job)| {
             let bar = &bar;
             async move {
+                let Job { clients, pair, account, region, queue_mappings, account_concurrency } = job;
                 let queue = QueueRef::Arn(pair[0].queue_arn.clone());
                 let function = FunctionRef::Arn(pair[0].function_arn.clone());
                 let read = read_function.filter(|f| f.arn == pair[0].function_arn).cloned();
-                let queue_mappings = every_mapping
-                    .as_ref()
-                    .map(|all| all.iter().filter(|m| m.queue_arn == pair[0].queue_arn).cloned().collect());
+                let views: Vec<MappingView> = pair.iter().map(mapping_view).collect();
                 let known = Known {
                     mappings: Some(pair),
                     function: read,
                     queue_mappings,
-                    account_concurrency: Some(None),
+                    account_concurrency: Some(account_concurrency),
                     ..Known::default()
                 };
                 let started = Instant::now();
-                let facts =
-                    gather::trigger::gather_with_mapping_tags(clients, Some(&queue), Some(&function), known).await?;
+                let gathered =
+                    gather::trigger::gather_with_mapping_tags(&clients, Some(&queue), Some(&function), known);
+                let facts = match gathered.await {
+                    Ok(facts) => facts,
+                    // Across accounts and regions, a trigger that cannot be read (throttled past
+                    // retries, unreachable) is a row of its own, not the end of the audit.
+                    Err(err) if tolerate => {
+                        bar.inc(1);
+                        let why = scopes::unreadable(format!("the trigger {queue} → {function}"), err);
+                        let diagnosis = Diagnosis {
+                            mappings: views,
+                            account,
+                            region,
+                            ..Diagnosis::scope_skipped(None, None, &why)
+                        };
+                        return Ok((i, diagnosis));
+                    }
+                    Err(err) => return Err(err.into()),
+                };
                 bar.inc(1);
-                Ok::<_, Error>((i, facts, started.elapsed()))
+                let diagnosis = Diagnosis { elapsed: started.elapsed(), account, region, ..diagnose(&facts, vec![]) };
+                Ok::<_, Error>((i, diagnosis))
             }
         })
-        .buffer_unordered(concurrency)
-        .collect::<Vec<_>>();
-    // The account's concurrency is one fact for every trigger: read once, beside them.
-    let (gathered, account) = tokio::join!(gathered, account_concurrency(clients));
-    let account = account?;
-    let mut results: Vec<(usize, Diagnosis)> = gathered
-        .into_iter()
-        .map(|r| {
-            r.map(|(i, mut facts, elapsed)| {
-                facts.account_concurrency = account.clone();
-                (i, Diagnosis { elapsed, ..diagnose(&facts, vec![]) })
-            })
-        })
-        .collect::<Result<_, _>>()?;
+        .buffer_unordered(concurrency);
+    let mut results: Vec<(usize, Diagnosis)> = Vec::new();
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            next = running.next() => match next {
+                Some(result) => {
+                    let (i, diagnosis) = result?;
+                    if stream {
+                        print_line(&diagnosis)?;
+                    }
+                    results.push((i, diagnosis));
+                }
+                None => break,
+            },
+            _ = &mut interrupt => {
+                interrupted = true;
+                break;
+            }
+        }
+    }
     bar.finish();
     results.sort_by_key(|(i, _)| *i);
-    Ok(results.into_iter().map(|(_, d)| d).collect())
+    Ok((results.into_iter().map(|(_, d)| d).collect(), interrupted))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::FindingCode;
+
+    fn scopes(args: &[&str]) -> Result<ScopeSettings, Error> {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([&["sqs-trigger", "doctor"][..], args].concat()).unwrap();
+        let crate::cli::Command::Doctor(d) = &cli.command else { unreachable!() };
+        Settings::from_args(d, &cli.global.region).map(|s| s.scopes)
+    }
+
+    #[test]
+    fn scope_flags_become_accounts_and_regions() {
+        assert_eq!(scopes(&["--all"]).unwrap(), ScopeSettings::default());
+        assert_eq!(scopes(&["--all", "--regions", "all"]).unwrap().regions, RegionChoice::All);
+        let listed = scopes(&["--all", "--region", "eu-west-1", "--region", "us-east-1", "--region", "eu-west-1"]);
+        assert_eq!(listed.unwrap().regions, RegionChoice::Listed(vec!["eu-west-1".into(), "us-east-1".into()]));
+        let s = scopes(&["--all", "--accounts", "111111111111,222222222222,111111111111", "--assume-role", "Audit"]);
+        let s = s.unwrap();
+        assert_eq!(s.accounts, AccountChoice::Listed(vec!["111111111111".into(), "222222222222".into()]));
+        assert_eq!(s.role.as_deref(), Some("Audit"));
+        let org = scopes(&["--all", "--accounts-from", "organizations", "--assume-role", "Audit"]).unwrap();
+        assert_eq!(org.accounts, AccountChoice::Organization);
+        for bad in [
+            &["--all", "--regions", "us-east-1,nowhere"][..],
+            &["--all", "--regions", "all", "--region", "us-east-1"],
+            &["--queue", "q", "--region", "us-east-1", "--region", "eu-west-1"],
+            &["--all", "--assume-role", "Audit"],
+            &["--all", "--accounts", "1234", "--assume-role", "Audit"],
+            &["--all", "--accounts", "111111111111", "--assume-role", "role/Audit"],
+            &["--all", "--accounts", "111111111111", "--assume-role", "Audit", "--external-id", "x"],
+        ] {
+            assert!(matches!(scopes(bad), Err(Error::Usage(_))), "{bad:?}");
+        }
+    }
 
     #[test]
     fn findings_map_to_links() {

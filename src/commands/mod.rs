@@ -11,6 +11,7 @@ pub mod probe;
 pub mod queue_create;
 pub mod redrive;
 pub mod role_check;
+pub mod scopes;
 pub mod setup;
 pub mod teardown;
 
@@ -119,8 +120,10 @@ pub async fn dispatch(cli: Cli) -> ExitStatus {
     let emitter =
         Emitter { output: output.clone(), reports, command, started: SystemTime::now(), clock: Instant::now() };
     let journal = Journal::default();
-    // redrive handles Ctrl-C itself: it offers to cancel its move task.
-    let own_interrupt = matches!(cli.command, Command::Redrive(_));
+    // redrive handles Ctrl-C itself (it offers to cancel its move task), and so does doctor --all
+    // (it prints what it audited so far).
+    let own_interrupt =
+        matches!(&cli.command, Command::Redrive(_)) || matches!(&cli.command, Command::Doctor(d) if d.all);
     let work = run(cli, &emitter, journal.clone());
     let result = if own_interrupt {
         work.await
@@ -251,9 +254,22 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
         output.warn(warning);
     }
     // Validate the command's own input before loading any configuration.
-    let command = prepare(&cli.command, &output)?;
+    let command = prepare(&cli.command, &cli.global.region, &output)?;
+    if output.format == crate::cli::OutputFormat::Jsonl && !matches!(&command, Prepared::Doctor(_)) {
+        return Err(Error::usage("--output jsonl: only doctor streams JSON Lines; use --output json"));
+    }
     let config = aws::load_config(&aws_settings).await?;
-    let ctx = Ctx { clients: Clients::new(&config), output: output.clone(), journal };
+    let clients = match &command {
+        // doctor only reads: each distinct fact once per run, IAM bounded lower under --all.
+        Prepared::Doctor(s) => Clients::with_shared(
+            &config,
+            crate::gather::cache::FactCache::on(),
+            aws::Limits::new(s.service_limits()),
+            std::sync::Arc::new(aws::RequestStats::default()),
+        ),
+        _ => Clients::new(&config),
+    };
+    let ctx = Ctx { clients, output: output.clone(), journal };
     let endpoint = aws_settings.describe_endpoint(&ctx.clients.region);
     execute(&ctx, emitter, command).await.map_err(|e| name_endpoint(e, &endpoint))
 }
@@ -306,7 +322,10 @@ enum Prepared {
     Setup(Box<setup::Settings>),
 }
 
-fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
+fn prepare(command: &Command, regions: &[String], output: &Output) -> Result<Prepared, Error> {
+    if regions.len() > 1 && !matches!(command, Command::Doctor(d) if d.all) {
+        return Err(Error::usage("--region: more than one only with doctor --all"));
+    }
     Ok(match command {
         Command::Queue(QueueCommand::Create(args)) => Prepared::QueueCreate(queue_create::Settings::from_args(args)?),
         Command::Role(crate::cli::RoleCommand::Check(args)) => {
@@ -321,7 +340,7 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
             Prepared::MappingDelete(mapping::DeleteSettings::from_args(args, output.interactive)?)
         }
         Command::Probe(args) => Prepared::Probe(probe::Settings::from_args(args)?),
-        Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args)?),
+        Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args, regions)?),
         Command::Redrive(args) => Prepared::Redrive(redrive::Settings::from_args(args, output.interactive)?),
         Command::Setup(args) => Prepared::Setup(Box::new(setup::Settings::from_args(args, output.interactive)?)),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),

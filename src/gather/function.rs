@@ -1,14 +1,22 @@
 //! Function facts: configuration, reserved concurrency and log group, from one GetFunction.
 
 use crate::aws::errors::is_not_found;
+use crate::aws::traffic::limited;
 use crate::aws::{AwsResultExt, Clients, errors::to_aws_error};
 use crate::error::AwsError;
 use crate::model::facts::{AccountConcurrency, FunctionFacts, LoggingFacts, RecursiveLoop};
 use crate::model::{FunctionArn, FunctionRef, RoleArn};
 
-/// Reads the function; None when it does not exist.
+/// Reads the function; None when it does not exist. Once per run and reference when the
+/// cache is on.
 pub async fn read(clients: &Clients, function: &FunctionRef) -> Result<Option<FunctionFacts>, AwsError> {
-    let result = clients.lambda.get_function().function_name(function.api_id()).send().await;
+    let key = format!("{}|{function}", clients.region);
+    clients.cache.read(&clients.cache.functions, &key, || read_uncached(clients, function)).await
+}
+
+async fn read_uncached(clients: &Clients, function: &FunctionRef) -> Result<Option<FunctionFacts>, AwsError> {
+    let request = clients.lambda.get_function().function_name(function.api_id()).send();
+    let result = limited(&clients.limits.lambda, request).await;
     let out = match result {
         Ok(out) => out,
         Err(err) if is_not_found(&err) => return Ok(None),

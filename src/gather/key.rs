@@ -1,15 +1,22 @@
 //! KMS key facts: DescribeKey and the `default` key policy.
 
 use crate::aws::errors::is_not_found;
+use crate::aws::traffic::limited;
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::AwsError;
 use crate::model::KeyArn;
 use crate::model::facts::{KeyFacts, KeyLookup, KeyManager, Unreadable};
 use crate::policy::PolicyDocument;
 
-/// Describes a key (alias, id or ARN). Not found is a fact, not an error.
+/// Describes a key (alias, id or ARN). Not found is a fact, not an error. Once per run and
+/// key when the cache is on.
 pub async fn describe(clients: &Clients, key_id: &str) -> Result<KeyLookup, AwsError> {
-    let result = clients.kms.describe_key().key_id(key_id).send().await;
+    let key = format!("{}|{key_id}", clients.region);
+    clients.cache.read(&clients.cache.keys, &key, || describe_uncached(clients, key_id)).await
+}
+
+async fn describe_uncached(clients: &Clients, key_id: &str) -> Result<KeyLookup, AwsError> {
+    let result = limited(&clients.limits.kms, clients.kms.describe_key().key_id(key_id).send()).await;
     let out = match result {
         Ok(out) => out,
         Err(err) if is_not_found(&err) => return Ok(KeyLookup::NotFound { key_id: key_id.to_owned() }),
@@ -45,16 +52,15 @@ pub async fn describe_with_policy(clients: &Clients, key_id: &str) -> Result<Key
     Ok(KeyLookup::Found(facts))
 }
 
-/// The key's `default` policy; access denied becomes an `Unreadable`.
+/// The key's `default` policy; access denied becomes an `Unreadable`. Once per run and key
+/// when the cache is on.
 pub async fn key_policy(clients: &Clients, key: &KeyArn) -> Result<Result<PolicyDocument, Unreadable>, AwsError> {
-    let result = clients
-        .kms
-        .get_key_policy()
-        .key_id(key.to_string())
-        .policy_name("default")
-        .send()
-        .await
-        .aws_err("kms:GetKeyPolicy", key);
+    clients.cache.read(&clients.cache.key_policies, &key.to_string(), || key_policy_uncached(clients, key)).await
+}
+
+async fn key_policy_uncached(clients: &Clients, key: &KeyArn) -> Result<Result<PolicyDocument, Unreadable>, AwsError> {
+    let request = clients.kms.get_key_policy().key_id(key.to_string()).policy_name("default").send();
+    let result = limited(&clients.limits.kms, request).await.aws_err("kms:GetKeyPolicy", key);
     let fact = format!("the key policy of {key}");
     match super::unreadable_if_denied(fact.clone(), result)? {
         Ok(out) => {

@@ -1,6 +1,7 @@
 //! Reading facts from AWS. Each function reads one resource and returns a plain fact struct
 //! (or an `AwsError`); commands run them concurrently and hand the facts to `checks`.
 
+pub mod cache;
 pub mod function;
 pub mod key;
 pub mod mapping;
@@ -9,13 +10,19 @@ pub mod queue;
 pub mod role;
 pub mod trigger;
 
+use crate::aws::traffic::limited;
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};
 use crate::model::facts::{CallerFacts, Unreadable};
 
-/// Who is calling, from STS (needs no permission).
+/// Who is calling, from STS (needs no permission); asked once per run when the cache is on.
 pub async fn caller(clients: &Clients) -> Result<CallerFacts, AwsError> {
-    let out = clients.sts.get_caller_identity().send().await.aws_err("sts:GetCallerIdentity", &"the caller")?;
+    clients.cache.read(&clients.cache.caller, "caller", || read_caller(clients)).await
+}
+
+async fn read_caller(clients: &Clients) -> Result<CallerFacts, AwsError> {
+    let request = clients.sts.get_caller_identity().send();
+    let out = limited(&clients.limits.sts, request).await.aws_err("sts:GetCallerIdentity", &"the caller")?;
     Ok(CallerFacts {
         account: out.account().unwrap_or_default().to_owned(),
         arn: out.arn().unwrap_or_default().to_owned(),

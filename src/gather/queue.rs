@@ -54,8 +54,15 @@ pub async fn read(clients: &Clients, url: &QueueUrl) -> Result<QueueFacts, AwsEr
     facts_from_attributes(url, &attrs, tags).map_err(|why| unexpected("sqs:GetQueueAttributes", url, &why))
 }
 
-/// Finds and reads a queue; None when it does not exist.
+/// Finds and reads a queue; None when it does not exist. Once per run and reference when the
+/// cache is on (a queue that is the DLQ of many is read once).
 pub async fn find(clients: &Clients, queue: &QueueRef) -> Result<Option<QueueFacts>, AwsError> {
+    let key = format!("{}|{queue}", clients.region);
+    clients.cache.read(&clients.cache.queues, &key, || find_uncached(clients, queue)).await
+}
+
+async fn find_uncached(clients: &Clients, queue: &QueueRef) -> Result<Option<QueueFacts>, AwsError> {
+    let _permit = clients.limits.sqs.acquire().await.ok();
     match resolve_url(clients, queue).await? {
         Some(url) => read_existing(clients, &url).await,
         None => Ok(None),

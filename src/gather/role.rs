@@ -6,11 +6,13 @@
 //! ListRolePolicies and ListAttachedRolePolicies together, then every GetRolePolicy, every
 //! GetPolicy → GetPolicyVersion chain and the boundary's chain at once.
 
-use aws_sdk_iam::config::retry::RetryConfig;
+use aws_sdk_iam::config::interceptors::InterceptorContext;
+use aws_sdk_iam::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_iam::types::{ContextEntry, ContextKeyTypeEnum, PolicyEvaluationDecisionType};
 use futures::future::try_join_all;
 
 use crate::aws::errors::is_not_found;
+use crate::aws::traffic::limited;
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};
 use crate::model::RoleArn;
@@ -25,7 +27,14 @@ const MALFORMED: &str = "MalformedPolicyDocument";
 /// `Unreadable` (naming the call), so the role checks are skipped and the rest goes on; so does
 /// a policy document we cannot parse (naming the policy and the place). A role that does not
 /// exist is an error.
+///
+/// With the cache on, a role is read once per run however many functions use it, and a managed
+/// policy (with its default version) once however many roles attach it.
 pub async fn read(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, AwsError> {
+    clients.cache.read(&clients.cache.roles, &role.to_string(), || read_uncached(clients, role)).await
+}
+
+async fn read_uncached(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, AwsError> {
     let fact = format!("the execution role {role}");
     match read_all(clients, role).await {
         Err(err) if err.code.as_deref() == Some(MALFORMED) => Ok(Err(Unreadable {
@@ -40,7 +49,9 @@ pub async fn read(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, 
 
 async fn read_all(clients: &Clients, role: &RoleArn) -> Result<RoleFacts, AwsError> {
     let name = role.name();
-    let get_role = async { clients.iam.get_role().role_name(name).send().await.aws_err("iam:GetRole", role) };
+    let get_role = async {
+        limited(&clients.limits.iam, clients.iam.get_role().role_name(name).send()).await.aws_err("iam:GetRole", role)
+    };
     let (got, inline_names, attached) =
         tokio::try_join!(get_role, list_inline(clients, role), list_attached(clients, role))?;
     let described = got.role().ok_or_else(|| unexpected("iam:GetRole", role, "no role in the answer"))?;
@@ -79,14 +90,8 @@ async fn list_inline(clients: &Clients, role: &RoleArn) -> Result<Vec<String>, A
     let mut names = Vec::new();
     let mut marker = None;
     loop {
-        let out = clients
-            .iam
-            .list_role_policies()
-            .role_name(role.name())
-            .set_marker(marker)
-            .send()
-            .await
-            .aws_err("iam:ListRolePolicies", role)?;
+        let request = clients.iam.list_role_policies().role_name(role.name()).set_marker(marker).send();
+        let out = limited(&clients.limits.iam, request).await.aws_err("iam:ListRolePolicies", role)?;
         names.extend(out.policy_names().iter().cloned());
         marker = out.marker().filter(|_| out.is_truncated()).map(str::to_owned);
         if marker.is_none() {
@@ -99,14 +104,8 @@ async fn list_attached(clients: &Clients, role: &RoleArn) -> Result<Vec<String>,
     let mut arns = Vec::new();
     let mut marker = None;
     loop {
-        let out = clients
-            .iam
-            .list_attached_role_policies()
-            .role_name(role.name())
-            .set_marker(marker)
-            .send()
-            .await
-            .aws_err("iam:ListAttachedRolePolicies", role)?;
+        let request = clients.iam.list_attached_role_policies().role_name(role.name()).set_marker(marker).send();
+        let out = limited(&clients.limits.iam, request).await.aws_err("iam:ListAttachedRolePolicies", role)?;
         arns.extend(out.attached_policies().iter().filter_map(|p| p.policy_arn()).map(str::to_owned));
         marker = out.marker().filter(|_| out.is_truncated()).map(str::to_owned);
         if marker.is_none() {
@@ -116,12 +115,8 @@ async fn list_attached(clients: &Clients, role: &RoleArn) -> Result<Vec<String>,
 }
 
 async fn inline_policy(clients: &Clients, role: &RoleArn, policy: &str) -> Result<NamedPolicy, AwsError> {
-    let out = clients
-        .iam
-        .get_role_policy()
-        .role_name(role.name())
-        .policy_name(policy)
-        .send()
+    let request = clients.iam.get_role_policy().role_name(role.name()).policy_name(policy).send();
+    let out = limited(&clients.limits.iam, request)
         .await
         .aws_err("iam:GetRolePolicy", &format!("{role} (policy {policy})"))?;
     let name = inline_policy_label(policy);
@@ -129,28 +124,29 @@ async fn inline_policy(clients: &Clients, role: &RoleArn, policy: &str) -> Resul
     Ok(NamedPolicy { name, document })
 }
 
-/// A managed policy's default version, named "`kind` ARN".
+/// A managed policy's default version, named "`kind` ARN". Its text is read once per run
+/// when the cache is on, however many roles attach it.
 async fn managed_policy(clients: &Clients, arn: &str, kind: &str) -> Result<NamedPolicy, AwsError> {
-    let policy = clients.iam.get_policy().policy_arn(arn).send().await.aws_err("iam:GetPolicy", &arn)?;
+    let text = clients.cache.read(&clients.cache.managed_policies, arn, || managed_policy_text(clients, arn)).await?;
+    let name = format!("{kind} {arn}");
+    let document = parse(&name, &text, "iam:GetPolicyVersion", &arn)?;
+    Ok(NamedPolicy { name, document })
+}
+
+/// GetPolicy, then GetPolicyVersion of its default version: the document's text.
+async fn managed_policy_text(clients: &Clients, arn: &str) -> Result<String, AwsError> {
+    let request = clients.iam.get_policy().policy_arn(arn).send();
+    let policy = limited(&clients.limits.iam, request).await.aws_err("iam:GetPolicy", &arn)?;
     let version = policy
         .policy()
         .and_then(|p| p.default_version_id())
         .ok_or_else(|| unexpected("iam:GetPolicy", &arn, "the policy has no default version"))?;
-    let out = clients
-        .iam
-        .get_policy_version()
-        .policy_arn(arn)
-        .version_id(version)
-        .send()
-        .await
-        .aws_err("iam:GetPolicyVersion", &arn)?;
-    let text = out
-        .policy_version()
+    let request = clients.iam.get_policy_version().policy_arn(arn).version_id(version).send();
+    let out = limited(&clients.limits.iam, request).await.aws_err("iam:GetPolicyVersion", &arn)?;
+    out.policy_version()
         .and_then(|v| v.document())
-        .ok_or_else(|| unexpected("iam:GetPolicyVersion", &arn, "the version has no document"))?;
-    let name = format!("{kind} {arn}");
-    let document = parse(&name, text, "iam:GetPolicyVersion", &arn)?;
-    Ok(NamedPolicy { name, document })
+        .map(str::to_owned)
+        .ok_or_else(|| unexpected("iam:GetPolicyVersion", &arn, "the version has no document"))
 }
 
 /// A document we cannot understand stops the reading of the role with a message naming the
@@ -241,10 +237,12 @@ async fn simulate_one(
                 .build(),
         );
     }
-    let out = request
+    // Retried like any IAM call when throttled (adaptive retry under --all paces it with the
+    // other IAM reads), never on a server error: an endpoint without the simulator answers 500.
+    let request = request
         .customize()
-        .config_override(aws_sdk_iam::config::Config::builder().retry_config(RetryConfig::disabled()))
-        .send()
+        .config_override(aws_sdk_iam::config::Config::builder().retry_classifier(NoRetryOnServerError));
+    let out = limited(&clients.limits.iam, request.send())
         .await
         .aws_err("iam:SimulatePrincipalPolicy", role)
         .map_err(|e| simulator_unavailable(&e))?;
@@ -289,6 +287,23 @@ async fn simulate_one(
         });
     }
     Ok(decided)
+}
+
+/// Forbids retrying a simulation the endpoint answered with a server error.
+#[derive(Debug)]
+struct NoRetryOnServerError;
+
+impl ClassifyRetry for NoRetryOnServerError {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(response) if response.status().is_server_error() => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "no retry of the simulator on server errors"
+    }
 }
 
 fn simulator_unavailable(err: &AwsError) -> String {

@@ -19,10 +19,24 @@ moto in server mode, with four additions:
   the mapping is Enabled, as the execution role, and fails as AWS fails. Its SQS
   calls are internal, so they are not in the request log.
 
+* Per-service rate limits (`--rate-limit iam=20`, or SQS_TRIGGER_EMULATOR_RATE_LIMIT):
+  beyond N requests per second (per account, as AWS's IAM limits are account-wide) the
+  service answers with its own throttling error (IAM/STS `Throttling`, Lambda
+  `TooManyRequestsException`, the others `ThrottlingException`).
+* Many accounts: requests are served in the account of their credentials (moto maps the
+  keys of an assumed role to the role's account), or of an `x-moto-account-id` header; the
+  request log records each request's account and region. STS AssumeRole refuses, as AWS
+  does, a role that does not exist in its account (moto would hand out keys for any ARN;
+  trust policies are not evaluated). Account ListRegions answers the enabled regions
+  (SQS_TRIGGER_EMULATOR_REGIONS, comma-separated, else a default list).
+
 Control endpoints (all under /_emulator/):
   POST   /_emulator/faults     {"operation": "SendMessage", "error": "throttling",
-                                "count": 2, "match": "substring", "delay": 0}
+                                "count": 2, "match": "substring", "delay": 0,
+                                "region": "eu-west-1"}  (operation "*": every operation;
+                                region: only requests signed for that region)
   DELETE /_emulator/faults     clear every armed fault
+  POST   /_emulator/latency    {"ms": 20}: the added latency from now on (seed fast, then measure)
   GET    /_emulator/requests   the request log, as JSON
   DELETE /_emulator/requests   clear the request log
   GET    /_emulator/pollers    what each mapping's poller did (for the twin's own tests)
@@ -450,6 +464,7 @@ JSON_SERVICES = {"sqs", "logs", "kms", "lambda"}
 class Fault:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.operation = spec["operation"]
+        self.region = spec.get("region")
         self.count = int(spec.get("count", 1))
         self.match = spec.get("match")
         self.delay = float(spec.get("delay", 0))
@@ -471,9 +486,16 @@ class Fault:
 
 class Emulator:
     def __init__(
-        self, app: Callable[..., Iterable[bytes]], request_log: str | None = None, latency: float = 0.0
+        self,
+        app: Callable[..., Iterable[bytes]],
+        request_log: str | None = None,
+        latency: float = 0.0,
+        rate_limits: dict[str, float] | None = None,
     ) -> None:
         self.app = app
+        # service -> requests per second; buckets per (service, account).
+        self.rate_limits = rate_limits or {}
+        self.buckets: dict[tuple[str, str], list[float]] = {}
         # Added to every API request (not control requests), to stand in for the network
         # latency of real AWS in benchmarks of concurrency.
         self.latency = latency
@@ -496,6 +518,12 @@ class Emulator:
                     self.faults.append(Fault(spec))
                     status, payload = "201 Created", {"armed": spec}
                 except (KeyError, ValueError, TypeError) as exc:
+                    status, payload = "400 Bad Request", {"error": str(exc)}
+            elif path == "/_emulator/latency" and method == "POST":
+                try:
+                    self.latency = float(json.loads(body or b"{}").get("ms", 0)) / 1000.0
+                    status, payload = "200 OK", {"latency_ms": self.latency * 1000.0}
+                except (ValueError, TypeError, AttributeError) as exc:
                     status, payload = "400 Bad Request", {"error": str(exc)}
             elif path == "/_emulator/faults" and method == "DELETE":
                 self.faults.clear()
@@ -521,10 +549,12 @@ class Emulator:
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
 
-    def _take_fault(self, operation: str, haystack: str) -> Fault | None:
+    def _take_fault(self, operation: str, haystack: str, region: str | None = None) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.operation != operation or fault.count <= 0:
+                if fault.operation not in (operation, "*") or fault.count <= 0:
+                    continue
+                if fault.region and fault.region != region:
                     continue
                 if fault.match and fault.match not in haystack:
                     continue
@@ -593,8 +623,12 @@ class Emulator:
         environ["wsgi.input"] = io.BytesIO(body)
         service = _service_of(environ)
         operation = _operation_of(environ, service, body)
+        region = _region_of(environ)
+        account = environ.get("HTTP_X_MOTO_ACCOUNT_ID") or _account_of(environ)
         haystack = path + "?" + environ.get("QUERY_STRING", "") + "\n" + body.decode("utf-8", "replace")
-        fault = self._take_fault(operation, haystack)
+        fault = self._take_fault(operation, haystack, region)
+        if fault is None and not self._within_rate(service, account):
+            fault = _throttling(service)
         if self.latency:
             time.sleep(self.latency)
         entry = {
@@ -603,12 +637,16 @@ class Emulator:
             "user_agent": environ.get("HTTP_USER_AGENT", ""),
             "time": time.time(),
             "faulted": fault.code if fault else None,
-            "account": environ.get("HTTP_X_MOTO_ACCOUNT_ID"),
+            "account": account,
+            "region": region,
             "target": _resource_hint(service, operation, path, body),
         }
         environ["sqs_trigger.entry"] = entry
         with self.lock:
             self.requests.append(entry)
+        if fault is None and service == "account" and path.rstrip("/") == "/listRegions":
+            entry["end"] = time.time()
+            return _list_regions(start_response)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -641,6 +679,86 @@ class Emulator:
         result = list(self.app(environ, start_response))
         entry["end"] = time.time()
         return result
+
+
+    def _within_rate(self, service: str, account: str) -> bool:
+        """A token bucket per service and account: `rate` tokens a second, at most `rate` saved."""
+        rate = self.rate_limits.get(service)
+        if not rate:
+            return True
+        now = time.monotonic()
+        with self.lock:
+            bucket = self.buckets.setdefault((service, account), [rate, now])
+            tokens = min(rate, bucket[0] + (now - bucket[1]) * rate)
+            bucket[1] = now
+            if tokens >= 1.0:
+                bucket[0] = tokens - 1.0
+                return True
+            bucket[0] = tokens
+            return False
+
+
+def _throttling(service: str) -> Fault:
+    """The error each service answers beyond its rate limit, in its own shape."""
+    if service in ("iam", "sts"):
+        spec = {"operation": "*", "error": "Throttling", "status": 400, "message": "Rate exceeded"}
+    elif service == "lambda":
+        spec = {"operation": "*", "error": "TooManyRequestsException", "status": 429, "message": "Rate exceeded"}
+    else:
+        spec = {"operation": "*", "error": "ThrottlingException", "status": 400, "message": "Rate exceeded"}
+    return Fault(spec)
+
+
+def _region_of(environ: dict[str, Any]) -> str | None:
+    match = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else None
+
+
+def _account_of(environ: dict[str, Any]) -> str:
+    """The account moto serves a request in: the one its access key belongs to."""
+    from moto.iam.models import get_account_id_from
+
+    match = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    return get_account_id_from(match.group(1)) if match else "123456789012"
+
+
+DEFAULT_REGIONS = "us-east-1,us-east-2,us-west-1,us-west-2,eu-west-1,eu-central-1,ap-northeast-1"
+
+
+def _list_regions(start_response: Callable[..., Any]) -> list[bytes]:
+    names = os.environ.get("SQS_TRIGGER_EMULATOR_REGIONS", DEFAULT_REGIONS)
+    regions = [{"RegionName": n.strip(), "RegionOptStatus": "ENABLED_BY_DEFAULT"} for n in names.split(",") if n.strip()]
+    data = json.dumps({"Regions": regions}).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def _strict_assume_role() -> None:
+    """AssumeRole of a role that does not exist in its account is refused, as by AWS."""
+    from moto.iam.models import iam_backends
+    from moto.sts import models as sts_models
+    from moto.sts.exceptions import STSClientError
+    from moto.utilities.utils import get_partition
+
+    original = sts_models.STSBackend.assume_role
+
+    def assume_role(self: Any, region_name: str, role_session_name: str, role_arn: str, *args: Any, **kwargs: Any):
+        match = re.match(r"arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)$", role_arn or "")
+        exists = False
+        if match:
+            backend = iam_backends[match.group(1)][get_partition(region_name)]
+            exists = any(r.name == match.group(2) for r in backend.roles.values())
+        if not exists:
+            error = STSClientError(
+                "AccessDenied",
+                f"User: arn:aws:iam::{self.account_id}:user/moto is not authorized to perform: "
+                f"sts:AssumeRole on resource: {role_arn}",
+            )
+            error.code = "AccessDenied"
+            raise error
+        return original(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+    sts_models.STSBackend.assume_role = assume_role
 
 
 def _status_line(status: int) -> str:
@@ -695,6 +813,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port-file", help="write the bound port to this file once listening")
     parser.add_argument("--request-log", metavar="PATH", help="also append every request, as JSON lines, to PATH")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="add this much latency to every API request")
+    parser.add_argument("--no-pollers", action="store_true",
+                        help="no poller twin per mapping (audit benchmarks with thousands of mappings)")
+    parser.add_argument("--rate-limit", action="append", default=[], metavar="SERVICE=N",
+                        help="at most N requests per second per account to SERVICE (repeatable), e.g. iam=20")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     parser.add_argument("--mapping-transition-ms", type=float,
                         default=float(os.environ.get("SQS_TRIGGER_EMULATOR_TRANSITION_MS", "200")),
@@ -706,6 +828,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.exit_with_parent:
         _exit_with_parent(args.exit_with_parent)
     lambda_poller.install(transition_seconds=args.mapping_transition_ms / 1000.0)
+    if args.no_pollers:
+        # A thread per mapping is too many at thousands of mappings; nothing is delivered.
+        lambda_poller.Poller.start = classmethod(lambda cls, backend, esm: None)  # type: ignore[method-assign]
     if not args.verbose:
         import logging
 
@@ -723,6 +848,18 @@ def main(argv: list[str] | None = None) -> None:
         with open(args.port_file + ".tmp", "w") as fh:
             fh.write(str(port))
         os.replace(args.port_file + ".tmp", args.port_file)
+
+    limits: dict[str, float] = {}
+    specs = list(args.rate_limit)
+    specs += [s for s in os.environ.get("SQS_TRIGGER_EMULATOR_RATE_LIMIT", "").split(",") if s.strip()]
+    for spec in specs:
+        service, _, rate = spec.partition("=")
+        limits[service.strip()] = float(rate)
+    _strict_assume_role()
+    app = Emulator(
+        DomainDispatcherApplication(create_backend_app), args.request_log, args.latency_ms / 1000.0, limits
+    )
+
 
     app = Emulator(DomainDispatcherApplication(create_backend_app), args.request_log, args.latency_ms / 1000.0)
     move_tasks.take_fault = app._take_fault

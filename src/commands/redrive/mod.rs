@@ -180,6 +180,7 @@ async fn refuse_while_broken(ctx: &Ctx, queue: &QueueFacts) -> Result<(), Error>
         all: false,
         concurrency: 8,
         metrics: None,
+        scopes: Default::default(),
     };
     let report = doctor::run(ctx, settings).await?;
     let errors: Vec<String> = report
