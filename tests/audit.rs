@@ -52,6 +52,8 @@ fn forty_triggers_sharing_one_role_read_each_role_fact_once() {
     // retries what is throttled.
     let emu = Emulator::start_with(&[("SQS_TRIGGER_EMULATOR_RATE_LIMIT", "iam=10")]);
     seed(&emu, &["--triggers", "40", "--roles", "1", "--managed", "1", "--prefix", "shared"]);
+    // Whether the rate limit is reached depends on timing: one throttle is certain.
+    emu.arm_fault("GetRole", "Throttling", 1, None);
     let run = emu.run(&["doctor", "--all", "--concurrency", "16", "-o", "json"]);
     let json = run.json();
     assert_eq!(json["summary"]["triggers"], 40, "{}", run.stderr);

@@ -65,7 +65,10 @@ fn faults_for(operation: &str) {
         let run = setup(&emu, &function, &queue, "3");
         assert_eq!(run.code, 0, "{operation} failing twice with {error} is retried\n{}\n{}", run.stdout, run.stderr);
         let faulted = emu.requests().iter().filter(|r| r["operation"] == operation && r["faulted"].is_string()).count();
-        assert!(faulted >= 2, "{operation}: the fault was hit ({faulted})");
+        // A server error from the policy simulator is not retried: our own evaluator decides
+        // at once (an endpoint without the simulator answers 500 too).
+        let hits = if operation == "SimulatePrincipalPolicy" && error == "500" { 1 } else { 2 };
+        assert!(faulted >= hits, "{operation}: the fault was hit ({faulted})");
         converged(&emu, &queue);
         emu.http("DELETE", "/_emulator/requests", None).unwrap();
     }
