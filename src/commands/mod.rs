@@ -147,6 +147,7 @@ fn command_id(command: &Command) -> (&'static str, Support) {
         Command::Setup(_) => ("setup", Support::Validation),
         Command::Teardown(_) => ("teardown", Support::JsonOnly),
         Command::Completions(_) => ("completions", Support::None),
+        Command::Lint(_) => ("lint", Support::Validation),
     }
 }
 
@@ -172,7 +173,21 @@ impl Emitter {
             Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::io("the JSON report", e.into()))?,
             None => Vec::new(),
         };
-        Ok(self.write_reports(status, &json, validation.as_ref()))
+        let mut status = self.write_reports(status, &json, validation.as_ref());
+        if let Some(path) = &self.reports.sarif {
+            let sarif = report.sarif().map(|s| serde_json::to_vec_pretty(&s).unwrap_or_default()).unwrap_or_default();
+            if let Err(e) = report::write_atomically(path, &sarif) {
+                let _ = writeln!(
+                    io::stderr(),
+                    "sqs-trigger: error: cannot write the SARIF report to {}: {e}",
+                    path.display()
+                );
+                if status == ExitStatus::Success {
+                    status = ExitStatus::CheckFailed;
+                }
+            }
+        }
+        Ok(status)
     }
 
     /// The reports of a run that failed: the error document, an errored JUnit case and an
@@ -233,6 +248,11 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
     if let Command::Completions(args) = &cli.command {
         completions::run(args)?;
         return Ok(ExitStatus::Success);
+    }
+    // lint reads files only: no credentials, no configuration, no request.
+    if let Command::Lint(args) = &cli.command {
+        let settings = crate::lint::Settings::from_args(args, cli.global.region.as_deref())?;
+        return emitter.emit(crate::lint::run(&settings)?);
     }
     let mut aws_settings = settings::aws_settings(&cli.global)?;
     // An audit of every mapping makes many calls: adaptive retry slows down under
@@ -312,6 +332,6 @@ fn prepare(command: &Command, output: &Output) -> Result<Prepared, Error> {
         Command::Doctor(args) => Prepared::Doctor(doctor::Settings::from_args(args)?),
         Command::Setup(args) => Prepared::Setup(setup::Settings::from_args(args, output.interactive)?),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
-        Command::Completions(_) => unreachable!("handled before"),
+        Command::Completions(_) | Command::Lint(_) => unreachable!("handled before"),
     })
 }
