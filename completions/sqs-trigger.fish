@@ -32,7 +32,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l connect-timeout
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -48,6 +48,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "logs" -d 'S
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "lint" -d 'Check CloudFormation/SAM templates, cdk.out and Terraform plans before deploy (offline)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
@@ -58,7 +59,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not _
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -81,7 +82,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fifo -d 'Create a FIFO queue (the name must end in `.fifo`)'
@@ -105,7 +106,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -126,7 +127,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l print-policy -d 'Print a least-privilege inline policy granting what is missing'
@@ -147,7 +148,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -174,7 +175,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report-batch-item-failures -d 'Let the function report partial batch failures (ReportBatchItemFailures)'
@@ -198,7 +199,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -216,7 +217,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
@@ -242,7 +243,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l connec
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l require-marker -d 'Fail (exit 1) unless the probe id itself shows up in the logs'
@@ -266,7 +267,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l connect
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l follow -d 'Keep printing new lines as they arrive'
@@ -286,7 +287,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l conne
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l all -d 'Audit every SQS mapping in the region'
@@ -315,7 +316,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l connec
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fifo -d 'Create a FIFO queue (the name must end in `.fifo`)'
@@ -349,7 +350,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l con
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
@@ -360,6 +361,28 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s v -
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s V -l version -d 'Print version'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l format -d 'What the files are (auto: a plan has `terraform_version`, a template `Resources`)' -r -f -a "auto\t''
+cloudformation\t''
+terraform-plan\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l parameter -d 'A CloudFormation parameter\'s value (repeatable); others take their Default' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l account -d 'The account id for AWS::AccountId and placeholder ARNs' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l stack-name -d 'The stack name for AWS::StackName and generated resource names' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
+json\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l no-color -d 'No colors (also NO_COLOR=1)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
@@ -368,7 +391,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l 
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s o -l output -d 'Output format: human-readable text, or one JSON document on stdout' -r -f -a "text\t''
 json\t''"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -376,16 +399,17 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s 
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "mapping" -d 'Create, list and delete SQS event source mappings'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "mapping" -d 'Create, list and delete SQS event source mappings'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "lint" -d 'Check CloudFormation/SAM templates, cdk.out and Terraform plans before deploy (offline)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor setup teardown lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "create" -d 'Create a queue and its dead-letter queue. Idempotent: a second run reports unchanged'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from role" -f -a "check" -d 'Does the execution role allow sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes, kms:Decrypt (SSE-KMS queues) and the logs actions?'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from mapping" -f -a "create" -d 'Check everything first, then create (or update) the mapping and wait until it is Enabled'

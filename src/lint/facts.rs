@@ -113,3 +113,21 @@ pub fn skipped(resource: impl Into<String>, what: impl Into<String>) -> Finding 
     )
     .fix("pass --parameter KEY=VALUE for parameters, or check the deployed trigger with `sqs-trigger doctor`")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_findings_readme_marks_exactly_the_lint_capable_codes() {
+        let readme = include_str!("../../docs/findings/README.md");
+        for code in FindingCode::ALL {
+            let row = readme
+                .lines()
+                .find(|l| l.contains(&format!("[{}]", code.as_str())))
+                .unwrap_or_else(|| panic!("{code} has a row"));
+            let marked = row.trim_end().ends_with("| yes |");
+            assert_eq!(marked, lint_capable(code), "{code}: {row}");
+        }
+    }
+}
