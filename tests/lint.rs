@@ -116,6 +116,28 @@ const TABLE: &[Row] = &[
     },
     Row { args: &["sam-poller-template.yaml"], exit: 1, expected: &[("role-missing-permission", "44")] },
     Row { args: &["cdk.out"], exit: 1, expected: &[("dlq-missing", "25"), ("kms-key-policy-missing-grant", "6")] },
+    Row {
+        args: &["terraform/first-apply.plan.json"],
+        exit: 1,
+        expected: &[
+            ("batch-window-required", "aws_lambda_event_source_mapping.jobs"),
+            ("check-skipped", "aws_iam_role.worker"),
+            ("check-skipped", "aws_iam_role_policy.consume"),
+            ("check-skipped", "aws_sqs_queue.jobs"),
+            ("visibility-timeout-below-function-timeout", "aws_sqs_queue.jobs"),
+        ],
+    },
+    Row {
+        args: &["terraform/module.plan.json"],
+        exit: 1,
+        expected: &[
+            ("check-skipped", "aws_sqs_queue.orders"),
+            ("dlq-type-mismatch", "aws_sqs_queue.orders"),
+            ("function-throttled", "module.worker.aws_lambda_function.this[0]"),
+            ("max-concurrency-out-of-range", "module.worker.aws_lambda_event_source_mapping.this"),
+            ("role-missing-permission", "module.worker.aws_iam_role.this"),
+        ],
+    },
 ];
 
 #[test]
@@ -162,6 +184,26 @@ fn text_output_names_file_line_and_column() {
 }
 
 #[test]
+fn plans_name_the_resource_address_and_formats_can_be_forced() {
+    let run = lint(&[&fixture("terraform/module.plan.json"), "--format", "terraform-plan"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "tests/fixtures/lint/terraform/module.plan.json (module.worker.aws_lambda_function.this[0]): error function-throttled"
+        ),
+        "{}",
+        run.stdout
+    );
+    // A template read as a plan, and a plan read as a template: exit 2, naming the file.
+    let run = lint(&[&fixture("healthy.yaml"), "--format", "terraform-plan"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("tests/fixtures/lint/healthy.yaml:1:1:"), "{}", run.stderr);
+    let run = lint(&[&fixture("terraform/module.plan.json"), "--format", "cloudformation"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("not a CloudFormation template"), "{}", run.stderr);
+}
+
+#[test]
 fn fail_on_warning_fails_a_file_with_warnings_only() {
     lint(&[&fixture("unresolvable.yaml")]).expect_code(0);
     lint(&[&fixture("unresolvable.yaml"), "--fail-on", "warning"]).expect_code(1);
@@ -201,6 +243,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         &fixture("visibility-batch.yaml"),
         &fixture("sam-globals-implicit-role.yaml"),
         &fixture("unresolvable.yaml"),
+        &fixture("terraform/module.plan.json"),
         "--report",
         &report,
     ]);

@@ -30,6 +30,9 @@ pub struct Options {
     pub parameters: BTreeMap<String, String>,
 }
 
+/// The role name a function's unresolvable `Role` is given (its role checks are skipped).
+const UNRESOLVED_ROLE: &str = "unresolved-role";
+
 /// Undecidable conditions are tried both ways; more than this many are assumed true.
 const MAX_FORKED_CONDITIONS: usize = 4;
 
@@ -495,8 +498,9 @@ impl<'a> Template<'a> {
                 )
             });
             if count.is_none() {
+                let why = parsed.get("maxReceiveCount").and_then(Val::unknown).unwrap_or("not a number").to_owned();
                 notes.push((
-                    skipped(queue.arn.to_string(), format!("maxReceiveCount of {}", q.id)),
+                    skipped(queue.arn.to_string(), format!("maxReceiveCount of {}: {why}", q.id)),
                     spots.redrive.clone().unwrap_or_else(|| q.spot()),
                 ));
             }
@@ -549,13 +553,21 @@ impl<'a> Template<'a> {
                     qs.items().iter().any(|u| u.as_str() == Some(url.as_str()) || u.as_str() == Some(&arn_text))
                 })
             })
-            .and_then(|p| self.document(&p.id, p.prop("PolicyDocument"), notes, p.prop_spot("PolicyDocument")));
+            .and_then(|p| {
+                self.document(
+                    &format!("queue policy {}", p.id),
+                    p.prop("PolicyDocument"),
+                    notes,
+                    p.prop_spot("PolicyDocument"),
+                )
+            });
         QueueFacts {
             name: arn.name(),
             url: url.parse().unwrap_or_else(|_| {
-                format!("https://sqs.us-east-1.amazonaws.com/{}/{}", self.env.account, arn.name())
+                // A name no URL can carry (the file's own typo): a constant that always parses.
+                "https://sqs.us-east-1.amazonaws.com/123456789012/unparseable-queue-name"
                     .parse::<QueueUrl>()
-                    .expect("a well-formed URL")
+                    .expect("a constant URL")
             }),
             fifo: q.prop("FifoQueue").and_then(Val::as_bool).unwrap_or(false),
             visibility_timeout_secs: visibility,
@@ -582,7 +594,7 @@ impl<'a> Template<'a> {
             other => match other.to_json() {
                 Ok(json) => json.to_string(),
                 Err(why) => {
-                    notes.push((skipped(name, format!("policy {name}: {why}")), spot.unwrap_or_default()));
+                    notes.push((skipped(name, format!("{name}: {why}")), spot.unwrap_or_default()));
                     return None;
                 }
             },
@@ -590,7 +602,7 @@ impl<'a> Template<'a> {
         match NamedPolicy::parse(name, &doc) {
             Ok(p) => Some(p),
             Err(e) => {
-                notes.push((skipped(name, format!("policy {name} does not parse: {e}")), spot.unwrap_or_default()));
+                notes.push((skipped(name, format!("{name} does not parse: {e}")), spot.unwrap_or_default()));
                 None
             }
         }
@@ -639,11 +651,12 @@ impl<'a> Template<'a> {
             None if f.kind == "AWS::Serverless::Function" => self.attr(&format!("{}Role", f.id), "Arn")?.parse().ok(),
             None => None,
         };
-        let role = role.unwrap_or_else(|| {
-            format!("arn:{}:iam::{}:role/unresolved-role-of-{}", self.env.partition, self.env.account, f.id)
-                .parse()
-                .expect("a well-formed role ARN")
-        });
+        let role = match role {
+            Some(role) => role,
+            None => {
+                format!("arn:{}:iam::{}:role/{UNRESOLVED_ROLE}", self.env.partition, self.env.account).parse().ok()?
+            }
+        };
         let name = arn.name();
         let log_group = match f.prop("LoggingConfig.LogGroup") {
             Some(Val::Str(g)) => g.clone(),
@@ -672,7 +685,7 @@ impl<'a> Template<'a> {
         notes: &mut Vec<(Finding, Spot)>,
     ) -> Option<RoleFacts> {
         let arn_text = role_arn.to_string();
-        if arn_text.contains(":role/unresolved-role-of-") {
+        if arn_text.ends_with(UNRESOLVED_ROLE) {
             return None;
         }
         let implicit = f.kind == "AWS::Serverless::Function" && f.props.get("Role").is_none();
@@ -1015,7 +1028,9 @@ fn duplicates(triggers: &mut [LintTrigger]) {
 fn placeholder(env: &Env, id: &str, kind: &str, props: &Node) -> Option<Placeholder> {
     let (partition, region, account) = (&env.partition, &env.region, &env.account);
     let named = |key: &str| props.get(key).map(|n| env.resolve(n)).and_then(|v| v.as_str().map(str::to_owned));
-    let generated = format!("{}-{id}-LINT", env.stack_name);
+    let safe: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let generated = format!("{}-{safe}-LINT", env.stack_name);
     let mut attributes = BTreeMap::new();
     let reference = match kind {
         "AWS::SQS::Queue" => {

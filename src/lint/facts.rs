@@ -111,7 +111,10 @@ pub fn skipped(resource: impl Into<String>, what: impl Into<String>) -> Finding 
         resource,
         format!("not resolvable from the file: {what}; the checks that need it were skipped"),
     )
-    .fix("pass --parameter KEY=VALUE for parameters, or check the deployed trigger with `sqs-trigger doctor`")
+    .fix(
+        "give the value in the file (a CloudFormation parameter: --parameter KEY=VALUE), or check the deployed \
+         trigger with `sqs-trigger doctor`",
+    )
 }
 
 #[cfg(test)]

@@ -225,7 +225,15 @@ fn lint_file(path: &Path, settings: &Settings) -> Result<(FileResult, Vec<LintFi
             format!("{name}: {e}")
         }
     })?;
-    let findings = result_sorted(located_findings(&name, &triggers));
+    let mut findings = located_findings(&name, &triggers);
+    if format == "terraform-plan" {
+        // A plan has no positions: the address says where.
+        for f in &mut findings {
+            f.location.line = None;
+            f.location.column = None;
+        }
+    }
+    let findings = result_sorted(findings);
     let result = FileResult { path: name, format, triggers: triggers.iter().map(|t| t.label.clone()).collect() };
     Ok((result, findings))
 }
@@ -314,10 +322,11 @@ fn location(file: &str, spot: &Spot) -> Location {
 
 fn result_sorted(mut findings: Vec<LintFinding>) -> Vec<LintFinding> {
     findings.sort_by(|a, b| {
-        (a.finding.severity, &a.location.line, &a.location.column, a.finding.code).cmp(&(
+        (a.finding.severity, &a.location.line, &a.location.column, &a.location.address, a.finding.code).cmp(&(
             b.finding.severity,
             &b.location.line,
             &b.location.column,
+            &b.location.address,
             b.finding.code,
         ))
     });
@@ -327,13 +336,15 @@ fn result_sorted(mut findings: Vec<LintFinding>) -> Vec<LintFinding> {
 impl Report for LintReport {
     fn render_text(&self, out: &mut dyn Write, style: &Style) -> io::Result<()> {
         for f in &self.findings {
+            // With a line, the logical id follows; a plan's location is already the address.
+            let address =
+                if f.location.line.is_some() { format!(" {}", style.dim(&f.location.address)) } else { String::new() };
             writeln!(
                 out,
-                "{}: {} {} {}",
+                "{}: {} {}{address}",
                 f.location,
                 style.severity(f.finding.severity),
                 style.bold(f.finding.code.as_str()),
-                style.dim(&f.location.address)
             )?;
             for line in f.finding.message.lines() {
                 writeln!(out, "    {line}")?;

@@ -416,8 +416,14 @@ impl Env {
     }
 }
 
+/// How the Terraform front end writes a value the plan does not know (`after_unknown`).
+pub const UNKNOWN_PREFIX: &str = "{{sqs-trigger-unknown:";
+
 /// A string scalar: a dynamic reference (`{{resolve:ssm:...}}`) is known only at deploy time.
 fn string(s: &str) -> Val {
+    if let Some(what) = s.strip_prefix(UNKNOWN_PREFIX).and_then(|r| r.strip_suffix("}}")) {
+        return Val::Unknown(format!("{what} (known only after apply)"));
+    }
     if let Some(start) = s.find("{{resolve:") {
         let end = s[start..].find("}}").map_or(s.len(), |e| start + e + 2);
         return Val::Unknown(format!("dynamic reference {} (resolved at deploy time)", &s[start..end]));
