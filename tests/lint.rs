@@ -103,7 +103,7 @@ const TABLE: &[Row] = &[
     Row {
         args: &["kms-disabled-key.yaml"],
         exit: 1,
-        expected: &[("kms-key-not-enabled", "6"), ("max-receive-count-low", "25"), ("role-missing-permission", "33")],
+        expected: &[("kms-key-not-enabled", "6"), ("max-receive-count-low", "25"), ("role-missing-permission", "35")],
     },
     Row {
         args: &["sam-globals-implicit-role.yaml"],
