@@ -14,8 +14,11 @@ use std::process::Command;
 use serde_json::Value;
 use support::{emulator, repo_root, unique};
 
+/// KEY=VALUE pairs.
+type Pairs = &'static [(&'static str, &'static str)];
+
 /// (fixture, CloudFormation parameters for lint and for the deploy, SSM values the template reads)
-const FIXTURES: &[(&str, &[(&str, &str)], &[(&str, &str)])] = &[
+const FIXTURES: &[(&str, Pairs, Pairs)] = &[
     ("healthy.yaml", &[], &[]),
     ("visibility-batch.yaml", &[], &[]),
     ("fifo-standard-dlq.yaml", &[], &[]),

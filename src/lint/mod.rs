@@ -30,9 +30,13 @@ use crate::report::{Case, CaseResult, Suite, ToValidation, Validation};
 
 use facts::{LintTrigger, Spot, lint_capable};
 
-/// Files larger than this are refused (exit 2): a CloudFormation template is at most 1 MB,
-/// and a plan of this size is far beyond what lint is for.
+/// Files larger than this are refused (exit 2): a plan of this size is far beyond what lint
+/// is for.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Templates larger than this are refused (exit 2): CloudFormation accepts at most 1 MB (a
+/// template in S3), so 4 MiB leaves room for cdk.out and comments while bounding the YAML
+/// parser's time and memory.
+pub const MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Validated `lint` input.
 #[derive(Clone, Debug)]
@@ -218,6 +222,18 @@ fn lint_file(path: &Path, settings: &Settings) -> Result<(FileResult, Vec<LintFi
         let column = prefix.iter().rev().take_while(|b| **b != b'\n').count() + 1;
         format!("{name}:{line}:{column}: not UTF-8 text")
     })?;
+    let plan = match settings.format {
+        LintFormat::TerraformPlan => true,
+        LintFormat::Cloudformation => false,
+        LintFormat::Auto => terraform::looks_like_plan(&text),
+    };
+    if !plan && text.len() > MAX_TEMPLATE_BYTES {
+        return Err(format!(
+            "{name}:1:1: {} bytes: larger than the {MAX_TEMPLATE_BYTES} bytes lint reads of a template (CloudFormation \
+             accepts 1 MB)",
+            text.len()
+        ));
+    }
     let (format, triggers) = file_triggers(&text, settings.format, &settings.options).map_err(|e| {
         if e.contains(':') && e.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             format!("{name}:{e}")
@@ -424,5 +440,50 @@ impl ToValidation for LintReport {
 
     fn sarif(&self) -> Option<serde_json::Value> {
         Some(crate::report::sarif::render(&self.findings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn options() -> cfn::Options {
+        cfn::Options {
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            partition: "aws".into(),
+            stack_name: "t".into(),
+            parameters: BTreeMap::new(),
+        }
+    }
+
+    const SEEDS: [&str; 3] = [
+        include_str!("../../tests/fixtures/lint/sam-globals-implicit-role.yaml"),
+        include_str!("../../tests/fixtures/lint/parameters-conditions.yaml"),
+        include_str!("../../tests/fixtures/lint/terraform/module.plan.json"),
+    ];
+
+    const TOKENS: [&str; 16] = [
+        "!Ref ", "!GetAtt ", "!Sub '${", "!If [", "{", "}", "[", "]", ": ", "\n  ", "&a ", "*a", "- ", "\"", "'",
+        "Fn::Join",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+        /// The same property as the fuzz target (fuzz/fuzz_targets/lint.rs), on every `cargo
+        /// test`: fixtures cut and spliced with YAML and intrinsic tokens never panic.
+        #[test]
+        fn mutated_fixtures_never_panic(seed in 0usize..3, cut in 0usize..4000, at in 0usize..4000, token in 0usize..16) {
+            let text = SEEDS[seed];
+            let mut s: String = text.chars().take(cut.max(1) + 200).collect();
+            let at = s.char_indices().map(|(i, _)| i).nth(at % s.chars().count().max(1)).unwrap_or(0);
+            s.insert_str(at, TOKENS[token]);
+            for format in [LintFormat::Auto, LintFormat::Cloudformation, LintFormat::TerraformPlan] {
+                if let Ok((_, triggers)) = file_triggers(&s, format, &options()) {
+                    let _ = located_findings("t.yaml", &triggers);
+                }
+            }
+        }
     }
 }
