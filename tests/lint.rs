@@ -116,6 +116,23 @@ const TABLE: &[Row] = &[
     },
     Row { args: &["sam-poller-template.yaml"], exit: 1, expected: &[("role-missing-permission", "44")] },
     Row { args: &["cdk.out"], exit: 1, expected: &[("dlq-missing", "25"), ("kms-key-policy-missing-grant", "6")] },
+    Row { args: &["cross-region.yaml"], exit: 1, expected: &[("check-skipped", "22"), ("region-mismatch", "22")] },
+    Row { args: &["queue-policy-deny.yaml"], exit: 1, expected: &[("role-explicit-deny", "16")] },
+    Row {
+        args: &["conditions-both-ways.json"],
+        exit: 1,
+        expected: &[("visibility-timeout-below-function-timeout", "16")],
+    },
+    Row { args: &["conditions-both-ways.json", "--parameter", "Stage=dev"], exit: 0, expected: &[] },
+    Row {
+        args: &["terraform/update-known.plan.json"],
+        exit: 0,
+        expected: &[
+            ("filter-deletes-unmatched", "aws_lambda_event_source_mapping.events"),
+            ("max-receive-count-low", "aws_sqs_queue.events"),
+            ("visibility-timeout-below-recommended", "aws_sqs_queue.events"),
+        ],
+    },
     Row {
         args: &["terraform/first-apply.plan.json"],
         exit: 1,
@@ -201,6 +218,16 @@ fn plans_name_the_resource_address_and_formats_can_be_forced() {
     let run = lint(&[&fixture("terraform/module.plan.json"), "--format", "cloudformation"]);
     run.expect_code(2);
     assert!(run.stderr.contains("not a CloudFormation template"), "{}", run.stderr);
+}
+
+#[test]
+fn a_finding_of_one_branch_of_an_undecidable_condition_says_which() {
+    let run = lint(&[&fixture("conditions-both-ways.json"), "-o", "json"]);
+    run.expect_code(1);
+    let doc = run.json();
+    let message = doc["findings"][0]["message"].as_str().unwrap();
+    assert!(message.ends_with("(when condition IsLive is true)"), "{message}");
+    assert_eq!(doc["files"][0]["triggers"].as_array().unwrap().len(), 1, "one mapping, checked both ways");
 }
 
 #[test]

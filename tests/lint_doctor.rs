@@ -33,6 +33,10 @@ const FIXTURES: &[(&str, Pairs, Pairs)] = &[
     // `cdk bootstrap` writes the version parameter the synthesized template reads.
     ("cdk.out/OrdersStack.template.json", &[], &[("/cdk-bootstrap/hnb659fds/version", "21")]),
     ("unresolvable.yaml", &[], &[]),
+    ("cross-region.yaml", &[], &[]),
+    ("queue-policy-deny.yaml", &[], &[]),
+    ("conditions-both-ways.json", &[("Stage", "dev"), ("Names", "dev-events,dev-events-dlq")], &[]),
+    ("conditions-both-ways.json", &[("Stage", "live"), ("Names", "live-events,live-events-dlq")], &[]),
 ];
 
 fn codes(doc: &Value, key: &str) -> BTreeSet<String> {

@@ -57,9 +57,13 @@ pub fn triggers(root: &Node, options: &Options) -> Vec<LintTrigger> {
             env.assumed.insert((*name).clone(), bits & (1 << i) != 0);
         }
         let mut triggers = Template::new(root, env, options).triggers();
-        if bits > 0 {
-            // Findings common to every variant were already reported by the first one;
-            // the dedup in `lint::run` keeps one of each.
+        let assumes: Vec<String> = forked
+            .iter()
+            .enumerate()
+            .map(|(i, name)| format!("condition {name} is {}", bits & (1 << i) != 0))
+            .collect();
+        for t in &mut triggers {
+            t.assumes = assumes.clone();
         }
         out.append(&mut triggers);
     }
@@ -451,6 +455,7 @@ impl<'a> Template<'a> {
             facts,
             spots,
             findings: notes,
+            assumes: Vec::new(),
         })
     }
 
@@ -466,6 +471,11 @@ impl<'a> Template<'a> {
         spots.redrive = q.prop_spot("RedrivePolicy");
         spots.max_receive = q.prop_spot("RedrivePolicy.maxReceiveCount").or_else(|| spots.redrive.clone());
         spots.encryption = q.prop_spot("KmsMasterKeyId");
+        let url = self.env.resources.get(&q.id).and_then(|p| p.reference.clone()).unwrap_or_default();
+        spots.queue_policy = self
+            .of_kind("AWS::SQS::QueuePolicy")
+            .find(|p| p.prop("Queues").is_some_and(|qs| qs.items().iter().any(|u| u.as_str() == Some(url.as_str()))))
+            .and_then(|p| p.prop_spot("PolicyDocument"));
         let mut queue = self.queue_facts(q, notes);
         let mut dlq = None;
         if let Some(redrive) = q.prop("RedrivePolicy") {

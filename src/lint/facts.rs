@@ -44,12 +44,18 @@ pub struct Spots {
     pub trust: Option<Spot>,
     pub key_policy: Option<Spot>,
     pub key_enabled: Option<Spot>,
+    pub queue_policy: Option<Spot>,
 }
 
 impl Spots {
     /// The property a finding is about.
-    pub fn locate(&self, code: FindingCode) -> Spot {
+    pub fn locate(&self, finding: &Finding) -> Spot {
         use FindingCode::*;
+        let code = finding.code;
+        let by_queue_policy = finding
+            .permission
+            .as_ref()
+            .is_some_and(|p| p.decided_by == Some(crate::model::access::Decider::QueuePolicy));
         let pick = |candidates: &[&Option<Spot>]| {
             candidates.iter().find_map(|s| (*s).clone()).unwrap_or_else(|| self.mapping.clone())
         };
@@ -65,6 +71,9 @@ impl Spots {
             MaxConcurrencyOutOfRange => pick(&[&self.max_concurrency]),
             FilterDeletesUnmatched => pick(&[&self.filters]),
             FunctionThrottled => pick(&[&self.reserved, &self.function]),
+            RoleMissingPermission | RoleExplicitDeny if by_queue_policy => {
+                pick(&[&self.queue_policy, &self.role, &self.function])
+            }
             RoleMissingPermission | RoleExplicitDeny => pick(&[&self.role, &self.function]),
             RoleTrustMissingLambda => pick(&[&self.trust, &self.role]),
             KmsKeyNotEnabled => pick(&[&self.key_enabled, &self.encryption]),
@@ -86,6 +95,9 @@ pub struct LintTrigger {
     /// Findings the front end made itself (`check-skipped` for what it could not resolve,
     /// `mapping-duplicate`), already located.
     pub findings: Vec<(Finding, Spot)>,
+    /// The undecidable conditions this variant assumes (`IsLive is true`), empty when the
+    /// file has none: a finding of only some variants says under which.
+    pub assumes: Vec<String>,
 }
 
 /// The codes that only a live account can decide: lint never reports them.

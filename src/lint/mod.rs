@@ -13,7 +13,7 @@ pub mod resolve;
 pub mod terraform;
 pub mod tree;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -250,14 +250,23 @@ fn lint_file(path: &Path, settings: &Settings) -> Result<(FileResult, Vec<LintFi
         }
     }
     let findings = result_sorted(findings);
-    let result = FileResult { path: name, format, triggers: triggers.iter().map(|t| t.label.clone()).collect() };
+    let mut labels: Vec<String> = Vec::new();
+    for t in &triggers {
+        if !labels.contains(&t.label) {
+            labels.push(t.label.clone());
+        }
+    }
+    let result = FileResult { path: name, format, triggers: labels };
     Ok((result, findings))
 }
 
 /// Runs the checks over each trigger and locates every finding.
 pub fn located_findings(file: &str, triggers: &[LintTrigger]) -> Vec<LintFinding> {
-    let mut out = Vec::new();
+    let mut out: Vec<LintFinding> = Vec::new();
     let mut seen = HashSet::new();
+    // Which variants (combinations of undecidable conditions) each finding occurs in.
+    let variants: BTreeSet<&Vec<String>> = triggers.iter().map(|t| &t.assumes).collect();
+    let mut occurs: HashMap<(crate::model::FindingCode, String, Location), BTreeSet<&Vec<String>>> = HashMap::new();
     for t in triggers {
         let mut checked = checks::run(&t.facts, &checks::Area::ALL);
         sort_findings(&mut checked);
@@ -265,18 +274,21 @@ pub fn located_findings(file: &str, triggers: &[LintTrigger]) -> Vec<LintFinding
             .into_iter()
             .filter(|f| lint_capable(f.code))
             .map(|f| {
-                let spot = t.spots.locate(f.code);
+                let spot = t.spots.locate(&f);
                 (f, spot)
             })
             .chain(t.findings.iter().cloned());
         for (finding, spot) in located {
             let finding = template_fix(finding, t);
             let location = location(file, &spot);
-            if seen.insert((finding.code, finding.message.clone(), location.clone())) {
+            let key = (finding.code, finding.message.clone(), location.clone());
+            occurs.entry(key.clone()).or_default().insert(&t.assumes);
+            if seen.insert(key) {
                 out.push(LintFinding { finding, location });
             }
         }
     }
+    qualify(&mut out, variants.len(), &occurs);
     out
 }
 
@@ -325,6 +337,21 @@ fn template_fix(mut f: Finding, t: &LintTrigger) -> Finding {
     };
     f.remediation = Some(fix);
     f
+}
+
+/// Says under which assumptions a finding holds, when it does not hold in every variant.
+fn qualify(
+    out: &mut [LintFinding],
+    variants: usize,
+    occurs: &HashMap<(crate::model::FindingCode, String, Location), BTreeSet<&Vec<String>>>,
+) {
+    for f in out {
+        let Some(set) = occurs.get(&(f.finding.code, f.finding.message.clone(), f.location.clone())) else { continue };
+        if set.len() < variants {
+            let when: Vec<String> = set.iter().map(|a| a.join(" and ")).collect();
+            f.finding.message = format!("{} (when {})", f.finding.message, when.join(", or when "));
+        }
+    }
 }
 
 fn location(file: &str, spot: &Spot) -> Location {
