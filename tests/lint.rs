@@ -302,6 +302,14 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"]);
     }
+    // A file that does not parse: exit 2, and still a valid SARIF log saying why.
+    let run = lint(&[&fixture("malformed.yaml"), "--report", &report]);
+    run.expect_code(2);
+    let failed: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&failed).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{}\n{failed:#}", errors.join("\n"));
+    assert_eq!(failed["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    assert!(failed["runs"][0]["results"].as_array().unwrap().is_empty());
     // The other reports still refuse sarif.
     let dir_report = format!("sarif={}", dir.join("x.sarif").display());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqs-trigger"));

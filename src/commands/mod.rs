@@ -200,6 +200,10 @@ impl Emitter {
         let validation =
             report::junit::error_validation(&self.command.replace('-', " "), error, self.started, self.clock.elapsed());
         self.write_reports(error.exit_status(), &json, Some(&validation));
+        if let Some(path) = &self.reports.sarif {
+            let log = report::sarif::render_failure(&crate::redact::redact(&error.to_string()));
+            let _ = report::write_atomically(path, &serde_json::to_vec_pretty(&log).unwrap_or_default());
+        }
     }
 
     /// Writes every report asked for. A report that cannot be written is said on stderr and

@@ -101,6 +101,17 @@ pub fn render(findings: &[LintFinding]) -> Value {
     })
 }
 
+/// The SARIF log of a run that failed (a file that does not parse, exit 2): no results, and
+/// the invocation saying why, so a code-scanning upload step still finds a valid file.
+pub fn render_failure(message: &str) -> Value {
+    let mut log = render(&[]);
+    log["runs"][0]["invocations"] = json!([{
+        "executionSuccessful": false,
+        "toolExecutionNotifications": [{ "level": "error", "message": { "text": message } }],
+    }]);
+    log
+}
+
 /// A relative path as a URI reference (code scanning resolves it against the checkout);
 /// `./` and backslashes dropped, spaces and the like percent-encoded.
 fn uri(path: &str) -> String {
