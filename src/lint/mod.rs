@@ -333,6 +333,17 @@ fn template_fix(mut f: Finding, t: &LintTrigger) -> Finding {
             "let lambda.amazonaws.com assume the role (sts:AssumeRole) in its AssumeRolePolicyDocument".to_owned()
         }
         MappingDuplicate => "keep one mapping per queue and function: remove the others".to_owned(),
+        // The statement to add is the same; where to add it is the file.
+        KmsKeyPolicyMissingGrant | RoleMissingPermission => {
+            match f.remediation.as_deref().and_then(|r| r.split_once(":\n")) {
+                Some((_, statement)) if statement.trim_start().starts_with('{') => {
+                    let place =
+                        if f.code == KmsKeyPolicyMissingGrant { "the key's KeyPolicy" } else { "the role's policies" };
+                    format!("add this statement to {place} in the file:\n{statement}")
+                }
+                _ => return f,
+            }
+        }
         _ => return f,
     };
     f.remediation = Some(fix);
@@ -393,7 +404,11 @@ impl Report for LintReport {
                 writeln!(out, "    {line}")?;
             }
             if let Some(fix) = &f.finding.remediation {
-                writeln!(out, "    fix: {fix}")?;
+                let mut lines = fix.lines();
+                writeln!(out, "    fix: {}", lines.next().unwrap_or_default())?;
+                for line in lines {
+                    writeln!(out, "         {line}")?;
+                }
             }
         }
         let triggers: usize = self.files.iter().map(|f| f.triggers.len()).sum();
