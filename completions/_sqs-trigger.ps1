@@ -499,7 +499,7 @@ Register-ArgumentCompleter -Native -CommandName 'sqs-trigger' -ScriptBlock {
         'sqs-trigger;lint' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What the files are (auto: a plan has `terraform_version`, a template `Resources`)')
             [CompletionResult]::new('--parameter', '--parameter', [CompletionResultType]::ParameterName, 'A CloudFormation parameter''s value (repeatable); others take their Default')
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account id for AWS::AccountId and placeholder ARNs')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The account id for AWS::AccountId and placeholder ARNs (default: the account of the file''s literal ARNs, else 123456789012)')
             [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'The stack name for AWS::StackName and generated resource names')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config (default: AWS_PROFILE)')

@@ -471,7 +471,7 @@ set edit:completion:arg-completer[sqs-trigger] = {|@words|
         &'sqs-trigger;lint'= {
             cand --format 'What the files are (auto: a plan has `terraform_version`, a template `Resources`)'
             cand --parameter 'A CloudFormation parameter''s value (repeatable); others take their Default'
-            cand --account 'The account id for AWS::AccountId and placeholder ARNs'
+            cand --account 'The account id for AWS::AccountId and placeholder ARNs (default: the account of the file''s literal ARNs, else 123456789012)'
             cand --stack-name 'The stack name for AWS::StackName and generated resource names'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --profile 'Named profile from ~/.aws/config (default: AWS_PROFILE)'

@@ -365,7 +365,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l format 
 cloudformation\t''
 terraform-plan\t''"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l parameter -d 'A CloudFormation parameter\'s value (repeatable); others take their Default' -r
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l account -d 'The account id for AWS::AccountId and placeholder ARNs' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l account -d 'The account id for AWS::AccountId and placeholder ARNs (default: the account of the file\'s literal ARNs, else 123456789012)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l stack-name -d 'The stack name for AWS::StackName and generated resource names' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r

@@ -463,9 +463,10 @@ pub struct LintArgs {
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
 
-    /// The account id for AWS::AccountId and placeholder ARNs.
-    #[arg(long, value_name = "ACCOUNT", default_value = "123456789012")]
-    pub account: String,
+    /// The account id for AWS::AccountId and placeholder ARNs (default: the account of the
+    /// file's literal ARNs, else 123456789012).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
 
     /// The stack name for AWS::StackName and generated resource names.
     #[arg(long, value_name = "NAME", default_value = "stack")]

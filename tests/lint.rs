@@ -117,6 +117,12 @@ const TABLE: &[Row] = &[
     Row { args: &["sam-poller-template.yaml"], exit: 1, expected: &[("role-missing-permission", "44")] },
     Row { args: &["cdk.out"], exit: 1, expected: &[("dlq-missing", "25"), ("kms-key-policy-missing-grant", "6")] },
     Row { args: &["cross-region.yaml"], exit: 1, expected: &[("check-skipped", "22"), ("region-mismatch", "22")] },
+    Row { args: &["literal-role-arn.yaml"], exit: 0, expected: &[("check-skipped", "17")] },
+    Row {
+        args: &["literal-role-arn.yaml", "--account", "123456789012"],
+        exit: 1,
+        expected: &[("check-skipped", "17"), ("cross-account-queue-policy", "22")],
+    },
     Row { args: &["queue-policy-deny.yaml"], exit: 1, expected: &[("role-explicit-deny", "16")] },
     Row {
         args: &["conditions-both-ways.json"],

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
         partition: "aws".into(),
         stack_name: "fuzz".into(),
         parameters: Default::default(),
+        account_given: false,
     };
     let input = match text.strip_prefix('!') {
         // A flow-style value (one line) in every FUZZ slot.

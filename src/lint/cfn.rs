@@ -28,6 +28,31 @@ pub struct Options {
     pub partition: String,
     pub stack_name: String,
     pub parameters: BTreeMap<String, String>,
+    /// Whether `--account` was given; if not, the account of the file's literal ARNs is used.
+    pub account_given: bool,
+}
+
+/// The account of placeholder ARNs when neither `--account` nor a literal ARN says one.
+pub const DEFAULT_ACCOUNT: &str = "123456789012";
+
+/// The account most literal ARNs of the file name (managed policies' `aws` aside): the file's
+/// own account, so a literal role ARN of it is not taken for another account's.
+pub fn literal_account(root: &Node) -> Option<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut todo = vec![root];
+    while let Some(node) = todo.pop() {
+        match &node.value {
+            Value::String(s) if s.starts_with("arn:") => {
+                if let Some(account) = s.split(':').nth(4).filter(|a| crate::model::arn::is_account_id(a)) {
+                    *counts.entry(account.to_owned()).or_default() += 1;
+                }
+            }
+            Value::Seq(items) => todo.extend(items.iter()),
+            Value::Map(entries) => todo.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(a, _)| a)
 }
 
 /// The role name a function's unresolvable `Role` is given (its role checks are skipped).
@@ -43,6 +68,13 @@ pub fn is_template(root: &Node) -> bool {
 
 /// The triggers of a template, for every combination of its undecidable conditions.
 pub fn triggers(root: &Node, options: &Options) -> Vec<LintTrigger> {
+    let mut options = options.clone();
+    if !options.account_given
+        && let Some(account) = literal_account(root)
+    {
+        options.account = account;
+    }
+    let options = &options;
     let base = base_env(root, options);
     let undecided: Vec<String> =
         base.condition_defs.keys().filter(|name| base.condition(name, 0).is_none()).cloned().collect();

@@ -58,10 +58,12 @@ impl Settings {
             };
             parameters.insert(k.to_owned(), v.to_owned());
         }
-        if !crate::model::arn::is_account_id(&args.account) {
+        if let Some(account) = &args.account
+            && !crate::model::arn::is_account_id(account)
+        {
             return Err(Error::usage(format!(
                 "--account {}: expected a 12-digit account id",
-                crate::model::names::shorten(&args.account)
+                crate::model::names::shorten(account)
             )));
         }
         let region = region
@@ -87,7 +89,8 @@ impl Settings {
             format: args.format,
             options: cfn::Options {
                 region,
-                account: args.account.clone(),
+                account: args.account.clone().unwrap_or_else(|| cfn::DEFAULT_ACCOUNT.to_owned()),
+                account_given: args.account.is_some(),
                 partition: partition.into(),
                 stack_name: args.stack_name.clone(),
                 parameters,
@@ -494,6 +497,7 @@ mod tests {
         cfn::Options {
             region: "us-east-1".into(),
             account: "123456789012".into(),
+            account_given: true,
             partition: "aws".into(),
             stack_name: "t".into(),
             parameters: BTreeMap::new(),
