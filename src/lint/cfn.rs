@@ -868,7 +868,7 @@ impl<'a> Template<'a> {
                 },
                 Val::Map(entries) if p.get("Statement").is_some() => {
                     let _ = entries;
-                    match self.document(&format!("policy #{} of {}", i + 1, f.id), Some(p), notes, None) {
+                    match self.document(&format!("policy #{} of {}", i + 1, f.id), Some(p), notes, f.prop_spot("Policies")) {
                         Some(doc) => policies.push(doc),
                         None => unknown.push(format!("policy #{} of {}", i + 1, f.id)),
                     }

@@ -283,6 +283,8 @@ pub fn located_findings(file: &str, triggers: &[LintTrigger]) -> Vec<LintFinding
             .chain(t.findings.iter().cloned());
         for (finding, spot) in located {
             let finding = template_fix(finding, t);
+            // A place the front end could not tell: the mapping the finding came from.
+            let spot = if spot.pos.is_none() && spot.address.is_empty() { t.spots.mapping.clone() } else { spot };
             let location = location(file, &spot);
             let key = (finding.code, finding.message.clone(), location.clone());
             occurs.entry(key.clone()).or_default().insert(&t.assumes);
