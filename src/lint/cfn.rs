@@ -866,9 +866,13 @@ impl<'a> Template<'a> {
                     Ok(doc) => policies.push(doc),
                     Err(why) => unknown.push(why),
                 },
-                Val::Map(entries) if p.get("Statement").is_some() => {
-                    let _ = entries;
-                    match self.document(&format!("policy #{} of {}", i + 1, f.id), Some(p), notes, f.prop_spot("Policies")) {
+                Val::Map(_) if p.get("Statement").is_some() => {
+                    match self.document(
+                        &format!("policy #{} of {}", i + 1, f.id),
+                        Some(p),
+                        notes,
+                        f.prop_spot("Policies"),
+                    ) {
                         Some(doc) => policies.push(doc),
                         None => unknown.push(format!("policy #{} of {}", i + 1, f.id)),
                     }
