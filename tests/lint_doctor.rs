@@ -34,6 +34,7 @@ const FIXTURES: &[(&str, Pairs, Pairs)] = &[
     ("cdk.out/OrdersStack.template.json", &[], &[("/cdk-bootstrap/hnb659fds/version", "21")]),
     ("unresolvable.yaml", &[], &[]),
     ("cross-region.yaml", &[], &[]),
+    ("literal-role-arn.yaml", &[], &[]),
     ("queue-policy-deny.yaml", &[], &[]),
     ("conditions-both-ways.json", &[("Stage", "dev"), ("Names", "dev-events,dev-events-dlq")], &[]),
     ("conditions-both-ways.json", &[("Stage", "live"), ("Names", "live-events,live-events-dlq")], &[]),
@@ -86,7 +87,8 @@ fn lint_reports_before_deploy_what_doctor_reports_after() {
         // lint, with the emulator's endpoint and credentials at hand: it must use neither.
         let before = emu.tool_requests().len();
         let mut args: Vec<String> = vec!["lint".into(), path.display().to_string(), "-o".into(), "json".into()];
-        args.extend(["--stack-name".into(), stack.clone()]);
+        // The account the stack is deployed into, as a CI job would say it.
+        args.extend(["--stack-name".into(), stack.clone(), "--account".into(), support::ACCOUNT.into()]);
         for (k, v) in *parameters {
             args.extend(["--parameter".into(), format!("{k}={v}")]);
         }
@@ -125,7 +127,10 @@ fn lint_reports_before_deploy_what_doctor_reports_after() {
                     disagreements
                         .push(format!("{label}: the deploy was refused ({reason}) but lint exited {}", lint.code));
                 }
-                report.push(format!("{label}: refused at deploy as lint predicted ({})", first_line(&reason)));
+                report.push(format!(
+                    "{label}: refused at deploy ({}); lint had exited 1 with {lint_codes:?}",
+                    first_line(&reason)
+                ));
             }
             continue;
         }
