@@ -261,6 +261,19 @@ fn hostile_files_stop_early() {
 }
 
 #[test]
+fn github_annotations_land_on_the_template_lines() {
+    let run = lint(&[&fixture("visibility-batch.yaml"), "--report", "github"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "::error file=tests/fixtures/lint/visibility-batch.yaml,line=6,col=26,title=visibility-timeout-below-function-timeout::"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn fail_on_warning_fails_a_file_with_warnings_only() {
     lint(&[&fixture("unresolvable.yaml")]).expect_code(0);
     lint(&[&fixture("unresolvable.yaml"), "--fail-on", "warning"]).expect_code(1);
