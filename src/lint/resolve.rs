@@ -127,12 +127,29 @@ pub struct Env {
     /// Conditions this variant assumes (the undecidable ones get both values, one per variant).
     pub assumed: BTreeMap<String, bool>,
     pub resources: BTreeMap<String, Placeholder>,
+    /// How deep the resolution is right now: conditions and mappings refer to other nodes,
+    /// so a file can make a cycle (a condition whose `Fn::If` names itself); past
+    /// [`MAX_RESOLVE_DEPTH`] the value is unknown instead of the stack overflowing.
+    pub depth: std::cell::Cell<usize>,
 }
 
 const MAX_CONDITION_DEPTH: usize = 32;
+/// Deeper than any file's own nesting (128) plus its conditions' chains.
+pub const MAX_RESOLVE_DEPTH: usize = 256;
 
 impl Env {
     pub fn resolve(&self, node: &Node) -> Val {
+        let depth = self.depth.get();
+        if depth >= MAX_RESOLVE_DEPTH {
+            return Val::Unknown("nested too deeply, or a condition or mapping that refers to itself".into());
+        }
+        self.depth.set(depth + 1);
+        let value = self.resolve_node(node);
+        self.depth.set(depth);
+        value
+    }
+
+    fn resolve_node(&self, node: &Node) -> Val {
         match &node.value {
             Value::Null => Val::Null,
             Value::Bool(b) => Val::Bool(*b),
@@ -374,10 +391,15 @@ impl Env {
         if let Some(b) = self.assumed.get(name) {
             return Some(*b);
         }
-        if depth > MAX_CONDITION_DEPTH {
+        let nesting = self.depth.get();
+        if depth > MAX_CONDITION_DEPTH || nesting >= MAX_RESOLVE_DEPTH {
             return None;
         }
-        self.condition_value(self.condition_defs.get(name)?, depth + 1)
+        let definition = self.condition_defs.get(name)?;
+        self.depth.set(nesting + 1);
+        let value = self.condition_value(definition, depth + 1);
+        self.depth.set(nesting);
+        value
     }
 
     fn condition_value(&self, node: &Node, depth: usize) -> Option<bool> {
@@ -487,5 +509,16 @@ mod tests {
         assert!(matches!(eval("!ImportValue shared-queue"), Val::Unknown(w) if w.contains("shared-queue")));
         assert!(matches!(eval("'{{resolve:ssm:/x}}'"), Val::Unknown(w) if w.contains("dynamic reference")));
         assert!(matches!(eval("!Ref Nope"), Val::Unknown(_)));
+    }
+
+    #[test]
+    fn cycles_through_conditions_and_mappings_end_unknown() {
+        // Found by the fuzz target: a condition whose Fn::If names itself overflowed the stack.
+        let mut env = env();
+        env.condition_defs.insert("Loop".into(), parse("!Equals [!If [Loop, a, b], a]").unwrap());
+        assert!(matches!(env.resolve(&parse("!If [Loop, 1, 2]").unwrap()), Val::Unknown(_)));
+        env.mappings = Some(parse("M: {a: {b: !FindInMap [M, a, b]}}").unwrap());
+        assert!(matches!(env.resolve(&parse("!FindInMap [M, a, b]").unwrap()), Val::Unknown(_)));
+        assert_eq!(env.depth.get(), 0);
     }
 }
