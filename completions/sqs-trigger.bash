@@ -25,6 +25,9 @@ _sqs__trigger() {
             sqs__trigger,help)
                 cmd="sqs__trigger__subcmd__help"
                 ;;
+            sqs__trigger,lint)
+                cmd="sqs__trigger__subcmd__lint"
+                ;;
             sqs__trigger,logs)
                 cmd="sqs__trigger__subcmd__logs"
                 ;;
@@ -57,6 +60,9 @@ _sqs__trigger() {
                 ;;
             sqs__trigger__subcmd__help,help)
                 cmd="sqs__trigger__subcmd__help__subcmd__help"
+                ;;
+            sqs__trigger__subcmd__help,lint)
+                cmd="sqs__trigger__subcmd__help__subcmd__lint"
                 ;;
             sqs__trigger__subcmd__help,logs)
                 cmd="sqs__trigger__subcmd__help__subcmd__logs"
@@ -152,7 +158,7 @@ _sqs__trigger() {
 
     case "${cmd}" in
         sqs__trigger)
-            opts="-o -q -v -h -V --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version queue role mapping probe logs doctor redrive setup teardown completions help"
+            opts="-o -q -v -h -V --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version queue role mapping probe logs doctor redrive setup teardown lint completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,7 +364,7 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__help)
-            opts="queue role mapping probe logs doctor redrive setup teardown completions help"
+            opts="queue role mapping probe logs doctor redrive setup teardown lint completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,6 +406,20 @@ _sqs__trigger() {
             return 0
             ;;
         sqs__subcmd__trigger__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sqs__subcmd__trigger__subcmd__help__subcmd__lint)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -588,6 +608,76 @@ _sqs__trigger() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sqs__subcmd__trigger__subcmd__lint)
+            opts="-o -q -v -h -V --format --parameter --account --stack-name --region --profile --endpoint-url --max-attempts --connect-timeout --operation-timeout --output --quiet --verbose --no-color --report --fail-on --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "auto cloudformation terraform-plan" -- "${cur}"))
+                    return 0
+                    ;;
+                --parameter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

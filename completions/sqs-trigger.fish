@@ -33,7 +33,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l operation-timeo
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -50,6 +50,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "doctor" -d 
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "redrive" -d 'Move a queue\'s dead-letter messages back with SQS\'s own move task (server-side)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
+complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "lint" -d 'Check CloudFormation/SAM templates, cdk.out and Terraform plans before deploy (offline)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
@@ -61,7 +62,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not _
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and not __fish_seen_subcommand_from create help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -85,7 +86,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fis
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand queue; and __fish_seen_subcommand_from create" -l fifo -d 'Create a FIFO queue (the name must end in `.fifo`)'
@@ -110,7 +111,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -132,7 +133,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand role; and __fish_seen_subcommand_from check" -l print-policy -d 'Print a least-privilege inline policy granting what is missing'
@@ -154,7 +155,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and not __fish_seen_subcommand_from create list delete help" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -184,7 +185,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from create" -l report-batch-item-failures -d 'Let the function report partial batch failures (ReportBatchItemFailures)'
@@ -211,7 +212,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -230,7 +231,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __f
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand mapping; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
@@ -257,7 +258,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l operat
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand probe" -l require-marker -d 'Fail (exit 1) unless the probe id itself shows up in the logs'
@@ -282,7 +283,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l operati
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand logs" -l follow -d 'Keep printing new lines as they arrive'
@@ -309,7 +310,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l opera
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand doctor" -l all -d 'Audit every SQS mapping in the region'
@@ -332,7 +333,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l oper
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand redrive" -l force -d 'Move the messages even while doctor reports an error for the trigger'
@@ -365,7 +366,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l operat
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand setup" -l fifo -d 'Create a FIFO queue (the name must end in `.fifo`)'
@@ -402,7 +403,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l ope
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
@@ -413,6 +414,29 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s v -
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand teardown" -s V -l version -d 'Print version'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l format -d 'What the files are (auto: a plan has `terraform_version`, a template `Resources`)' -r -f -a "auto\t''
+cloudformation\t''
+terraform-plan\t''"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l parameter -d 'A CloudFormation parameter\'s value (repeatable); others take their Default' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l account -d 'The account id for AWS::AccountId and placeholder ARNs (default: the account of the file\'s literal ARNs, else 123456789012)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l stack-name -d 'The stack name for AWS::StackName and generated resource names' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l max-attempts -d 'Attempts per AWS request, retries included (default: AWS_MAX_ATTEMPTS, else 3)' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l connect-timeout -d 'How long to wait for a connection to the endpoint' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l operation-timeout -d 'How long one attempt of one request may take before it is abandoned' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
+json\t''
+jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
+warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s v -l verbose -d 'More detail on stderr: -v steps, -vv AWS requests, -vvv everything'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -l no-color -d 'No colors (also NO_COLOR=1)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); repeatable with doctor --all' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l profile -d 'Named profile from ~/.aws/config (default: AWS_PROFILE)' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l endpoint-url -d 'Send every request to this endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)' -r
@@ -422,7 +446,7 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l 
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s o -l output -d 'Output format: human-readable text, one JSON document on stdout, or (doctor) JSON Lines' -r -f -a "text\t''
 json\t''
 jsonl\t'doctor: one JSON object per trigger as soon as it is judged, then the summary'"
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none' -r
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l report -d 'Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none' -r
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l fail-on -d 'Exit 1 on error-level findings (default), or on warnings too' -r -f -a "error\t'Error-level findings fail the run; warnings are reported and pass'
 warning\t'Warnings fail the run too (check-skipped included: what could not be read)'"
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s q -l quiet -d 'Print only results and errors: no progress, no notes'
@@ -430,17 +454,18 @@ complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s 
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -l no-color -d 'No colors (also NO_COLOR=1)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "mapping" -d 'Create, list and delete SQS event source mappings'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "redrive" -d 'Move a queue\'s dead-letter messages back with SQS\'s own move task (server-side)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "queue" -d 'Create queues with a dead-letter queue, encryption and tags'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "role" -d 'Check that a function\'s execution role may do what the SQS poller needs'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "mapping" -d 'Create, list and delete SQS event source mappings'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "probe" -d 'Send one marked message and confirm from the function\'s logs that it ran'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "logs" -d 'Show a function\'s log lines; with --until, wait for a line and exit 0'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "doctor" -d 'Explain why a queue is not polled: gather every fact, run every check'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "redrive" -d 'Move a queue\'s dead-letter messages back with SQS\'s own move task (server-side)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "setup" -d 'Queue, DLQ, role check, mapping and probe, as one converging pipeline'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "teardown" -d 'Remove the mapping and the queues that sqs-trigger created'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "lint" -d 'Check CloudFormation/SAM templates, cdk.out and Terraform plans before deploy (offline)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and not __fish_seen_subcommand_from queue role mapping probe logs doctor redrive setup teardown lint completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "create" -d 'Create a queue and its dead-letter queue. Idempotent: a second run reports unchanged'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from role" -f -a "check" -d 'Does the execution role allow sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes, kms:Decrypt (SSE-KMS queues) and the logs actions?'
 complete -c sqs-trigger -n "__fish_sqs_trigger_using_subcommand help; and __fish_seen_subcommand_from mapping" -f -a "create" -d 'Check everything first, then create (or update) the mapping and wait until it is Enabled'

@@ -69,7 +69,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Output")]
     pub no_color: bool,
 
-    /// Also write a CI report (repeatable): junit=PATH, github, json=PATH, or none.
+    /// Also write a CI report (repeatable): junit=PATH, github, json=PATH, sarif=PATH (lint), or none.
     #[arg(
         long = "report",
         global = true,
@@ -94,6 +94,8 @@ role check and mapping create (json=PATH: every command with a JSON result).
               10 of each) and a Markdown job summary in GITHUB_STEP_SUMMARY;
               on by default when GITHUB_ACTIONS=true
   json=PATH   the --output json document, to a file (text stays on the console)
+  sarif=PATH  SARIF 2.1.0 for code scanning (lint only): findings on the lines
+              of the template
   none        no report, not even the GitHub default
 Files are written atomically (a temporary file, then a rename). See docs/ci.md.";
 
@@ -147,6 +149,9 @@ pub enum Command {
 
     /// Remove the mapping and the queues that sqs-trigger created.
     Teardown(TeardownArgs),
+
+    /// Check CloudFormation/SAM templates, cdk.out and Terraform plans before deploy (offline).
+    Lint(LintArgs),
 
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
@@ -457,6 +462,45 @@ pub struct LogsArgs {
     /// With --until or --follow: give up after this long (exit 1 if --until never matched).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Runs doctor's checks on the file: no credentials, no request. Findings name file:line:column
+(plans: the resource address). Exit 1 on error findings (--fail-on applies), 2 when a file
+does not parse. Examples:
+  sqs-trigger lint template.yaml --parameter Env=prod
+  sqs-trigger lint cdk.out/*.template.json --report sarif=lint.sarif
+  terraform show -json plan.out > plan.json && sqs-trigger lint plan.json")]
+pub struct LintArgs {
+    /// Templates (YAML or JSON), cdk.out directories or `terraform show -json` plans.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// What the files are (auto: a plan has `terraform_version`, a template `Resources`).
+    #[arg(long, value_enum, default_value_t = LintFormat::Auto)]
+    pub format: LintFormat,
+
+    /// A CloudFormation parameter's value (repeatable); others take their Default.
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
+
+    /// The account id for AWS::AccountId and placeholder ARNs (default: the account of the
+    /// file's literal ARNs, else 123456789012).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+
+    /// The stack name for AWS::StackName and generated resource names.
+    #[arg(long, value_name = "NAME", default_value = "stack")]
+    pub stack_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LintFormat {
+    #[default]
+    Auto,
+    Cloudformation,
+    TerraformPlan,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod gather;
+pub mod lint;
 pub mod logwatch;
 pub mod model;
 pub mod output;

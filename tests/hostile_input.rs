@@ -204,6 +204,24 @@ impl BodyFiles {
         std::fs::write(dir.join("nul.txt"), b"a\0b {probe_id}").expect("write");
         std::fs::write(dir.join("escape.txt"), b"\x1b[31mred {probe_id}").expect("write");
         std::fs::write(dir.join("big.txt"), vec![b'x'; 1_048_577]).expect("write");
+        // lint's hostile files: each must be exit 2 naming file:line:column, quickly.
+        std::fs::write(dir.join("malformed.yaml"), "Resources:\n  Q: {Type: [AWS::SQS::Queue\n").expect("write");
+        std::fs::write(dir.join("tabs.yaml"), "Resources:\n\tQ: x\n").expect("write");
+        std::fs::write(dir.join("empty.yaml"), "").expect("write");
+        std::fs::write(dir.join("not-a-template.yaml"), "- just\n- a list\n").expect("write");
+        std::fs::write(dir.join("latin1.yaml"), b"Resources:\n  Q: {Type: caf\xe9}\n").expect("write");
+        let deep_block: String = (0..300).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+        std::fs::write(dir.join("deep-block.yaml"), deep_block).expect("write");
+        std::fs::write(dir.join("deep-flow.json"), "[".repeat(100_000) + &"]".repeat(100_000)).expect("write");
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..15 {
+            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+        }
+        std::fs::write(dir.join("bomb.yaml"), bomb).expect("write");
+        std::fs::write(dir.join("huge.yaml"), "# filler\n".repeat(600_000)).expect("write");
+        std::fs::write(dir.join("huge.json"), vec![b' '; 33 * 1024 * 1024]).expect("write");
+        std::fs::write(dir.join("bad-plan.json"), "{\"terraform_version\": \"1.9\", \"resource_changes\": [")
+            .expect("write");
         BodyFiles { dir }
     }
     fn path(&self, name: &str) -> String {
@@ -446,6 +464,37 @@ fn table(files: &BodyFiles) -> Vec<Row> {
         (vec!["doctor", "-Q", "q", "--bogus"], vec!["--bogus"]),
         (vec!["-o", "yaml", "doctor", "-Q", "q"], vec!["--output", "possible values"]),
         (vec!["completions", "tcsh"], vec!["tcsh", "possible values"]),
+    ] {
+        rows.push(row(&args, &expect));
+    }
+    // lint: files that do not parse, nest too deep, expand too far or are too large, and
+    // lint's own flags.
+    for (file, expect) in [
+        ("malformed.yaml", "malformed.yaml:3:1:"),
+        ("tabs.yaml", "tabs.yaml:2:"),
+        ("empty.yaml", "the file is empty"),
+        ("not-a-template.yaml", "not a CloudFormation template"),
+        ("latin1.yaml", "latin1.yaml:2:16: not UTF-8"),
+        ("deep-block.yaml", "nested deeper than 128"),
+        ("deep-flow.json", "deep-flow.json:1:"),
+        ("bomb.yaml", "more than 1000000 nodes"),
+        ("huge.yaml", "larger than the 4194304 bytes"),
+        ("huge.json", "larger than the 33554432 bytes"),
+        ("bad-plan.json", "bad-plan.json:1:"),
+        ("missing.yaml", "missing.yaml: No such file"),
+    ] {
+        rows.push(row(&["lint", &files.path(file)], &[expect]));
+    }
+    let template = files.path("malformed.yaml");
+    for (args, expect) in [
+        (vec!["lint"], vec!["<PATH>", "required"]),
+        (vec!["lint", &template, "--parameter", "novalue"], vec!["--parameter", "KEY=VALUE"]),
+        (vec!["lint", &template, "--parameter", "=v"], vec!["--parameter", "KEY=VALUE"]),
+        (vec!["lint", &template, "--account", "12"], vec!["--account", "12-digit"]),
+        (vec!["lint", &template, "--region", "moon"], vec!["--region", "not a region"]),
+        (vec!["lint", &template, "--format", "hcl"], vec!["--format", "possible values"]),
+        (vec!["lint", &template, "--report", "sarif"], vec!["sarif needs a file"]),
+        (vec!["doctor", "-Q", "q", "--report", "sarif=x.sarif"], vec!["sarif applies to lint only"]),
     ] {
         rows.push(row(&args, &expect));
     }

@@ -64,6 +64,9 @@ fn every_command_prints_a_document_its_schema_accepts() {
     check(emu.run(&[&["mapping", "delete"][..], &pair, &["--yes"], &json].concat()).expect_code(0).json());
     check(emu.run(&["teardown", "--queue", &queue, "--yes", "-o", "json"]).expect_code(0).json());
 
+    let template = support::repo_root().join("tests/fixtures/lint/healthy.yaml");
+    check(emu.run(&["lint", template.to_str().unwrap(), "-o", "json"]).expect_code(0).json());
+
     // Errors: bad input (exit 2, nothing sent) and a failed AWS call (exit 3).
     let usage = check(emu.run(&["doctor", "-o", "json"]).expect_code(2).json());
     assert_eq!(usage["error"]["kind"], "usage");

@@ -159,6 +159,7 @@ fn command_id(command: &Command) -> (&'static str, Support) {
         Command::Setup(_) => ("setup", Support::Validation),
         Command::Teardown(_) => ("teardown", Support::JsonOnly),
         Command::Completions(_) => ("completions", Support::None),
+        Command::Lint(_) => ("lint", Support::Validation),
     }
 }
 
@@ -184,7 +185,21 @@ impl Emitter {
             Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::io("the JSON report", e.into()))?,
             None => Vec::new(),
         };
-        Ok(self.write_reports(status, &json, validation.as_ref()))
+        let mut status = self.write_reports(status, &json, validation.as_ref());
+        if let Some(path) = &self.reports.sarif {
+            let sarif = report.sarif().map(|s| serde_json::to_vec_pretty(&s).unwrap_or_default()).unwrap_or_default();
+            if let Err(e) = report::write_atomically(path, &sarif) {
+                let _ = writeln!(
+                    io::stderr(),
+                    "sqs-trigger: error: cannot write the SARIF report to {}: {e}",
+                    path.display()
+                );
+                if status == ExitStatus::Success {
+                    status = ExitStatus::CheckFailed;
+                }
+            }
+        }
+        Ok(status)
     }
 
     /// The reports of a run that failed: the error document, an errored JUnit case and an
@@ -197,6 +212,10 @@ impl Emitter {
         let validation =
             report::junit::error_validation(&self.command.replace('-', " "), error, self.started, self.clock.elapsed());
         self.write_reports(error.exit_status(), &json, Some(&validation));
+        if let Some(path) = &self.reports.sarif {
+            let log = report::sarif::render_failure(&crate::redact::redact(&error.to_string()));
+            let _ = report::write_atomically(path, &serde_json::to_vec_pretty(&log).unwrap_or_default());
+        }
     }
 
     /// Writes every report asked for. A report that cannot be written is said on stderr and
@@ -245,6 +264,11 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
     if let Command::Completions(args) = &cli.command {
         completions::run(args)?;
         return Ok(ExitStatus::Success);
+    }
+    // lint reads files only: no credentials, no configuration, no request.
+    if let Command::Lint(args) = &cli.command {
+        let settings = crate::lint::Settings::from_args(args, cli.global.region.first().map(String::as_str))?;
+        return emitter.emit(crate::lint::run(&settings)?);
     }
     let mut aws_settings = settings::aws_settings(&cli.global)?;
     // An audit of every mapping makes many calls: adaptive retry slows down under
@@ -344,6 +368,6 @@ fn prepare(command: &Command, regions: &[String], output: &Output) -> Result<Pre
         Command::Redrive(args) => Prepared::Redrive(redrive::Settings::from_args(args, output.interactive)?),
         Command::Setup(args) => Prepared::Setup(Box::new(setup::Settings::from_args(args, output.interactive)?)),
         Command::Logs(args) => Prepared::Logs(logs::Settings::from_args(args)?),
-        Command::Completions(_) => unreachable!("handled before"),
+        Command::Completions(_) | Command::Lint(_) => unreachable!("handled before"),
     })
 }

@@ -72,7 +72,14 @@ pub fn write_annotations(out: &mut dyn Write, v: &Validation) -> io::Result<()> 
                 continue;
             }
             shown[i] += 1;
-            writeln!(out, "::{} title={}::{}", kind.command(), escape_property(&title), escape_data(&message))?;
+            // lint's cases are places in files (`path:line:column`): the annotation goes there.
+            let place = match (v.command == "lint").then(|| file_position(&case.classname)).flatten() {
+                Some((file, line, column)) => {
+                    format!("file={},line={line},col={column},", escape_property(file))
+                }
+                None => String::new(),
+            };
+            writeln!(out, "::{} {place}title={}::{}", kind.command(), escape_property(&title), escape_data(&message))?;
         }
     }
     let rest: Vec<String> = [(Kind::Error, "error"), (Kind::Warning, "warning"), (Kind::Notice, "notice")]
@@ -91,6 +98,15 @@ pub fn write_annotations(out: &mut dyn Write, v: &Validation) -> io::Result<()> 
         )?;
     }
     out.flush()
+}
+
+/// `path:line:column` → its parts (lint's case names).
+fn file_position(text: &str) -> Option<(&str, u32, u32)> {
+    let mut parts = text.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next().filter(|f| !f.is_empty())?;
+    Some((file, line, column))
 }
 
 /// Workflow command data: `%`, CR and LF are percent-encoded (actions/toolkit `escapeData`).

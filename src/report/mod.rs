@@ -7,6 +7,7 @@
 
 pub mod github;
 pub mod junit;
+pub mod sarif;
 pub mod settings;
 pub mod validation;
 

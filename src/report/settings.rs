@@ -11,6 +11,8 @@ use crate::model::names::shorten;
 pub struct Reports {
     pub junit: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    /// SARIF 2.1.0 (lint only).
+    pub sarif: Option<PathBuf>,
     /// GitHub Actions workflow commands (and the step summary when `GITHUB_STEP_SUMMARY` is set).
     pub github: bool,
     /// The step summary file, read from `GITHUB_STEP_SUMMARY` (only used with `github`).
@@ -70,7 +72,16 @@ impl Reports {
                     }
                     *slot = Some(path);
                 }
-                ("junit", None) | ("json", None) => {
+                ("sarif", Some(p)) => {
+                    if command != "lint" {
+                        return Err(bad("sarif applies to lint only: its findings have places in files".into()));
+                    }
+                    if reports.sarif.is_some() {
+                        return Err(Error::usage("--report sarif=PATH: given twice; one file per format"));
+                    }
+                    reports.sarif = Some(validate_path(p).map_err(bad)?);
+                }
+                ("junit", None) | ("json", None) | ("sarif", None) => {
                     return Err(bad(format!("{format} needs a file: --report {format}=PATH")));
                 }
                 ("github", None) => github = true,
@@ -82,13 +93,13 @@ impl Reports {
                 }
                 _ => {
                     return Err(bad(format!(
-                        "unknown format `{}`; expected junit=PATH, github, json=PATH or none",
+                        "unknown format `{}`; expected junit=PATH, github, json=PATH, sarif=PATH or none",
                         shorten(format)
                     )));
                 }
             }
         }
-        if none && (github || reports.junit.is_some() || reports.json.is_some()) {
+        if none && (github || reports.junit.is_some() || reports.json.is_some() || reports.sarif.is_some()) {
             return Err(Error::usage("--report none: turns every report off; it cannot be combined with others"));
         }
         if let (Some(a), Some(b)) = (&reports.junit, &reports.json)
@@ -121,7 +132,7 @@ impl Reports {
 
     /// Whether any report besides stdout is written.
     pub fn any(&self) -> bool {
-        self.github || self.junit.is_some() || self.json.is_some()
+        self.github || self.junit.is_some() || self.json.is_some() || self.sarif.is_some()
     }
 }
 

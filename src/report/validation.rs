@@ -23,6 +23,10 @@ pub trait ToValidation {
     fn validation(&self, _started: SystemTime, _elapsed: Duration) -> Option<Validation> {
         None
     }
+    /// The SARIF 2.1.0 log of the findings, with their places in files (lint only).
+    fn sarif(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 impl ToValidation for QueueCreateReport {}

@@ -27,6 +27,17 @@
   - Get/PutFunctionRecursionConfig (/2024-08-31/functions/{FunctionName}/recursion-config):
     `{"RecursiveLoop": "Allow"|"Terminate"}`, default `Terminate`
     (API_GetFunctionRecursionConfig, API_PutFunctionRecursionConfig).
+
+CloudFormation (used only by the lint-agrees-with-doctor test, tests/lint_doctor.rs):
+
+* ``AWS::IAM::Role`` ``Policies`` and ``AWS::IAM::Policy`` ``PolicyDocument`` are JSON
+  objects in a template; IAM stores them as JSON text (GetRolePolicy returns the URL-encoded
+  JSON). moto stores the Python dict's ``str()``, which no client can parse.
+* ``AWS::IAM::Role`` ``ManagedPolicyArns``: "A list of Amazon Resource Names (ARNs) of the IAM
+  managed policies that you want to attach to the role" (CloudFormation User Guide,
+  aws-resource-iam-role); moto ignores the property.
+* ``AWS::KMS::Key`` ``Enabled: false`` creates a key whose KeyState is ``Disabled``; moto sets
+  only its ``Enabled`` flag and leaves KeyState ``Enabled``.
 """
 
 from __future__ import annotations
@@ -36,9 +47,14 @@ import os
 from typing import Any
 from urllib.parse import unquote
 
+import copy
+import json
+
 from moto.awslambda import models as lambda_models
 from moto.awslambda import responses as lambda_responses
 from moto.awslambda import urls as lambda_urls
+from moto.iam import models as iam_models
+from moto.kms import models as kms_models
 from moto.core.exceptions import JsonRESTError
 from moto.kms import models as kms_models
 from moto.sqs import models as sqs_models
@@ -171,6 +187,50 @@ def _put_recursion_config(self: Any) -> Any:
         )
     fn.recursive_loop = value
     return 200, {}, json.dumps({"RecursiveLoop": value})
+def _json_text(document: Any) -> Any:
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+_moto_role_from_cfn = iam_models.Role.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _role_from_cfn(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    template = copy.deepcopy(cloudformation_json)
+    properties = template.setdefault("Properties", {})
+    for policy in properties.get("Policies", []) or []:
+        if "PolicyDocument" in policy:
+            policy["PolicyDocument"] = _json_text(policy["PolicyDocument"])
+    role = _moto_role_from_cfn(cls, resource_name, template, account_id, region_name, **kwargs)
+    backend = iam_models.iam_backends[account_id][iam_models.get_partition(region_name)]
+    for arn in properties.get("ManagedPolicyArns", []) or []:
+        backend.attach_role_policy(arn, role.name)
+    return role
+
+
+_moto_inline_from_cfn = iam_models.InlinePolicy.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _inline_from_cfn(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    template = copy.deepcopy(cloudformation_json)
+    properties = template.setdefault("Properties", {})
+    if "PolicyDocument" in properties:
+        properties["PolicyDocument"] = _json_text(properties["PolicyDocument"])
+    return _moto_inline_from_cfn(cls, resource_name, template, account_id, region_name, **kwargs)
+
+
+_moto_key_from_cfn = kms_models.Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _key_from_cfn(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    template = copy.deepcopy(cloudformation_json)
+    properties = template.setdefault("Properties", {})
+    if "KeyPolicy" in properties:
+        properties["KeyPolicy"] = _json_text(properties["KeyPolicy"])
+    key = _moto_key_from_cfn(cls, resource_name, template, account_id, region_name, **kwargs)
+    if str(properties.get("Enabled", True)).lower() == "false":
+        key.enabled = False
+        key.key_state = "Disabled"
+    return key
 
 
 def install() -> None:
@@ -184,3 +244,6 @@ def install() -> None:
     kms_models.KmsBackend.get_key_id_from_alias = _get_key_id_from_alias
     lambda_models.LambdaBackend.create_event_source_mapping = _create_event_source_mapping
     sqs_models.Queue._set_attributes = _set_attributes
+    iam_models.Role.create_from_cloudformation_json = classmethod(_role_from_cfn)  # type: ignore[method-assign]
+    iam_models.InlinePolicy.create_from_cloudformation_json = classmethod(_inline_from_cfn)  # type: ignore[method-assign]
+    kms_models.Key.create_from_cloudformation_json = classmethod(_key_from_cfn)  # type: ignore[method-assign]
