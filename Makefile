@@ -27,13 +27,13 @@ demo: $(STAMP)
 	cargo build --quiet
 	scripts/demo.sh target/debug/sqs-trigger
 
-## test: what CI runs (.ci/run): fmt, clippy, the emulator's own tests, all tests
+## test: what CI runs (.ci/run): fmt, clippy, the emulator's own tests, all tests (test binaries side by side)
 test: $(STAMP)
 	cargo fmt --all --check
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	rm -rf target/tmp/emulator-requests
 	$(VENV)/bin/python -m unittest discover -s tests/emulator -p 'test_*.py'
-	cargo test --all-targets --no-fail-fast
+	scripts/run-tests.sh
 	$(VENV)/bin/python scripts/check_request_log.py target/tmp/emulator-requests
 
 ## generate: rewrite the committed completions/ and docs/sqs-trigger.1 from the CLI definition
