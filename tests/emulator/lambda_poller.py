@@ -271,8 +271,24 @@ def _list_configuration(esm: Any) -> dict[str, Any]:
 def _list_event_source_mappings(self: Any) -> str:
     event_source_arn = self.querystring.get("EventSourceArn", [None])[0]
     function_name = self.querystring.get("FunctionName", [None])[0]
-    esms = self.backend.list_event_source_mappings(event_source_arn, function_name)
+    esms = self.backend.list_event_source_mappings(event_source_arn, None)
+    if function_name:
+        # AWS takes the function as a name, a partial ARN, an ARN, each with an optional
+        # qualifier, and lists the mappings of exactly that function (or version, or alias)
+        # (API_ListEventSourceMappings); moto compared the text given at creation instead.
+        wanted = _function_arn_of(self.backend, function_name)
+        esms = [esm for esm in esms if str(esm.function_arn) == wanted]
     return json.dumps({"EventSourceMappings": [_list_configuration(esm) for esm in esms]})
+
+
+def _function_arn_of(backend: Any, function_name: str) -> str:
+    """The ARN a FunctionName parameter names, its qualifier kept."""
+    if function_name.startswith("arn:"):
+        return function_name
+    parts = function_name.split(":")
+    if len(parts) >= 3 and parts[1] == "function":  # ACCOUNT:function:NAME[:QUALIFIER]
+        return f"arn:aws:lambda:{backend.region_name}:{function_name}"
+    return f"arn:aws:lambda:{backend.region_name}:{backend.account_id}:function:{function_name}"
 
 
 _moto_create = lambda_models.LambdaBackend.create_event_source_mapping

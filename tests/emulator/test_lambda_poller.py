@@ -737,6 +737,20 @@ class Twin(unittest.TestCase):
         self.assertEqual(total("AWS/Lambda", "Invocations", "FunctionName", throttled), 0,
                          "throttled requests are not invocations")
 
+    def test_mappings_listed_by_function_name_or_arn(self) -> None:
+        # ListEventSourceMappings takes the function as a name, an ARN or a partial ARN
+        # (API_ListEventSourceMappings): each lists the same mapping, another function none.
+        fn = self.function()
+        _, arn = self.queue()
+        uuid_ = self.mapping(arn, fn)
+        fn_arn = self.lam.get_function(FunctionName=fn)["Configuration"]["FunctionArn"]
+        partial = fn_arn.split(":", 4)[4]
+        for given in (fn, fn_arn, partial):
+            listed = self.lam.list_event_source_mappings(FunctionName=given)["EventSourceMappings"]
+            self.assertEqual([m["UUID"] for m in listed], [uuid_], given)
+        other = self.function()
+        self.assertEqual(self.lam.list_event_source_mappings(FunctionName=other)["EventSourceMappings"], [])
+
     def test_mapping_metrics_only_with_event_count(self) -> None:
         fn = self.function()
         url, arn = self.queue()
