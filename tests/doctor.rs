@@ -80,15 +80,7 @@ fn reports_mapping_disabled() {
 fn reports_function_throttled() {
     let emu = emulator();
     let t = trigger(emu, &[], FULL_POLLER_POLICY, 3, true);
-    emu.block_on(async {
-        emu.lambda()
-            .put_function_concurrency()
-            .function_name(&t.function)
-            .reserved_concurrent_executions(0)
-            .send()
-            .await
-            .unwrap();
-    });
+    emu.reserve_concurrency(&t.function, 0);
     let run = doctor(emu, &["--function", &t.function]);
     run.expect_code(1);
     assert!(run.finding_codes().contains(&"function-throttled".to_string()), "{}", run.stdout);
@@ -332,15 +324,7 @@ fn reserved_concurrency_below_the_mappings_maximum_is_a_warning() {
     map_with(emu, &t.queue, &t.function, |r| {
         r.scaling_config(aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(5).build())
     });
-    emu.block_on(async {
-        emu.lambda()
-            .put_function_concurrency()
-            .function_name(&t.function)
-            .reserved_concurrent_executions(2)
-            .send()
-            .await
-    })
-    .unwrap();
+    emu.reserve_concurrency(&t.function, 2);
     let run = doctor(emu, &["--queue", &t.queue]);
     run.expect_code(0);
     let found = codes_and_severities(&run);
@@ -361,15 +345,7 @@ fn unreserved_concurrency_below_the_mappings_maximum_is_a_warning() {
     let emu = emulator();
     let t = unmapped(emu, &["--visibility-timeout", "30s"], FULL_POLLER_POLICY, 3);
     let other = unmapped(emu, &[], FULL_POLLER_POLICY, 3);
-    emu.block_on(async {
-        emu.lambda()
-            .put_function_concurrency()
-            .function_name(&other.function)
-            .reserved_concurrent_executions(1)
-            .send()
-            .await
-    })
-    .unwrap();
+    emu.reserve_concurrency(&other.function, 1);
     map_with(emu, &t.queue, &t.function, |r| {
         r.scaling_config(aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(1000).build())
     });

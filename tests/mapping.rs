@@ -258,15 +258,7 @@ fn a_role_without_logs_permissions_is_not_refused() {
 fn throttled_function_is_refused() {
     let emu = emulator();
     let p = pair(emu, "thr", false, &["--visibility-timeout", "3m"], 30);
-    emu.block_on(async {
-        emu.lambda()
-            .put_function_concurrency()
-            .function_name(&p.function)
-            .reserved_concurrent_executions(0)
-            .send()
-            .await
-    })
-    .expect("put concurrency");
+    emu.reserve_concurrency(&p.function, 0);
     let run = create(emu, &p, &[]);
     run.expect_code(1);
     assert!(run.finding_codes().contains(&"function-throttled".to_owned()), "{}", run.stdout);

@@ -116,15 +116,7 @@ fn a_disabled_mapping_shows_as_a_queue_not_polled() {
 fn reserved_concurrency_0_shows_as_throttled_invocations() {
     let emu = emulator();
     let t = trigger(emu, handlers::ECHO, None);
-    emu.block_on(async {
-        emu.lambda()
-            .put_function_concurrency()
-            .function_name(&t.function)
-            .reserved_concurrent_executions(0)
-            .send()
-            .await
-    })
-    .unwrap();
+    emu.reserve_concurrency(&t.function, 0);
     let arn = emu.queue_attributes(&t.queue).unwrap()["QueueArn"].clone();
     emu.create_sqs_mapping(&arn, &t.function, true);
     let before = poller_stat(emu, "throttles");

@@ -298,15 +298,7 @@ fn mapping_disabled() {
 fn reserved_concurrency_zero() {
     let emu = emulator();
     let t = working("tb-thr", "30s");
-    emu.block_on(async {
-        emu.lambda()
-            .put_function_concurrency()
-            .function_name(&t.function)
-            .reserved_concurrent_executions(0)
-            .send()
-            .await
-    })
-    .expect("put concurrency");
+    emu.reserve_concurrency(&t.function, 0);
     probe_fails(&t, "not-invoked", Some(("function-throttled", "")));
     let d = doctor(&t);
     d.expect_code(1);

@@ -273,6 +273,13 @@ pub struct Group {
     pub skipped: Option<String>,
 }
 
+impl Group {
+    /// A group whose counts are filled in once its triggers are diagnosed.
+    fn counted_later(account: Option<String>, region: Option<String>, skipped: Option<String>) -> Self {
+        Group { account, region, triggers: 0, broken: 0, with_warnings: 0, healthy: 0, skipped }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub triggers: usize,
@@ -822,30 +829,14 @@ async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error> {
                         account_concurrency: concurrency.clone(),
                     });
                 }
-                groups.push(Group {
-                    account,
-                    region,
-                    triggers: 0,
-                    broken: 0,
-                    with_warnings: 0,
-                    healthy: 0,
-                    skipped: None,
-                });
+                groups.push(Group::counted_later(account, region, None));
             }
             Err(Err(err)) => return Err(err.into()),
             Err(Ok((why, err))) => {
                 listing_error = listing_error.or(err);
                 skipped_rows.push(Diagnosis::scope_skipped(account.clone(), region.clone(), &why));
                 let reason = format!("could not read {}: {}", why.fact, why.detail);
-                groups.push(Group {
-                    account,
-                    region,
-                    triggers: 0,
-                    broken: 0,
-                    with_warnings: 0,
-                    healthy: 0,
-                    skipped: Some(reason),
-                });
+                groups.push(Group::counted_later(account, region, Some(reason)));
             }
         }
     }

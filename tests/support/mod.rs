@@ -174,6 +174,20 @@ impl Emulator {
         assert_eq!(status, 201, "arming a fault failed: {body}");
     }
 
+    /// Reserves `executions` concurrent executions for `function` (0: Lambda throttles every
+    /// invocation).
+    pub fn reserve_concurrency(&self, function: &str, executions: i32) {
+        self.block_on(async {
+            self.lambda()
+                .put_function_concurrency()
+                .function_name(function)
+                .reserved_concurrent_executions(executions)
+                .send()
+                .await
+        })
+        .expect("PutFunctionConcurrency");
+    }
+
     /// Every API request the emulator has served.
     pub fn requests(&self) -> Vec<Value> {
         let (_, body) = self.http("GET", "/_emulator/requests", None).expect("request log");
