@@ -239,12 +239,17 @@ fn filtered_out_events_come_from_the_mapping_metrics_and_all_shares_calls() {
 
 #[test]
 fn get_metric_data_denied_is_check_skipped_and_failing_is_exit_3() {
-    let emu = emulator();
+    // A private emulator: another test's `doctor --all --metrics` would name this queue too
+    // and could take the armed fault.
+    let private = Emulator::start();
+    let emu = &private;
     let t = trigger(emu, handlers::ECHO, Some(true));
     // The CBOR body names the queue: only this test's call fails.
     emu.arm_fault("GetMetricData", "access-denied", 1, Some(&t.queue));
     let doc = doctor_metrics(emu, &t.queue);
-    let skipped = doc["triggers"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "check-skipped");
+    let skipped = doc["triggers"][0]["findings"].as_array().unwrap().iter().find(|f| {
+        f["code"] == "check-skipped" && f["remediation"].as_str().is_some_and(|r| r.contains("GetMetricData"))
+    });
     let skipped = skipped.expect("check-skipped");
     assert!(skipped["remediation"].as_str().unwrap().contains("cloudwatch:GetMetricData"), "{skipped}");
     assert_eq!(doc["triggers"][0]["metrics"]["polled"], "unknown");
