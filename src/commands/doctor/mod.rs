@@ -1,0 +1,604 @@
+//! `doctor`: why is this queue not polled? Gathers every fact of each trigger concurrently,
+//! runs every check, and shows the chain queue → mapping → function → log group with the
+//! broken link marked, then the findings with their remediation, then a one-line verdict.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::aws::ServiceLimits;
+use crate::aws::traffic::RequestCounts;
+use crate::checks;
+use crate::cli::DoctorArgs;
+use crate::commands::Ctx;
+use crate::commands::scopes::{self, AccountChoice, RegionChoice, ScopeSettings};
+use crate::error::{AwsError, Error, ExitStatus};
+use crate::gather::{self, trigger::Known};
+use crate::model::facts::TriggerFacts;
+use crate::model::facts::{
+    AccountConcurrency, Encryption, Fact, FunctionFacts, MappingFacts, ProvisionedPollers, QueueDepth, QueueFacts,
+};
+use crate::model::finding::has_errors;
+use crate::model::{Finding, FunctionRef, QueueRef, Severity};
+use crate::output::{Report, Style, count_summary, write_findings};
+use crate::settings;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub queue: Option<QueueRef>,
+    pub function: Option<FunctionRef>,
+    pub all: bool,
+    pub concurrency: usize,
+    /// `--metrics [--window D]`: also what CloudWatch says (commands::metrics).
+    pub metrics: Option<crate::commands::metrics::MetricsSettings>,
+    /// With --all: which accounts and regions.
+    pub scopes: ScopeSettings,
+}
+
+impl Settings {
+    /// `regions` are the global `--region` flags (repeatable with --all only).
+    pub fn from_args(args: &DoctorArgs, regions: &[String]) -> Result<Self, Error> {
+        if !args.all && args.queue.is_none() && args.function.is_none() {
+            return Err(Error::usage("doctor needs --queue Q, --function F (or both), or --all"));
+        }
+        if !(1..=64).contains(&args.concurrency) {
+            return Err(Error::usage("--concurrency: between 1 and 64"));
+        }
+        Ok(Settings {
+            queue: args.queue.as_deref().map(settings::queue_flag).transpose()?,
+            function: args.function.as_deref().map(settings::function_flag).transpose()?,
+            all: args.all,
+            concurrency: args.concurrency,
+            metrics: match (args.metrics, &args.window) {
+                (true, window) => Some(crate::commands::metrics::MetricsSettings::from_flag(window.as_deref())?),
+                (false, Some(_)) => return Err(Error::usage("--window needs --metrics")),
+                (false, None) => None,
+            },
+            scopes: scope_settings(args, regions)?,
+        })
+    }
+
+    /// The per-service bounds of this run.
+    pub fn service_limits(&self) -> ServiceLimits {
+        if self.all { ServiceLimits::for_concurrency(self.concurrency) } else { ServiceLimits::UNBOUNDED }
+    }
+}
+
+fn scope_settings(args: &DoctorArgs, regions: &[String]) -> Result<ScopeSettings, Error> {
+    if regions.len() > 1 && !args.all {
+        return Err(Error::usage("--region: more than one only with doctor --all"));
+    }
+    let regions = match (&args.regions, regions) {
+        (Some(_), [_, ..]) => return Err(Error::usage("--regions and --region: give one or the other")),
+        (Some(all), []) if all == "all" => RegionChoice::All,
+        (Some(list), []) => {
+            let mut names = Vec::new();
+            for name in list.split(',').map(str::trim) {
+                let name = settings::region_flag("--regions", name)?;
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            RegionChoice::Listed(names)
+        }
+        (None, [_, _, ..]) => {
+            let mut names: Vec<String> = Vec::new();
+            for name in regions {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+            RegionChoice::Listed(names)
+        }
+        (None, _) => RegionChoice::Configured,
+    };
+    let accounts = match (&args.accounts[..], args.accounts_from) {
+        ([], None) => AccountChoice::Caller,
+        ([], Some(crate::cli::AccountsFrom::Organizations)) => AccountChoice::Organization,
+        (ids, _) => {
+            let mut accounts: Vec<String> = Vec::new();
+            for id in ids.iter().map(|id| id.trim()) {
+                if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error::usage(format!(
+                        "--accounts: `{}` is not a 12-digit account id",
+                        crate::model::names::shorten_words(id)
+                    )));
+                }
+                if !accounts.iter().any(|a| a == id) {
+                    accounts.push(id.to_owned());
+                }
+            }
+            AccountChoice::Listed(accounts)
+        }
+    };
+    if let Some(role) = &args.assume_role {
+        if accounts == AccountChoice::Caller {
+            return Err(Error::usage("--assume-role: needs --accounts ID,... or --accounts-from organizations"));
+        }
+        let valid = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
+        if role.is_empty() || role.len() > 64 || !role.chars().all(valid) {
+            return Err(Error::usage("--assume-role: a role name (1-64 of letters, digits and +=,.@_-), not an ARN"));
+        }
+    }
+    if let Some(id) = &args.external_id {
+        let valid = |c: char| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c);
+        if id.len() < 2 || id.len() > 1224 || !id.chars().all(valid) {
+            return Err(Error::usage("--external-id: 2-1224 of letters, digits and +=,.@:/_-"));
+        }
+    }
+    Ok(ScopeSettings { regions, accounts, role: args.assume_role.clone(), external_id: args.external_id.clone() })
+}
+
+/// The links of a trigger, in the order messages travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    Queue,
+    Mapping,
+    Function,
+    LogGroup,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueView {
+    pub name: String,
+    pub arn: String,
+    pub encryption: String,
+    pub depth: QueueDepth,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MappingView {
+    pub uuid: String,
+    pub state: String,
+    pub batch_size: Option<i32>,
+    /// Provisioned mode (`ProvisionedPollerConfig`), when set.
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+    /// `MetricsConfig.Metrics`.
+    pub metrics: Vec<String>,
+    /// `KMSKeyArn`: the key that encrypts the filter criteria.
+    pub filter_kms_key: Option<String>,
+    /// The mapping's tags, when they could be read.
+    pub tags: Option<BTreeMap<String, String>>,
+    pub batch_window_secs: Option<i32>,
+    pub max_concurrency: Option<i32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
+}
+
+/// Another function's mapping on the same queue: a consumer competing for its messages.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumerView {
+    pub uuid: String,
+    pub function: String,
+    pub state: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionView {
+    pub name: String,
+    pub arn: String,
+    pub state: Option<String>,
+    pub reserved_concurrency: Option<i32>,
+    pub timeout_secs: u32,
+    pub role: String,
+    /// `RecursiveLoop` (`Terminate` or `Allow`), when it could be read.
+    pub recursive_loop: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriggerVerdict {
+    Healthy,
+    Warnings,
+    Broken,
+}
+
+/// The diagnosis of one queue → function trigger.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnosis {
+    pub queue: Option<QueueView>,
+    pub dlq: Option<QueueView>,
+    pub mappings: Vec<MappingView>,
+    pub function: Option<FunctionView>,
+    pub log_group: Option<String>,
+    /// Whether the log group exists (None: not read).
+    pub log_group_exists: Option<bool>,
+    /// The other functions' mappings on the same queue.
+    pub other_consumers: Vec<ConsumerView>,
+    /// The account's Lambda concurrency in the region (None: not read).
+    pub account_concurrency: Option<AccountConcurrency>,
+    /// The first link an error-level finding breaks.
+    pub broken_link: Option<Link>,
+    pub verdict: TriggerVerdict,
+    pub findings: Vec<Finding>,
+    /// With `--metrics`: what CloudWatch says about the trigger over the window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<crate::commands::metrics::MetricsView>,
+    /// How long gathering this trigger's facts took (CI reports show it).
+    #[serde(skip)]
+    pub elapsed: Duration,
+    /// Under --all: the account of the trigger (or of the account/region that was skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Under --all: the region of the trigger (or of the region that was skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl Diagnosis {
+    /// A row for an account or region that could not be audited: no trigger, one
+    /// `check-skipped` naming what could not be read and why.
+    fn scope_skipped(account: Option<String>, region: Option<String>, why: &crate::model::facts::Unreadable) -> Self {
+        let finding = checks::skipped_finding(why);
+        Diagnosis {
+            queue: None,
+            dlq: None,
+            mappings: vec![],
+            function: None,
+            log_group: None,
+            log_group_exists: None,
+            other_consumers: vec![],
+            account_concurrency: None,
+            broken_link: None,
+            verdict: TriggerVerdict::Warnings,
+            findings: vec![finding],
+            metrics: None,
+            elapsed: Duration::ZERO,
+            account,
+            region,
+        }
+    }
+
+    /// Whether this row is an account or region that was skipped, not a trigger.
+    pub fn is_skipped_scope(&self) -> bool {
+        self.queue.is_none() && self.function.is_none() && self.mappings.is_empty()
+    }
+}
+
+/// The triggers of one account in one region.
+#[derive(Clone, Debug, Serialize)]
+pub struct Group {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub triggers: usize,
+    pub broken: usize,
+    pub with_warnings: usize,
+    pub healthy: usize,
+    /// Why this account or region was not audited (its row is a `check-skipped`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+impl Group {
+    /// A group whose counts are filled in once its triggers are diagnosed.
+    fn counted_later(account: Option<String>, region: Option<String>, skipped: Option<String>) -> Self {
+        Group { account, region, triggers: 0, broken: 0, with_warnings: 0, healthy: 0, skipped }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub triggers: usize,
+    pub broken: usize,
+    pub with_warnings: usize,
+    pub healthy: usize,
+}
+
+/// The diagnoses of a run. Under `--output jsonl` they were printed one per line as they were
+/// made, so the summary document serializes none; the exit status and the CI reports still
+/// count every one.
+#[derive(Clone, Debug, Default)]
+pub struct Triggers {
+    pub list: Vec<Diagnosis>,
+    pub streamed: bool,
+}
+
+impl std::ops::Deref for Triggers {
+    type Target = Vec<Diagnosis>;
+    fn deref(&self) -> &Vec<Diagnosis> {
+        &self.list
+    }
+}
+
+impl Serialize for Triggers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.streamed { Vec::<Diagnosis>::new().serialize(serializer) } else { self.list.serialize(serializer) }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DoctorReport {
+    pub summary: Summary,
+    /// Under `--output jsonl` the triggers were printed one per line before this document,
+    /// which then carries none.
+    pub triggers: Triggers,
+    /// Under --all: the triggers by account and region, in the order of `triggers`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    /// Under --all: what the run asked of AWS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestCounts>,
+    /// The triggers were streamed (`--output jsonl`), one line each, before this summary.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub streamed: bool,
+    /// Ctrl-C stopped the audit: what is here was audited before it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    #[serde(skip)]
+    pub table: bool,
+}
+
+/// Which link a finding breaks.
+pub fn link_of(finding: &Finding) -> Link {
+    use crate::model::finding::Area;
+    match finding.code.area() {
+        // The log group is a link of its own: without its permissions the function runs, but
+        // its output is not seen.
+        Some(Area::Role) if finding.permission.as_ref().is_some_and(|p| p.is_logs()) => Link::LogGroup,
+        Some(Area::Placement | Area::Encryption | Area::Queue) => Link::Queue,
+        Some(Area::Mapping) => Link::Mapping,
+        Some(Area::Role | Area::Function) | None => Link::Function,
+    }
+}
+
+/// Runs the checks over gathered facts and shapes the diagnosis.
+pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
+    let mut findings = checks::run_all(facts);
+    findings.extend(extra);
+    let (findings, broken_link, verdict) = verdict_of(findings);
+    let mappings = match &facts.mappings {
+        Some(Ok(m)) => m.iter().map(mapping_view).collect(),
+        _ => vec![],
+    };
+    Diagnosis {
+        queue: facts.queue.as_ref().map(queue_view),
+        dlq: facts.dlq.as_ref().and_then(|d| d.as_ref().ok()).map(queue_view),
+        mappings,
+        function: facts.function.as_ref().map(|f| FunctionView {
+            name: f.arn.name().to_string(),
+            arn: f.arn.to_string(),
+            state: f.state.clone(),
+            reserved_concurrency: f.reserved_concurrency,
+            timeout_secs: f.timeout_secs,
+            role: f.role.to_string(),
+            recursive_loop: facts.recursive_loop.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.as_str().to_owned()),
+        }),
+        log_group: facts.function.as_ref().map(|f| f.log_group.clone()),
+        log_group_exists: facts.log_group_exists.as_ref().and_then(|r| r.as_ref().ok()).copied(),
+        other_consumers: match &facts.other_mappings {
+            Some(Ok(others)) => others
+                .iter()
+                .map(|m| ConsumerView {
+                    uuid: m.uuid.clone(),
+                    function: checks::mapping::consumer_name(&m.function_arn),
+                    state: m.state.to_string(),
+                })
+                .collect(),
+            _ => vec![],
+        },
+        account_concurrency: facts.account_concurrency.as_ref().and_then(|r| r.as_ref().ok()).copied(),
+        broken_link,
+        verdict,
+        findings,
+        metrics: None,
+        elapsed: Duration::ZERO,
+        account: None,
+        region: None,
+    }
+}
+
+/// Sorts the findings and judges the trigger by them: the first broken link and the verdict.
+fn verdict_of(mut findings: Vec<Finding>) -> (Vec<Finding>, Option<Link>, TriggerVerdict) {
+    crate::model::finding::sort_findings(&mut findings);
+    let broken_link = findings.iter().filter(|f| f.is_error()).map(link_of).min_by_key(|l| *l as u8);
+    let verdict = if has_errors(&findings) {
+        TriggerVerdict::Broken
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        TriggerVerdict::Warnings
+    } else {
+        TriggerVerdict::Healthy
+    };
+    (findings, broken_link, verdict)
+}
+
+/// Judges a diagnosis again after findings were added to it (`--metrics`).
+pub fn judge(d: &mut Diagnosis) {
+    let (findings, broken_link, verdict) = verdict_of(std::mem::take(&mut d.findings));
+    d.findings = findings;
+    d.broken_link = broken_link;
+    d.verdict = verdict;
+}
+
+fn queue_view(q: &QueueFacts) -> QueueView {
+    let encryption = match &q.encryption {
+        Encryption::Kms { key_id } => format!("SSE-KMS {key_id}"),
+        other => other.to_string(),
+    };
+    QueueView { name: q.name.to_string(), arn: q.arn.to_string(), encryption, depth: q.depth }
+}
+
+fn mapping_view(m: &MappingFacts) -> MappingView {
+    MappingView {
+        uuid: m.uuid.clone(),
+        state: m.state.to_string(),
+        batch_size: m.batch_size,
+        batch_window_secs: m.batch_window_secs,
+        max_concurrency: m.max_concurrency,
+        filters: m.filters.clone(),
+        provisioned_pollers: m.provisioned_pollers,
+        metrics: m.metrics.clone(),
+        filter_kms_key: m.filter_kms_key.clone(),
+        tags: m.tags.clone(),
+    }
+}
+
+fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str) -> Error {
+    Error::Aws(AwsError::not_found(action, resource, format!("no such {what} in this account and region")))
+}
+
+/// A trigger with no function mapped to the queue: nothing polls it.
+fn unpolled_queue(queue: &QueueFacts) -> Finding {
+    checks::mapping::missing(Some(&queue.arn), None)
+}
+
+fn function_without_sqs(function: &FunctionFacts) -> Finding {
+    checks::mapping::missing(None, Some(&function.arn))
+}
+
+pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
+    if s.all {
+        return audit(ctx, &s).await;
+    }
+    let diagnoses = {
+        let spinner = ctx.output.spinner("gathering facts");
+        let started = Instant::now();
+        let mut result = match (&s.queue, &s.function) {
+            (Some(q), f) => diagnose_queue(ctx, q, f.as_ref()).await?,
+            (None, Some(f)) => diagnose_function(ctx, f, s.concurrency).await?,
+            (None, None) => vec![],
+        };
+        spinner.finish();
+        // Triggers of one queue are gathered together: each took the whole phase.
+        for d in result.iter_mut().filter(|d| d.elapsed.is_zero()) {
+            d.elapsed = started.elapsed();
+        }
+        result
+    };
+    let mut diagnoses = diagnoses;
+    if let Some(m) = &s.metrics {
+        crate::commands::metrics::attach(ctx, &mut diagnoses, m).await?;
+    }
+    Ok(DoctorReport {
+        summary: summarize(&diagnoses),
+        triggers: Triggers { list: diagnoses, streamed: false },
+        groups: vec![],
+        requests: None,
+        streamed: false,
+        interrupted: false,
+        table: false,
+    })
+}
+
+/// Counts of the triggers (rows of skipped accounts or regions are not triggers).
+fn summarize(diagnoses: &[Diagnosis]) -> Summary {
+    let triggers: Vec<&Diagnosis> = diagnoses.iter().filter(|d| !d.is_skipped_scope()).collect();
+    let broken = triggers.iter().filter(|d| d.verdict == TriggerVerdict::Broken).count();
+    let with_warnings = triggers.iter().filter(|d| d.verdict == TriggerVerdict::Warnings).count();
+    Summary { triggers: triggers.len(), broken, with_warnings, healthy: triggers.len() - broken - with_warnings }
+}
+
+async fn diagnose_queue(
+    ctx: &Ctx,
+    queue_ref: &QueueRef,
+    function: Option<&FunctionRef>,
+) -> Result<Vec<Diagnosis>, Error> {
+    let clients = &ctx.clients;
+    let not_found_queue = || not_found("queue", queue_ref, "sqs:GetQueueUrl");
+    if let Some(f) = function {
+        let (queue, caller) = tokio::join!(gather::queue::find(clients, queue_ref), gather::caller(clients));
+        let queue = queue?.ok_or_else(not_found_queue)?;
+        let known = Known { queue: Some(queue), caller: Some(caller), ..Known::default() };
+        let facts = gather::trigger::gather_with_mapping_tags(clients, None, Some(f), known).await?;
+        if facts.function.is_none() && facts.skipped.is_empty() {
+            return Err(not_found("function", f, "lambda:GetFunction"));
+        }
+        return Ok(vec![diagnose(&facts, vec![])]);
+    }
+    let found = gather::queue::find_with_mappings(clients, queue_ref).await?;
+    let queue = found.queue.ok_or_else(not_found_queue)?;
+    let mappings = found.mappings?;
+    let caller = found.caller;
+    let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
+    if mappings.is_empty() {
+        let facts = gather::trigger::gather_with_mapping_tags(clients, None, None, known(queue.clone())).await?;
+        return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
+    }
+    let all_mappings = mappings.clone();
+    let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
+    for m in mappings {
+        let f = FunctionRef::Arn(m.function_arn.clone());
+        match by_function.iter_mut().find(|(existing, _)| existing == &f) {
+            Some((_, list)) => list.push(m),
+            None => by_function.push((f, vec![m])),
+        }
+    }
+    let all = &all_mappings;
+    let futures = by_function.into_iter().map(|(f, maps)| {
+        let queue = queue.clone();
+        async move {
+            let known = Known {
+                mappings: Some(maps),
+                queue_mappings: Some(all.clone()),
+                account_concurrency: Some(None),
+                ..known(queue)
+            };
+            gather::trigger::gather_with_mapping_tags(clients, None, Some(&f), known).await
+        }
+    });
+    // The account's concurrency is one fact for every trigger: read once, beside them.
+    let (facts, account) = tokio::join!(futures::future::try_join_all(futures), account_concurrency(clients));
+    let account = account?;
+    Ok(facts?
+        .into_iter()
+        .map(|mut facts| {
+            facts.account_concurrency = account.clone();
+            diagnose(&facts, vec![])
+        })
+        .collect())
+}
+
+/// The account's Lambda concurrency, read once for many triggers (None when no function is
+/// involved; an `Unreadable` when access is denied).
+async fn account_concurrency(clients: &crate::aws::Clients) -> Result<Option<Fact<AccountConcurrency>>, AwsError> {
+    let read = gather::function::account_concurrency(clients).await;
+    Ok(Some(gather::unreadable_if_denied_or_missing("the account's Lambda concurrency (GetAccountSettings)", read)?))
+}
+
+async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: usize) -> Result<Vec<Diagnosis>, Error> {
+    let clients = &ctx.clients;
+    // Lambda takes the function as it was named (name, ARN, alias): its mappings are listed
+    // beside GetFunction.
+    let name = function_ref.to_string();
+    let (function, mappings, account) = tokio::join!(
+        gather::function::read(clients, function_ref),
+        gather::mapping::list(clients, None, Some(&name)),
+        account_concurrency(clients)
+    );
+    let function = function?.ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
+    let mappings = mappings?;
+    let account = account?;
+    if mappings.is_empty() {
+        let facts = gather::trigger::gather_with_mapping_tags(
+            clients,
+            None,
+            None,
+            Known { function: Some(function.clone()), ..Known::default() },
+        )
+        .await?;
+        return Ok(vec![diagnose(&facts, vec![function_without_sqs(&function)])]);
+    }
+    let jobs = pairs_of(mappings)
+        .into_iter()
+        .map(|pair| Job {
+            clients: ctx.clients.clone(),
+            pair,
+            account: None,
+            region: None,
+            queue_mappings: None,
+            account_concurrency: account.clone(),
+        })
+        .collect();
+    Ok(diagnose_jobs(ctx, jobs, concurrency, Some(&function), false, false).await?.0)
+}
+
+mod audit;
+mod render;
+#[cfg(test)]
+mod tests;
+
+use audit::*;
+pub use render::chain;
