@@ -13,16 +13,9 @@ struct Trigger {
 
 /// A queue (made by `queue create` with `queue_args`), a function with a role, and a mapping.
 fn trigger(emu: &Emulator, queue_args: &[&str], policy: &str, timeout: i32, enabled: bool) -> Trigger {
-    let queue = unique("dq");
-    let mut args = vec!["queue", "create", queue.as_str()];
-    args.extend_from_slice(queue_args);
-    emu.run(&args).expect_code(0);
-    let role = unique("dr");
-    let role_arn = emu.create_role(&role, "lambda.amazonaws.com", Some(policy), &[]);
-    let function = unique("df");
-    emu.create_function(&function, &role_arn, handlers::SILENT, timeout);
-    map(emu, &queue, &function, enabled);
-    Trigger { queue, function, role }
+    let t = unmapped(emu, queue_args, policy, timeout);
+    map(emu, &t.queue, &t.function, enabled);
+    t
 }
 
 fn map(emu: &Emulator, queue: &str, function: &str, enabled: bool) {
