@@ -154,15 +154,21 @@ def timed(cmd: list[str], env: dict[str, str], check: bool = True) -> tuple[floa
 def chain_depth(requests: list[dict], latency: float = 0.0) -> int:
     """Longest chain of requests each starting after the previous one ended.
 
-    The emulator stamps `time` after its added latency (`latency`, in seconds): a request
-    arrived `latency` earlier, and only one that arrived after another's answer depends on it.
+    The emulator stamps `arrived` before its added latency (`latency`, in seconds; an older
+    log has only `time`, after it): only a request that arrived after another's answer
+    depends on it.
     """
-    reqs = sorted((r["time"] - latency, r.get("end", r["time"])) for r in requests)
+    reqs = sorted((arrival(r, latency), r.get("end", r["time"])) for r in requests)
     best: list[int] = []
     for i, (start, _) in enumerate(reqs):
         prev = [best[j] for j in range(i) if reqs[j][1] <= start]
         best.append(1 + max(prev, default=0))
     return max(best, default=0)
+
+
+def arrival(request: dict, latency: float) -> float:
+    """When a logged request reached the emulator."""
+    return request.get("arrived", request["time"] - latency)
 
 
 def tool_requests(emu: Emulator) -> list[dict]:
@@ -275,12 +281,12 @@ def critical_paths(binary: str, latency_ms: float, runs: int, show: bool) -> lis
                 depths.append(chain_depth(reqs, latency))
                 codes.add(proc.returncode)
                 if show and len(times) == 1:
-                    base = min((r["time"] - latency for r in reqs), default=0.0)
+                    base = min((arrival(r, latency) for r in reqs), default=0.0)
                     last = max((r.get("end", r["time"]) for r in reqs), default=base)
                     shown.append(f"\n{label}: first request {(base - launched) * 1000:.0f} ms after launch, "
                                  f"exit {(launched + t - last) * 1000:.0f} ms after the last answer")
-                    for r in sorted(reqs, key=lambda r: r["time"]):
-                        start, end = (r["time"] - latency - base) * 1000, (r.get("end", r["time"]) - base) * 1000
+                    for r in sorted(reqs, key=lambda r: arrival(r, latency)):
+                        start, end = (arrival(r, latency) - base) * 1000, (r.get("end", r["time"]) - base) * 1000
                         shown.append(f"  {start:7.1f} → {end:7.1f} ms  {r['service']}:{r['operation']}")
             depth = statistics.median(depths)
             minimum = MINIMUM_CHAIN[label]

@@ -613,6 +613,7 @@ class Emulator:
         return result
 
     def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        arrived = time.time()
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_emulator/"):
             return self._control(environ, start_response)
@@ -635,6 +636,8 @@ class Emulator:
             "service": service,
             "operation": operation,
             "user_agent": environ.get("HTTP_USER_AGENT", ""),
+            # `arrived` before the added latency, `time` after it, `end` when the answer is ready.
+            "arrived": arrived,
             "time": time.time(),
             "faulted": fault.code if fault else None,
             "account": account,
