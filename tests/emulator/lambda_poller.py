@@ -982,10 +982,13 @@ class Poller:
                 GaugeSampler.sample(queue)
                 return []
             if not got:
-                if not batch:
+                # A long poll answers as soon as a message arrives: wait to be woken by a send.
+                # Messages visible but held back (a FIFO group in flight), or a batch being
+                # gathered, are looked at again shortly instead.
+                if not batch and not queue.messages:
                     queue.wait_for_messages(0.2)
-                # (also when messages are visible but held back, e.g. a FIFO group in flight)
-                time.sleep(0.05)
+                else:
+                    time.sleep(0.05)
             role = Role(fn.role)  # policies may change while polling
 
     def dispatch(self, esm: Any, queue: Any, fn: Any, role: Role, batch: list[Any]) -> None:
