@@ -289,3 +289,50 @@ fn interrupted_at_the_mapping_step() {
 fn interrupted_at_the_probe_step() {
     interrupt_at("SendMessage", &["created queue QUEUE", "mapping"]);
 }
+
+/// How many times each operation was sent by the binary since the log was last cleared.
+fn operation_counts(emu: &Emulator) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in emu.tool_requests() {
+        *counts.entry(r["operation"].as_str().unwrap_or("?").to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// One fact graph: a fresh `setup --fix` reads each fact once and hands it on. The queue and
+/// its DLQ are looked up once each (the DLQ's URL is then its source queue's, with its name),
+/// the queue's mappings listed once (the probe gets the list and the mapping just made), the
+/// caller and the function read once. A `doctor --queue` after it looks the DLQ up without a
+/// `GetQueueUrl` too.
+#[test]
+fn a_fresh_setup_reads_each_fact_once() {
+    let emu = Emulator::start();
+    let (function, _) = function(&emu, LOGS_ONLY);
+    let queue = unique("su-once");
+    let run = setup(&emu, &function, &queue, &["--fix", "--yes"]);
+    run.expect_code(0);
+    assert_eq!(
+        outcomes(&run),
+        pairs(&[("queue", "created"), ("role", "fixed"), ("mapping", "created"), ("probe", "confirmed")])
+    );
+    let counts = operation_counts(&emu);
+    for (operation, times) in [
+        ("GetQueueUrl", 2),
+        ("GetCallerIdentity", 1),
+        ("GetFunction", 1),
+        ("ListEventSourceMappings", 1),
+        ("CreateEventSourceMapping", 1),
+        ("SendMessage", 1),
+        ("GetRole", 1),
+        ("ListRolePolicies", 1),
+    ] {
+        assert_eq!(counts.get(operation).copied().unwrap_or(0), times, "{operation}: {counts:?}");
+    }
+
+    emu.http("DELETE", "/_emulator/requests", None).expect("clear the request log");
+    let doctor = emu.run(&["doctor", "--queue", &queue, "-o", "json"]);
+    doctor.expect_code(0);
+    let counts = operation_counts(&emu);
+    assert_eq!(counts.get("GetQueueUrl").copied(), Some(1), "the DLQ needs no lookup: {counts:?}");
+    assert_eq!(counts.get("GetQueueAttributes").copied(), Some(2), "the queue and its DLQ: {counts:?}");
+}

@@ -69,6 +69,30 @@ async fn find_uncached(clients: &Clients, queue: &QueueRef) -> Result<Option<Que
     }
 }
 
+/// Finds and reads the queue `arn` as `find` does, without a `GetQueueUrl` when it shares its
+/// account and region with `sibling`: its URL is then the sibling's with its own name (a
+/// dead-letter queue beside its source queue).
+pub async fn find_beside(
+    clients: &Clients,
+    arn: &QueueArn,
+    sibling: &QueueFacts,
+) -> Result<Option<QueueFacts>, AwsError> {
+    let queue = QueueRef::Arn(arn.clone());
+    let (own, theirs) = (arn.arn(), sibling.arn.arn());
+    if own.account != theirs.account || own.region != theirs.region || own.partition != theirs.partition {
+        return find(clients, &queue).await;
+    }
+    let url = sibling.url.sibling(&arn.name());
+    let key = format!("{}|{queue}", clients.region);
+    clients
+        .cache
+        .read(&clients.cache.queues, &key, || async {
+            let _permit = clients.limits.sqs.acquire().await.ok();
+            read_existing(clients, &url).await
+        })
+        .await
+}
+
 /// Reads a queue whose URL is known; None when it is gone.
 pub async fn read_existing(clients: &Clients, url: &QueueUrl) -> Result<Option<QueueFacts>, AwsError> {
     match read(clients, url).await {

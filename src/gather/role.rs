@@ -47,29 +47,35 @@ async fn read_uncached(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFac
     }
 }
 
+/// Three chains side by side, each going on as soon as its own answer is in: the role (then its
+/// permissions boundary), the inline policy names (then each document) and the attached
+/// policies (then each default version).
 async fn read_all(clients: &Clients, role: &RoleArn) -> Result<RoleFacts, AwsError> {
     let name = role.name();
-    let get_role = async {
-        limited(&clients.limits.iam, clients.iam.get_role().role_name(name).send()).await.aws_err("iam:GetRole", role)
+    let described = async {
+        let got = limited(&clients.limits.iam, clients.iam.get_role().role_name(name).send())
+            .await
+            .aws_err("iam:GetRole", role)?;
+        let described = got.role().ok_or_else(|| unexpected("iam:GetRole", role, "no role in the answer"))?;
+        let trust_policy = match described.assume_role_policy_document().filter(|d| !d.is_empty()) {
+            Some(text) => Some(parse(&format!("trust policy of {role}"), text, "iam:GetRole", role)?),
+            None => None,
+        };
+        let boundary = match described.permissions_boundary().and_then(|b| b.permissions_boundary_arn()) {
+            Some(arn) => Some(managed_policy(clients, arn, "permissions boundary").await?),
+            None => None,
+        };
+        Ok::<_, AwsError>((trust_policy, boundary))
     };
-    let (got, inline_names, attached) =
-        tokio::try_join!(get_role, list_inline(clients, role), list_attached(clients, role))?;
-    let described = got.role().ok_or_else(|| unexpected("iam:GetRole", role, "no role in the answer"))?;
-    let trust_policy = match described.assume_role_policy_document().filter(|d| !d.is_empty()) {
-        Some(text) => Some(parse(&format!("trust policy of {role}"), text, "iam:GetRole", role)?),
-        None => None,
+    let inline = async {
+        let names = list_inline(clients, role).await?;
+        try_join_all(names.iter().map(|policy| inline_policy(clients, role, policy))).await
     };
-    let boundary_arn = described.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_owned);
-
-    let inline = try_join_all(inline_names.iter().map(|policy| inline_policy(clients, role, policy)));
-    let managed = try_join_all(attached.iter().map(|arn| managed_policy(clients, arn, "managed policy")));
-    let boundary = async {
-        match &boundary_arn {
-            Some(arn) => managed_policy(clients, arn, "permissions boundary").await.map(Some),
-            None => Ok(None),
-        }
+    let managed = async {
+        let attached = list_attached(clients, role).await?;
+        try_join_all(attached.iter().map(|arn| managed_policy(clients, arn, "managed policy"))).await
     };
-    let (inline, managed, boundary) = tokio::try_join!(inline, managed, boundary)?;
+    let ((trust_policy, boundary), inline, managed) = tokio::try_join!(described, inline, managed)?;
     let mut policies = inline;
     policies.extend(managed);
     Ok(RoleFacts {

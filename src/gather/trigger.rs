@@ -126,8 +126,10 @@ pub async fn gather_with_role(
         if let Some(dlq) = known_dlq.filter(|d| d.arn == redrive.dead_letter_target_arn) {
             return Ok(Some(Ok(dlq)));
         }
-        let target = QueueRef::Arn(redrive.dead_letter_target_arn.clone());
-        let read = super::queue::find(clients, &target).await;
+        let read = match &queue {
+            Some(q) => super::queue::find_beside(clients, &redrive.dead_letter_target_arn, q).await,
+            None => super::queue::find(clients, &QueueRef::Arn(redrive.dead_letter_target_arn.clone())).await,
+        };
         let fact = format!("dead-letter queue {}", redrive.dead_letter_target_arn);
         Ok::<_, AwsError>(Some(match unreadable_if_denied(fact.clone(), read)? {
             Ok(Some(q)) => Ok(q),

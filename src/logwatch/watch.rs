@@ -70,9 +70,13 @@ impl ProbeWatch<'_> {
                 Source::Poll => {
                     tokio::time::sleep_until(next_poll.min(wake).into()).await;
                     if Instant::now() >= next_poll {
+                        // The schedule spaces the polls' starts (one in flight at most): a
+                        // round trip to CloudWatch is not added to every wait.
+                        let poll_started = Instant::now();
                         let poll = watcher.poll().await?;
                         group_missing = poll.group_missing;
-                        next_poll = Instant::now() + schedule.next_delay(!poll.events.is_empty() && !poll.throttled);
+                        let delay = schedule.next_delay(!poll.events.is_empty() && !poll.throttled);
+                        next_poll = (poll_started + delay).max(Instant::now());
                         poll.events
                     } else {
                         Vec::new()

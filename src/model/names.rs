@@ -121,6 +121,13 @@ impl QueueUrl {
     pub fn name(&self) -> &QueueName {
         &self.name
     }
+    /// The URL of the queue `name` in the same account, on the same host: another queue of the
+    /// account and region needs no `GetQueueUrl` once one of its URLs is known.
+    pub fn sibling(&self, name: &QueueName) -> QueueUrl {
+        let base = self.url.trim_end_matches('/');
+        let prefix = base.rsplit_once('/').map_or(base, |(prefix, _)| prefix);
+        QueueUrl { url: format!("{prefix}/{name}"), account: self.account.clone(), name: name.clone() }
+    }
     /// The region, when the host is an AWS one (`sqs.REGION.amazonaws.com` or the legacy
     /// `REGION.queue.amazonaws.com`).
     pub fn region(&self) -> Option<&str> {
@@ -417,6 +424,28 @@ pub fn shorten_words(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sibling_queue_url_keeps_the_host_and_account() {
+        let name = |n: &str| n.parse::<QueueName>().unwrap();
+        for (url, sibling) in [
+            (
+                "https://sqs.eu-west-1.amazonaws.com/123456789012/orders",
+                "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-dlq",
+            ),
+            (
+                "https://eu-west-1.queue.amazonaws.com/123456789012/orders/",
+                "https://eu-west-1.queue.amazonaws.com/123456789012/orders-dlq",
+            ),
+            ("http://127.0.0.1:4566/000000000000/orders", "http://127.0.0.1:4566/000000000000/orders-dlq"),
+        ] {
+            let url: QueueUrl = url.parse().unwrap();
+            let got = url.sibling(&name("orders-dlq"));
+            assert_eq!(got.as_str(), sibling);
+            assert_eq!((got.account(), got.name().as_str()), (url.account(), "orders-dlq"));
+            assert_eq!(got, sibling.parse::<QueueUrl>().unwrap());
+        }
+    }
 
     #[test]
     fn queue_names() {

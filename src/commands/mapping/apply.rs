@@ -15,6 +15,10 @@ pub struct WaitResult {
     pub state_transition_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_processing_result: Option<String>,
+    /// The mapping as last read (None when it is gone): what comes next (setup's probe) needs
+    /// not list it again.
+    #[serde(skip)]
+    pub mapping: Option<MappingFacts>,
 }
 
 /// What `mapping create` did.
@@ -395,6 +399,7 @@ pub async fn wait_until_settled(
             waited,
             state_transition_reason: m.and_then(|m| m.state_transition_reason.clone()),
             last_processing_result: m.and_then(|m| m.last_processing_result.clone()),
+            mapping: m.cloned(),
         };
         let Some(m) = mapping else { return Ok(result("gone".into(), None, false)) };
         if m.state.is_settled() {
@@ -406,6 +411,30 @@ pub async fn wait_until_settled(
         progress.set_message(format!("waiting for the mapping {uuid}: {}", m.state));
         tokio::time::sleep(delay.min(timeout.saturating_sub(started.elapsed()))).await;
         delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+impl MappingReport {
+    /// Every mapping of the queue after `apply`, from the plan's listing and the wait's last
+    /// read, without a request: None when either is unknown (the listing was unreadable, or a
+    /// mapping was created or updated without a wait).
+    pub fn queue_mappings_after(&self, plan: &MappingPlan) -> Option<Vec<MappingFacts>> {
+        let (Some(Ok(pair)), Some(Ok(others))) = (&plan.facts.mappings, &plan.facts.other_mappings) else {
+            return None;
+        };
+        let mut all = others.clone();
+        match (&plan.action, &self.wait) {
+            (Action::Refuse | Action::Unchanged { .. }, None) => all.extend(pair.iter().cloned()),
+            (_, Some(WaitResult { mapping: Some(read), .. })) => {
+                all.extend(pair.iter().filter(|m| m.uuid != read.uuid).cloned());
+                all.push(read.clone());
+            }
+            (_, Some(WaitResult { mapping: None, .. })) => {
+                all.extend(pair.iter().filter(|m| Some(&m.uuid) != self.uuid.as_ref()).cloned())
+            }
+            (Action::Create | Action::Update { .. }, None) => return None,
+        }
+        Some(all)
     }
 }
 

@@ -29,6 +29,9 @@ pub struct Known {
     pub queue: Option<QueueFacts>,
     pub function: Option<FunctionFacts>,
     pub caller: Option<Result<CallerFacts, AwsError>>,
+    /// Every mapping of the known queue (to any function), when the caller just listed or
+    /// made them: the probe does not list them again.
+    pub queue_mappings: Option<Vec<MappingFacts>>,
     /// The trigger's facts as last read: the check after a confirmation runs on them (with the
     /// mappings the probe lists) instead of reading them all again.
     pub facts: Option<TriggerFacts>,
@@ -53,7 +56,10 @@ pub async fn run_with(ctx: &Ctx, settings: Settings, known: Known) -> Result<Pro
     let queue_read = async {
         match known.queue {
             Some(queue) => {
-                let mappings = gather::mapping::list(clients, Some(&queue.arn), None).await;
+                let mappings = match known.queue_mappings {
+                    Some(all) => Ok(all),
+                    None => gather::mapping::list(clients, Some(&queue.arn), None).await,
+                };
                 let caller = match known.caller {
                     Some(caller) => caller,
                     None => gather::caller(clients).await,

@@ -437,9 +437,9 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
     let checked_facts = role_facts.clone();
     let mapping = mapping_step(ctx, &s, &target, queue_is_new, role_facts, &progress).await;
-    let (mapping, mapping_enabled) = match mapping {
-        Ok((step, enabled)) => (step, enabled),
-        Err(e) => (Step::failed(StepName::Mapping, &e), false),
+    let (mapping, mapping_enabled, queue_mappings) = match mapping {
+        Ok(done) => (done.step, done.enabled, done.queue_mappings),
+        Err(e) => (Step::failed(StepName::Mapping, &e), false, None),
     };
     if push(mapping, &mut steps) {
         return Ok(finish(ctx, &s, steps));
@@ -472,6 +472,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             queue: Some(queue_facts.clone()),
             function: checked_facts.as_ref().and_then(|f| f.function.clone()),
             caller: Some(Ok(plan.caller().clone())),
+            queue_mappings,
             facts: checked_facts,
         };
         let probe = probe_step(ctx, &s, &target, known).await.unwrap_or_else(|e| Step::failed(StepName::Probe, &e));

@@ -185,18 +185,19 @@ pub(super) async fn mapping_step(
     queue_is_new: bool,
     known: Option<TriggerFacts>,
     progress: &Progress,
-) -> Result<(Step, bool), Error> {
+) -> Result<MappingStep, Error> {
     if s.dry_run && queue_is_new {
         // No queue yet, so no mapping either: the mapping would be created with these settings.
         let settings = s.request.settle(None);
-        return Ok((
-            Step::ok(
+        return Ok(MappingStep {
+            step: Step::ok(
                 StepName::Mapping,
                 StepOutcome::WouldCreate,
                 format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&settings)),
             ),
-            settings.enabled,
-        ));
+            enabled: settings.enabled,
+            queue_mappings: None,
+        });
     }
     let plan = mapping::plan_with(ctx, target, &s.request, known).await?;
     let report = if s.dry_run {
@@ -213,14 +214,23 @@ pub(super) async fn mapping_step(
     for d in &report.differences {
         summary.push_str(&format!("; {} {} → {}", d.attribute, d.current, d.requested));
     }
-    let enabled = report.settings.enabled;
-    Ok((
-        Step::ok(StepName::Mapping, StepOutcome::from(report.outcome), summary)
+    Ok(MappingStep {
+        step: Step::ok(StepName::Mapping, StepOutcome::from(report.outcome), summary)
             .with_findings(report.findings.clone())
             .with_detail(&report)
             .with_status(if failed { ExitStatus::CheckFailed } else { ExitStatus::Success }),
-        enabled,
-    ))
+        enabled: report.settings.enabled,
+        queue_mappings: report.queue_mappings_after(&plan),
+    })
+}
+
+/// What the mapping step did, and what the probe after it needs to know.
+pub(super) struct MappingStep {
+    pub step: Step,
+    /// Whether the mapping was asked to be enabled.
+    pub enabled: bool,
+    /// Every mapping of the queue now, when known without a request.
+    pub queue_mappings: Option<Vec<crate::model::facts::MappingFacts>>,
 }
 
 pub(super) fn describe_request(r: &MappingRequest) -> String {
