@@ -11,7 +11,8 @@ use crate::policy::{self, Decision};
 
 /// The service principal a Lambda execution role must trust.
 pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
-pub const QUEUE_ACTIONS: [&str; 3] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+pub const DELETE_MESSAGE: &str = "sqs:DeleteMessage";
+pub const QUEUE_ACTIONS: [&str; 3] = ["sqs:ReceiveMessage", DELETE_MESSAGE, "sqs:GetQueueAttributes"];
 pub const KMS_DECRYPT: &str = "kms:Decrypt";
 /// Not needed by the poller: asked to tell whether the function could feed its own queue.
 pub const SEND_MESSAGE: &str = "sqs:SendMessage";

@@ -82,3 +82,35 @@ pub fn sample_body(pattern: &str) -> Option<String> {
     }
     sample(body).map(|b| b.to_string()).filter(|b| !b.contains('\''))
 }
+
+/// `probe-filtered-out` when the enabled mappings filter events and no pattern matches the
+/// probe's body: Lambda would delete the message without invoking the function
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
+pub fn probe_filtered_out(queue: &str, mappings: &[MappingFacts], body: &str) -> Option<Finding> {
+    let enabled: Vec<&MappingFacts> = mappings.iter().filter(|m| m.is_enabled()).collect();
+    // A mapping without filters takes every message.
+    if enabled.is_empty() || enabled.iter().any(|m| m.filters.is_empty()) {
+        return None;
+    }
+    let patterns: Vec<String> = enabled.iter().flat_map(|m| m.filters.iter().cloned()).collect();
+    if crate::checks::filter::any_matches(&patterns, body) != Some(false) {
+        return None;
+    }
+    let sample = patterns.iter().find_map(|p| sample_body(p));
+    let fix = match sample {
+        Some(sample) => format!("send a body a pattern matches: --body '{sample}' (or --body-file)"),
+        None => "send a body a pattern matches, with --body or --body-file".to_owned(),
+    };
+    Some(
+        Finding::error(
+            FindingCode::ProbeFilteredOut,
+            queue.to_owned(),
+            format!(
+                "the probe's body matches none of the mapping's filters ({}): Lambda would delete the message \
+                 without invoking the function, so nothing was sent",
+                patterns.join(" OR ")
+            ),
+        )
+        .fix(fix),
+    )
+}

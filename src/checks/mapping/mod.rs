@@ -16,7 +16,7 @@ mod state;
 mod tests;
 
 pub use consumers::{consumer_name, consumers_unknown, other_consumers, other_consumers_note};
-pub use filters::{never_matching_filters, sample_body};
+pub use filters::{never_matching_filters, probe_filtered_out, sample_body};
 pub use request::{
     BATCH_SIZE_WITHOUT_WINDOW, BATCH_WINDOW_SECS, DEFAULT_BATCH_SIZE, FIFO_BATCH_SIZE, MAX_CONCURRENCY,
     STANDARD_BATCH_SIZE, request_rules,

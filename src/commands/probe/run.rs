@@ -151,7 +151,7 @@ pub async fn run_with(ctx: &Ctx, settings: Settings, known: Known) -> Result<Pro
     check_body(&body, &probe_id)?;
     // A body no filter matches would be deleted by Lambda without a run: never send it.
     if let Ok(list) = &mappings
-        && let Some(finding) = filtered_out(&queue, list, &body)
+        && let Some(finding) = checks::mapping::probe_filtered_out(&queue.arn.to_string(), list, &body)
     {
         report.findings.push(finding);
         return Ok(report);
@@ -237,38 +237,6 @@ pub async fn run_with(ctx: &Ctx, settings: Settings, known: Known) -> Result<Pro
         confirm_with_checks(&mut report, &queue, &facts);
     }
     Ok(report)
-}
-
-/// `probe-filtered-out` when the enabled mappings filter events and no pattern matches the
-/// probe's body: Lambda would delete the message without invoking the function
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
-pub(crate) fn filtered_out(queue: &QueueFacts, mappings: &[MappingFacts], body: &str) -> Option<Finding> {
-    let enabled: Vec<&MappingFacts> = mappings.iter().filter(|m| m.is_enabled()).collect();
-    // A mapping without filters takes every message.
-    if enabled.is_empty() || enabled.iter().any(|m| m.filters.is_empty()) {
-        return None;
-    }
-    let patterns: Vec<String> = enabled.iter().flat_map(|m| m.filters.iter().cloned()).collect();
-    if checks::filter::any_matches(&patterns, body) != Some(false) {
-        return None;
-    }
-    let sample = patterns.iter().find_map(|p| checks::mapping::sample_body(p));
-    let fix = match sample {
-        Some(sample) => format!("send a body a pattern matches: --body '{sample}' (or --body-file)"),
-        None => "send a body a pattern matches, with --body or --body-file".to_owned(),
-    };
-    Some(
-        Finding::error(
-            FindingCode::ProbeFilteredOut,
-            queue.arn.to_string(),
-            format!(
-                "the probe's body matches none of the mapping's filters ({}): Lambda would delete the message \
-                 without invoking the function, so nothing was sent",
-                patterns.join(" OR ")
-            ),
-        )
-        .fix(fix),
-    )
 }
 
 /// `mapping-missing` or `mapping-disabled` when the probe must not be sent.

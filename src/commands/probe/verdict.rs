@@ -181,8 +181,11 @@ pub(crate) fn confirm_with_checks(report: &mut ProbeReport, queue: &QueueFacts, 
     report.notes.push(format!(
         "not confirmed: the function ran, but {errors} error-level finding(s) below say the trigger is broken"
     ));
-    if findings.iter().any(|f| f.code == FindingCode::RoleMissingPermission && f.message.contains("sqs:DeleteMessage"))
-    {
+    let cannot_delete = |f: &Finding| {
+        f.code == FindingCode::RoleMissingPermission
+            && f.permission.as_ref().is_some_and(|p| p.action == crate::model::access::DELETE_MESSAGE)
+    };
+    if findings.iter().any(cannot_delete) {
         report.notes.push(format!(
             "without sqs:DeleteMessage the poller cannot delete the message after the run: it comes back when its \
              visibility timeout ({}s) ends and the function runs again",

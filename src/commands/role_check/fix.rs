@@ -171,8 +171,6 @@ pub async fn apply_fix(clients: &Clients, journal: &Journal, plan: &FixPlan) -> 
     Ok(action)
 }
 
-/// Checks again after a fix. IAM is eventually consistent: while a permission just granted
-/// still reads as missing, wait a little and look again (a few seconds at most).
 /// The one role-fix flow of `role check --fix` and `setup --fix`: plan the inline policy,
 /// confirm, put it, then check again with `again` until IAM shows the grant (it is eventually
 /// consistent: a few attempts, 2 s apart). Returns the plan, what was done, and the facts read
