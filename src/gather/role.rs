@@ -52,7 +52,17 @@ async fn read_uncached(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFac
 /// policies (then each default version).
 async fn read_all(clients: &Clients, role: &RoleArn) -> Result<RoleFacts, AwsError> {
     let name = role.name();
-    let described = async {
+    // Boxed: three chains of SDK calls side by side make a large future. The policy lists go
+    // out first: theirs are the longer chains.
+    let inline = Box::pin(async {
+        let names = list_inline(clients, role).await?;
+        try_join_all(names.iter().map(|policy| inline_policy(clients, role, policy))).await
+    });
+    let managed = Box::pin(async {
+        let attached = list_attached(clients, role).await?;
+        try_join_all(attached.iter().map(|arn| managed_policy(clients, arn, "managed policy"))).await
+    });
+    let described = Box::pin(async {
         let got = limited(&clients.limits.iam, clients.iam.get_role().role_name(name).send())
             .await
             .aws_err("iam:GetRole", role)?;
@@ -66,16 +76,8 @@ async fn read_all(clients: &Clients, role: &RoleArn) -> Result<RoleFacts, AwsErr
             None => None,
         };
         Ok::<_, AwsError>((trust_policy, boundary))
-    };
-    let inline = async {
-        let names = list_inline(clients, role).await?;
-        try_join_all(names.iter().map(|policy| inline_policy(clients, role, policy))).await
-    };
-    let managed = async {
-        let attached = list_attached(clients, role).await?;
-        try_join_all(attached.iter().map(|arn| managed_policy(clients, arn, "managed policy"))).await
-    };
-    let ((trust_policy, boundary), inline, managed) = tokio::try_join!(described, inline, managed)?;
+    });
+    let (inline, managed, (trust_policy, boundary)) = tokio::try_join!(inline, managed, described)?;
     let mut policies = inline;
     policies.extend(managed);
     Ok(RoleFacts {
