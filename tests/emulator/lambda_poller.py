@@ -278,7 +278,18 @@ def _list_event_source_mappings(self: Any) -> str:
         # (API_ListEventSourceMappings); moto compared the text given at creation instead.
         wanted = _function_arn_of(self.backend, function_name)
         esms = [esm for esm in esms if str(esm.function_arn) == wanted]
-    return json.dumps({"EventSourceMappings": [_list_configuration(esm) for esm in esms]})
+    # "ListEventSourceMappings returns a maximum of 100 items in each response, even if you set
+    # the number higher" (API_ListEventSourceMappings, MaxItems); NextMarker leads to the rest.
+    try:
+        size = min(max(int(self.querystring.get("MaxItems", ["100"])[0]), 1), 100)
+        start = int(self.querystring.get("Marker", ["0"])[0] or 0)
+    except ValueError:
+        return 400, {"x-amzn-errortype": "InvalidParameterValueException"}, json.dumps(
+            {"Type": "User", "message": "Invalid pagination parameters [emulator wording]"})
+    page = {"EventSourceMappings": [_list_configuration(esm) for esm in esms[start:start + size]]}
+    if start + size < len(esms):
+        page["NextMarker"] = str(start + size)
+    return json.dumps(page)
 
 
 def _function_arn_of(backend: Any, function_name: str) -> str:

@@ -751,6 +751,19 @@ class Twin(unittest.TestCase):
         other = self.function()
         self.assertEqual(self.lam.list_event_source_mappings(FunctionName=other)["EventSourceMappings"], [])
 
+    def test_mappings_are_listed_in_pages(self) -> None:
+        # At most MaxItems (and never more than 100) a page, NextMarker for the rest
+        # (API_ListEventSourceMappings).
+        fn = self.function()
+        made = [self.lam.create_event_source_mapping(EventSourceArn=self.queue()[1], FunctionName=fn,
+                                                     Enabled=False)["UUID"] for _ in range(3)]
+        first = self.lam.list_event_source_mappings(FunctionName=fn, MaxItems=2)
+        self.assertEqual(len(first["EventSourceMappings"]), 2)
+        rest = self.lam.list_event_source_mappings(FunctionName=fn, MaxItems=2, Marker=first["NextMarker"])
+        self.assertNotIn("NextMarker", rest)
+        listed = [m["UUID"] for m in first["EventSourceMappings"] + rest["EventSourceMappings"]]
+        self.assertEqual(sorted(listed), sorted(made))
+
     def test_mapping_metrics_only_with_event_count(self) -> None:
         fn = self.function()
         url, arn = self.queue()
