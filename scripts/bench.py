@@ -218,13 +218,13 @@ def cli_flow(aws: str, env: dict[str, str], queue: str, function: str, role: str
 # of `critical_paths` (a function whose role has one inline policy and no managed policy, an
 # SSE-SQS queue with a DLQ). The reasoning, request by request, is in docs/performance.md.
 MINIMUM_CHAIN = {
-    "doctor --queue": 5,
-    "doctor --function": 5,
+    "doctor --queue": 4,
+    "doctor --function": 4,
     "setup --fix (fresh)": 8,
     "setup (converged)": 5,
     "probe": 4,
-    "mapping create (converged)": 4,
-    "role check": 4,
+    "mapping create (converged)": 3,
+    "role check": 3,
     "queue create (converged)": 2,
 }
 

@@ -451,3 +451,74 @@ fn create_log_group_is_needed_only_while_the_group_is_missing() {
     assert!(run.finding_codes().is_empty(), "{}", run.stdout);
     assert_eq!(run.json()["triggers"][0]["log_group_exists"], true);
 }
+
+fn listings(emu: &Emulator) -> usize {
+    emu.tool_requests().iter().filter(|r| r["operation"] == "ListEventSourceMappings").count()
+}
+
+/// What a user checks in doctor's answer for one trigger: the function, the mappings and the codes.
+fn seen(run: &support::Run) -> (String, Vec<String>, Vec<String>) {
+    let json = run.json();
+    let d = &json["triggers"][0];
+    let uuids = d["mappings"].as_array().unwrap().iter().map(|m| m["uuid"].as_str().unwrap().to_owned()).collect();
+    (d["function"]["name"].as_str().unwrap_or_default().to_owned(), uuids, run.finding_codes())
+}
+
+/// `doctor --queue NAME` asks the region's first page of mappings beside GetQueueUrl: with at
+/// most 100 mappings the queue's come from it (one listing); with more, they are listed by the
+/// queue's ARN next (two listings). A queue named by ARN is listed by ARN at once. The answer
+/// is the same each way.
+#[test]
+fn doctor_queue_finds_the_mappings_in_a_region_of_few_or_many() {
+    let emu = Emulator::start();
+    let t = trigger(&emu, &[], FULL_POLLER_POLICY, 3, true);
+    let arn = emu.queue_attributes(&t.queue).unwrap()["QueueArn"].clone();
+    let clear = || emu.http("DELETE", "/_emulator/requests", None).expect("clear the request log");
+
+    clear();
+    let few = doctor(&emu, &["--queue", &t.queue]);
+    few.expect_code(0);
+    assert_eq!(listings(&emu), 1, "one page holds every mapping");
+    let expected = seen(&few);
+    assert_eq!(expected.0, t.function);
+    assert_eq!(expected.1.len(), 1);
+
+    clear();
+    let by_arn = doctor(&emu, &["--queue", &arn]);
+    by_arn.expect_code(0);
+    assert_eq!(listings(&emu), 1, "listed by ARN");
+    assert_eq!(seen(&by_arn), expected);
+
+    // 100 more mappings (disabled, to another function): the first page no longer holds them all.
+    let other = unique("df-many");
+    let role_arn = emu.create_role(&unique("dr-many"), "lambda.amazonaws.com", Some(FULL_POLLER_POLICY), &[]);
+    emu.create_function(&other, &role_arn, handlers::SILENT, 3);
+    emu.block_on(async {
+        for i in 0..100 {
+            let url = emu.sqs().create_queue().queue_name(format!("{other}-{i}")).send().await.unwrap();
+            let url = url.queue_url().unwrap().to_owned();
+            let attrs = emu
+                .sqs()
+                .get_queue_attributes()
+                .queue_url(&url)
+                .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+                .send()
+                .await
+                .unwrap();
+            let queue_arn = attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
+            emu.lambda()
+                .create_event_source_mapping()
+                .event_source_arn(queue_arn)
+                .function_name(&other)
+                .enabled(false)
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    clear();
+    let many = doctor(&emu, &["--queue", &t.queue]);
+    many.expect_code(0);
+    assert_eq!(listings(&emu), 2, "the first page, then by ARN");
+    assert_eq!(seen(&many), expected);
+}

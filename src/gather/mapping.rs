@@ -46,6 +46,29 @@ async fn list_once(
         let page = page.aws_err("lambda:ListEventSourceMappings", &resource)?;
         out.extend(page.event_source_mappings().iter().filter_map(from_sdk));
     }
+    with_encrypted_filters(clients, out).await
+}
+
+/// The first page of every SQS mapping in the region (Lambda answers at most 100 a page), and
+/// whether it holds them all. A command that needs one queue's mappings asks it beside the
+/// queue's URL, before the queue's ARN is known, and lists them by ARN only when there are more.
+pub async fn first_page(clients: &Clients) -> Result<(Vec<MappingFacts>, bool), AwsError> {
+    let out = clients
+        .lambda
+        .list_event_source_mappings()
+        .max_items(100)
+        .send()
+        .await
+        .aws_err("lambda:ListEventSourceMappings", &"every mapping")?;
+    let complete = out.next_marker().is_none_or(str::is_empty);
+    Ok((out.event_source_mappings().iter().filter_map(from_sdk).collect(), complete))
+}
+
+/// The mappings as listed, those with encrypted filters read again for their filters.
+pub async fn with_encrypted_filters(
+    clients: &Clients,
+    mut out: Vec<MappingFacts>,
+) -> Result<Vec<MappingFacts>, AwsError> {
     // "If filter criteria is encrypted, this field shows up as null in the response of
     // ListEventSourceMapping API calls. You can view this field in plaintext in the response of
     // GetEventSourceMapping" (API_EventSourceMappingConfiguration, FilterCriteria): a mapping

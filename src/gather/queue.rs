@@ -143,6 +143,60 @@ pub async fn find_with_mappings(clients: &Clients, queue: &QueueRef) -> Result<Q
     Ok(QueueWithMappings { queue: found, mappings, caller })
 }
 
+/// A queue found: its URL and ARN, every mapping that reads it and the caller.
+pub struct Located {
+    pub url: QueueUrl,
+    pub arn: QueueArn,
+    /// The queue's facts when its attributes were read to learn its ARN (a queue named by URL,
+    /// or when the caller is unknown); else the caller reads them beside what the mappings
+    /// lead to.
+    pub queue: Option<QueueFacts>,
+    pub mappings: Result<Vec<MappingFacts>, AwsError>,
+    pub caller: Result<CallerFacts, AwsError>,
+}
+
+/// Finds a queue and its mappings, reading its attributes only when its ARN needs them (a queue
+/// named by URL). A queue named by ARN is listed by ARN beside `GetQueueUrl`; one named by name
+/// beside the first page of the region's mappings, which gives the queue's when it holds them
+/// all (its ARN then follows from the URL and the caller), and else they are listed by ARN next.
+/// None when the queue does not exist.
+pub async fn locate_with_mappings(clients: &Clients, queue: &QueueRef) -> Result<Option<Located>, AwsError> {
+    let page = async {
+        match queue {
+            QueueRef::Name(_) => Some(super::mapping::first_page(clients).await),
+            _ => None,
+        }
+    };
+    let by_arn = async {
+        match queue {
+            QueueRef::Arn(arn) => Some(super::mapping::list(clients, Some(arn), None).await),
+            _ => None,
+        }
+    };
+    let (url, caller, page, by_arn) = tokio::join!(resolve_url(clients, queue), super::caller(clients), page, by_arn);
+    let Some(url) = url? else { return Ok(None) };
+    let (arn, read) = match queue {
+        QueueRef::Arn(arn) => (arn.clone(), None),
+        _ => match arn_of_name(queue, &url, caller.as_ref().ok(), &clients.region) {
+            Some(arn) => (arn, None),
+            // A URL (or a name without the caller): the ARN is the attributes'.
+            None => match read_existing(clients, &url).await? {
+                Some(q) => (q.arn.clone(), Some(q)),
+                None => return Ok(None),
+            },
+        },
+    };
+    let mappings = match (by_arn, page) {
+        (Some(listed), _) => listed,
+        (None, Some(Ok((all, true)))) => {
+            let of_queue = all.into_iter().filter(|m| m.queue_arn == arn).collect();
+            super::mapping::with_encrypted_filters(clients, of_queue).await
+        }
+        (None, _) => super::mapping::list(clients, Some(&arn), None).await,
+    };
+    Ok(Some(Located { url, arn, queue: read, mappings, caller }))
+}
+
 /// The ARN of a queue named by name, from its URL and the caller, without a request: GetQueueUrl
 /// answers for the caller's account in this region, so the ARN is exactly
 /// `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`. None for a queue named by URL (its region is the

@@ -81,6 +81,7 @@ pub async fn gather_with_role(
     }
     .shared();
     let known_role = known.role.clone();
+    let function_known = known.function.as_ref().map(|f| f.arn.clone());
     let function_read = async {
         let read = match (known.function, function_ref) {
             (Some(f), _) => Ok(Ok(Some(f))),
@@ -224,8 +225,20 @@ pub async fn gather_with_role(
         if let Some(setting) = known_recursion {
             return Ok(setting);
         }
-        let Some(function) = function_fact().await? else { return Ok(None) };
-        let read = super::function::recursive_loop(clients, &function.arn).await;
+        // Its one input is the function's ARN: a function named by ARN (a mapping's) is asked
+        // beside GetFunction, not after it. What it says counts only when the function exists.
+        let (function, early) = match function_ref {
+            Some(FunctionRef::Arn(arn)) if function_known.is_none() => {
+                let (function, read) = tokio::join!(function_fact(), super::function::recursive_loop(clients, arn));
+                (function?, Some(read))
+            }
+            _ => (function_fact().await?, None),
+        };
+        let Some(function) = function else { return Ok(None) };
+        let read = match early {
+            Some(read) => read,
+            None => super::function::recursive_loop(clients, &function.arn).await,
+        };
         let fact = format!("the recursive loop setting of {}", function.arn.unqualified());
         Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
     };
@@ -270,12 +283,14 @@ pub async fn gather_with_role(
         super::role::read(clients, &arn).await.map(Some)
     };
     let extra = async { tokio::try_join!(log_group, recursion, account) };
-    let joined = tokio::try_join!(dlq, key_and_simulation, mappings, role, extra);
+    // The role first: its reads are the longest chain left once the function is known (the
+    // order in which the requests go out).
+    let joined = tokio::try_join!(role, dlq, key_and_simulation, mappings, extra);
     // A failed read of the queue, then of the function, is the error to report, as when they
     // were read before everything else.
     let first_error = queue_read.peek().and_then(|r| r.as_ref().err()).cloned();
     let first_error = first_error.or_else(|| function_read.peek().and_then(|r| r.as_ref().err()).cloned());
-    let (dlq, (key, simulation), (mappings, other_mappings), role, (log_group, recursion, account)) =
+    let (role, dlq, (key, simulation), (mappings, other_mappings), (log_group, recursion, account)) =
         match (joined, first_error) {
             (Err(_), Some(err)) => return Err(err),
             (joined, _) => joined?,

@@ -440,11 +440,6 @@ fn not_found(what: &str, resource: &dyn std::fmt::Display, action: &'static str)
     Error::Aws(AwsError::not_found(action, resource, format!("no such {what} in this account and region")))
 }
 
-/// A trigger with no function mapped to the queue: nothing polls it.
-fn unpolled_queue(queue: &QueueFacts) -> Finding {
-    checks::mapping::missing(Some(&queue.arn), None)
-}
-
 fn function_without_sqs(function: &FunctionFacts) -> Finding {
     checks::mapping::missing(None, Some(&function.arn))
 }
@@ -508,14 +503,19 @@ async fn diagnose_queue(
         }
         return Ok(vec![diagnose(&facts, vec![])]);
     }
-    let found = gather::queue::find_with_mappings(clients, queue_ref).await?;
-    let queue = found.queue.ok_or_else(not_found_queue)?;
-    let mappings = found.mappings?;
-    let caller = found.caller;
-    let known = |queue: QueueFacts| Known { queue: Some(queue), caller: Some(caller.clone()), ..Known::default() };
+    // The queue's mappings first (they name the functions), and the account's concurrency,
+    // which needs nothing; the queue's attributes are read beside each function's facts.
+    let (located, account) =
+        tokio::join!(gather::queue::locate_with_mappings(clients, queue_ref), account_concurrency(clients));
+    let located = located?.ok_or_else(not_found_queue)?;
+    let mappings = located.mappings?;
+    let by_url = QueueRef::Url(located.url.clone());
+    let queue_ref = located.queue.is_none().then_some(&by_url);
+    let caller = located.caller;
+    let known = || Known { queue: located.queue.clone(), caller: Some(caller.clone()), ..Known::default() };
     if mappings.is_empty() {
-        let facts = gather::trigger::gather_with_mapping_tags(clients, None, None, known(queue.clone())).await?;
-        return Ok(vec![diagnose(&facts, vec![unpolled_queue(&queue)])]);
+        let facts = gather::trigger::gather_with_mapping_tags(clients, queue_ref, None, known()).await?;
+        return Ok(vec![diagnose(&facts, vec![checks::mapping::missing(Some(&located.arn), None)])]);
     }
     let all_mappings = mappings.clone();
     let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
@@ -528,20 +528,17 @@ async fn diagnose_queue(
     }
     let all = &all_mappings;
     let futures = by_function.into_iter().map(|(f, maps)| {
-        let queue = queue.clone();
-        async move {
-            let known = Known {
-                mappings: Some(maps),
-                queue_mappings: Some(all.clone()),
-                account_concurrency: Some(None),
-                ..known(queue)
-            };
-            gather::trigger::gather_with_mapping_tags(clients, None, Some(&f), known).await
-        }
+        let known = Known {
+            mappings: Some(maps),
+            queue_mappings: Some(all.clone()),
+            account_concurrency: Some(None),
+            ..known()
+        };
+        async move { gather::trigger::gather_with_mapping_tags(clients, queue_ref, Some(&f), known).await }
     });
     // The account's concurrency is one fact for every trigger: read once, beside them.
-    let (facts, account) = tokio::join!(futures::future::try_join_all(futures), account_concurrency(clients));
     let account = account?;
+    let facts = futures::future::try_join_all(futures).await;
     Ok(facts?
         .into_iter()
         .map(|mut facts| {
