@@ -3,7 +3,7 @@
 //! the function's role in, and an AWS managed key cannot be used at all.
 
 use super::TriggerFacts;
-use crate::checks::role::QUEUE_ACTIONS;
+use crate::model::access::QUEUE_ACTIONS;
 use crate::model::facts::{Encryption, KeyLookup, KeyManager};
 use crate::model::{Finding, FindingCode};
 use crate::policy::{ResourceGrant, evaluate_resource_policy};

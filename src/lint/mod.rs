@@ -116,33 +116,7 @@ fn expand(path: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// One finding with where it is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LintFinding {
-    #[serde(flatten)]
-    pub finding: Finding,
-    pub location: Location,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Location {
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<u32>,
-    /// The logical id (template) or resource address (plan) the finding is about.
-    pub address: String,
-}
-
-impl std::fmt::Display for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}", self.file),
-            _ => write!(f, "{} ({})", self.file, self.address),
-        }
-    }
-}
+pub use crate::model::finding::{LintFinding, Location};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FileResult {

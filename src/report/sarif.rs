@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::lint::LintFinding;
+use crate::model::finding::LintFinding;
 use crate::model::{FindingCode, Severity};
 
 /// Where the finding pages are published; `SQS_TRIGGER_DOCS_URL` overrides it (a fork, a
