@@ -189,12 +189,17 @@ impl Output {
     }
 }
 
+/// Every JSON document names its schema: `sqs-trigger/<command>/v1`.
+pub fn schema_id(command: &str) -> String {
+    format!("{}/{command}/v1", crate::APP_NAME)
+}
+
 /// The JSON document of a failed run (schema `sqs-trigger/error/v1`): what stdout carries
 /// under `--output json`, and what `--report json=PATH` writes.
 pub fn error_document(error: &Error) -> serde_json::Value {
     let status = error.exit_status();
     let mut doc = serde_json::json!({
-        "schema": crate::report::schema_id("error"),
+        "schema": schema_id("error"),
         "error": { "kind": error.kind(), "message": crate::redact::redact(&error.to_string()), "exit_code": status.code() }
     });
     if let Error::Aws(aws) = error {

@@ -25,10 +25,7 @@ use crate::error::ExitStatus;
 use crate::model::{FindingCode, Severity};
 use crate::output::{Report, Style};
 
-/// Every JSON document names its schema: `sqs-trigger/<command>/v1`.
-pub fn schema_id(command: &str) -> String {
-    format!("{}/{command}/v1", crate::APP_NAME)
-}
+pub use crate::output::schema_id;
 
 /// A command's result as a JSON document: `{"schema": ..., <the report's fields>}`.
 #[derive(Serialize)]
