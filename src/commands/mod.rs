@@ -5,7 +5,6 @@ pub mod completions;
 pub mod doctor;
 pub mod logs;
 pub mod mapping;
-pub mod metrics;
 pub mod outcome;
 pub mod probe;
 pub mod queue_create;

@@ -95,7 +95,7 @@ pub(super) async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error
     }
     let (mut diagnoses, interrupted) = diagnose_jobs(ctx, jobs, s.concurrency, None, stream, !single).await?;
     if let Some(m) = &s.metrics {
-        crate::commands::metrics::attach(ctx, &mut diagnoses, m).await?;
+        super::metrics::attach(ctx, &mut diagnoses, m).await?;
     }
     diagnoses.extend(skipped_rows);
     // Grouped by account and region, in the order they were asked for.

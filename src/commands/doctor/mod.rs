@@ -32,8 +32,8 @@ pub struct Settings {
     pub function: Option<FunctionRef>,
     pub all: bool,
     pub concurrency: usize,
-    /// `--metrics [--window D]`: also what CloudWatch says (commands::metrics).
-    pub metrics: Option<crate::commands::metrics::MetricsSettings>,
+    /// `--metrics [--window D]`: also what CloudWatch says (doctor::metrics).
+    pub metrics: Option<metrics::MetricsSettings>,
     /// With --all: which accounts and regions.
     pub scopes: ScopeSettings,
 }
@@ -53,7 +53,7 @@ impl Settings {
             all: args.all,
             concurrency: args.concurrency,
             metrics: match (args.metrics, &args.window) {
-                (true, window) => Some(crate::commands::metrics::MetricsSettings::from_flag(window.as_deref())?),
+                (true, window) => Some(metrics::MetricsSettings::from_flag(window.as_deref())?),
                 (false, Some(_)) => return Err(Error::usage("--window needs --metrics")),
                 (false, None) => None,
             },
@@ -217,7 +217,7 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     /// With `--metrics`: what CloudWatch says about the trigger over the window.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<crate::commands::metrics::MetricsView>,
+    pub metrics: Option<metrics::MetricsView>,
     /// How long gathering this trigger's facts took (CI reports show it).
     #[serde(skip)]
     pub elapsed: Duration,
@@ -465,7 +465,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
     };
     let mut diagnoses = diagnoses;
     if let Some(m) = &s.metrics {
-        crate::commands::metrics::attach(ctx, &mut diagnoses, m).await?;
+        metrics::attach(ctx, &mut diagnoses, m).await?;
     }
     Ok(DoctorReport {
         summary: summarize(&diagnoses),
@@ -593,6 +593,7 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
 }
 
 mod audit;
+pub mod metrics;
 mod render;
 #[cfg(test)]
 mod tests;

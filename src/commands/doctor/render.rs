@@ -145,7 +145,7 @@ pub(super) fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis)
         )?;
     }
     if let Some(m) = &d.metrics {
-        crate::commands::metrics::write(out, style, m)?;
+        super::metrics::write(out, style, m)?;
     }
     if !d.findings.is_empty() {
         // Grouped by resource, errors first within each group (findings are sorted so).

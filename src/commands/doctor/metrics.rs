@@ -8,9 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
+use super::{self as doctor, Diagnosis};
 use crate::checks;
 use crate::commands::Ctx;
-use crate::commands::doctor::{self, Diagnosis};
 use crate::error::Error;
 use crate::gather::metrics::{self as read, Target, Window};
 use crate::model::facts::MappingState;
