@@ -522,3 +522,24 @@ fn doctor_queue_finds_the_mappings_in_a_region_of_few_or_many() {
     assert_eq!(listings(&emu), 2, "the first page, then by ARN");
     assert_eq!(seen(&many), expected);
 }
+
+/// `doctor --queue` reads the queue's attributes beside the function's facts: when they are
+/// denied, the queue's checks are skipped (naming the permission) and the function's still run,
+/// as for every other fact.
+#[test]
+fn denied_queue_attributes_skip_only_the_queue_checks() {
+    let emu = emulator();
+    let t = trigger(emu, &["--no-dlq"], FULL_POLLER_POLICY, 3, true);
+    emu.arm_fault("GetQueueAttributes", "access-denied", 10, Some(&t.queue));
+    let run = emu.run(&["doctor", "--queue", &t.queue, "-o", "json", "--max-attempts", "1"]);
+    assert_ne!(run.code, 3, "not an AWS error: the rest was checked\n{}\n{}", run.stdout, run.stderr);
+    let json = run.json();
+    let trigger = &json["triggers"][0];
+    assert_eq!(trigger["function"]["name"], t.function.as_str(), "{trigger}");
+    let skipped: Vec<&serde_json::Value> =
+        trigger["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "check-skipped").collect();
+    assert!(
+        skipped.iter().any(|f| f["remediation"].as_str().unwrap_or("").contains("sqs:GetQueueAttributes")),
+        "names the permission: {skipped:?}"
+    );
+}
