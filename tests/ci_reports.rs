@@ -168,26 +168,13 @@ fn many_errors(emu: &Emulator) -> (Trigger, usize) {
     let function = unique("ci-f");
     emu.create_function(&function, &role_arn, handlers::SILENT, 3);
     let arn = emu.queue_attributes(&queue).unwrap()["QueueArn"].clone();
-    let uuid = emu.block_on(async {
-        let filter = |p: &str| aws_sdk_lambda::types::Filter::builder().pattern(p).build();
-        let never = aws_sdk_lambda::types::FilterCriteria::builder()
-            .filters(filter(r#"{"messageAttributes":{"kind":{"stringValue":["a"]}}}"#))
-            .filters(filter(r#"{"attributes":{"SenderId":["b"]}}"#))
-            .filters(filter(r#"{"eventSource":["aws:sns"]}"#))
-            .build();
-        let created = emu
-            .lambda()
-            .create_event_source_mapping()
-            .event_source_arn(&arn)
-            .function_name(&function)
-            .enabled(false)
-            .filter_criteria(never)
-            .send()
-            .await
-            .unwrap();
-        created.uuid().unwrap().to_owned()
-    });
-    emu.wait_mapping_settled(&uuid);
+    let filter = |p: &str| aws_sdk_lambda::types::Filter::builder().pattern(p).build();
+    let never = aws_sdk_lambda::types::FilterCriteria::builder()
+        .filters(filter(r#"{"messageAttributes":{"kind":{"stringValue":["a"]}}}"#))
+        .filters(filter(r#"{"attributes":{"SenderId":["b"]}}"#))
+        .filters(filter(r#"{"eventSource":["aws:sns"]}"#))
+        .build();
+    emu.create_sqs_mapping_with(&arn, &function, |r| r.enabled(false).filter_criteria(never));
     emu.block_on(async {
         let lambda = emu.lambda();
         lambda.update_function_configuration().function_name(&function).timeout(60).send().await.unwrap();

@@ -3,7 +3,7 @@
 
 use sqs_trigger_test_support as support;
 
-use support::{Emulator, FULL_POLLER_POLICY, emulator, handlers, unique};
+use support::{Emulator, FULL_POLLER_POLICY, MappingRequest, emulator, handlers, unique};
 
 struct Trigger {
     queue: String,
@@ -255,17 +255,10 @@ fn map_with(
     emu: &Emulator,
     queue: &str,
     function: &str,
-    tune: impl FnOnce(
-        aws_sdk_lambda::operation::create_event_source_mapping::builders::CreateEventSourceMappingFluentBuilder,
-    ) -> aws_sdk_lambda::operation::create_event_source_mapping::builders::CreateEventSourceMappingFluentBuilder,
+    tune: impl FnOnce(MappingRequest) -> MappingRequest,
 ) -> String {
     let arn = emu.queue_attributes(queue).unwrap()["QueueArn"].clone();
-    let uuid = emu.block_on(async {
-        let request = emu.lambda().create_event_source_mapping().event_source_arn(&arn).function_name(function);
-        tune(request).send().await.expect("create mapping").uuid().unwrap().to_owned()
-    });
-    emu.wait_mapping_settled(&uuid);
-    uuid
+    emu.create_sqs_mapping_with(&arn, function, tune)
 }
 
 /// A queue and a function (role with `policy`), not mapped yet.

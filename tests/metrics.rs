@@ -201,27 +201,13 @@ fn filtered_out_events_come_from_the_mapping_metrics_and_all_shares_calls() {
     let emu = emulator();
     let t = trigger(emu, handlers::ECHO, None);
     let arn = emu.queue_attributes(&t.queue).unwrap()["QueueArn"].clone();
-    let uuid = emu.block_on(async {
-        use aws_sdk_lambda::types::{
-            EventSourceMappingMetric, EventSourceMappingMetricsConfig, Filter, FilterCriteria,
-        };
-        let filter = Filter::builder().pattern(r#"{"body": {"keep": [true]}}"#).build();
-        emu.lambda()
-            .create_event_source_mapping()
-            .event_source_arn(&arn)
-            .function_name(&t.function)
-            .filter_criteria(FilterCriteria::builder().filters(filter).build())
-            .metrics_config(
-                EventSourceMappingMetricsConfig::builder().metrics(EventSourceMappingMetric::EventCount).build(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .uuid()
-            .unwrap()
-            .to_owned()
+    use aws_sdk_lambda::types::{EventSourceMappingMetric, EventSourceMappingMetricsConfig, Filter, FilterCriteria};
+    let filter = Filter::builder().pattern(r#"{"body": {"keep": [true]}}"#).build();
+    let uuid = emu.create_sqs_mapping_with(&arn, &t.function, |r| {
+        r.filter_criteria(FilterCriteria::builder().filters(filter).build()).metrics_config(
+            EventSourceMappingMetricsConfig::builder().metrics(EventSourceMappingMetric::EventCount).build(),
+        )
     });
-    emu.wait_mapping_settled(&uuid);
     send(emu, &t.queue, 2);
     wait_until("both messages filtered out", Duration::from_secs(30), || emu.queue_depth(&t.queue) == (0, 0));
     let doc = doctor_metrics(emu, &t.queue);

@@ -182,21 +182,10 @@ fn a_body_no_filter_matches_is_never_sent() {
     // mapping's filters on its body first, and sends only a body that one matches.
     let emu = emulator();
     let t = trigger("filt", handlers::ECHO, 3, &["--no-dlq"], false);
-    let uuid = emu.block_on(async {
-        let filter = aws_sdk_lambda::types::Filter::builder().pattern(r#"{"body":{"kind":["order"]}}"#).build();
-        emu.lambda()
-            .create_event_source_mapping()
-            .event_source_arn(&t.queue_arn)
-            .function_name(&t.function)
-            .filter_criteria(aws_sdk_lambda::types::FilterCriteria::builder().filters(filter).build())
-            .send()
-            .await
-            .unwrap()
-            .uuid()
-            .unwrap()
-            .to_owned()
+    let filter = aws_sdk_lambda::types::Filter::builder().pattern(r#"{"body":{"kind":["order"]}}"#).build();
+    emu.create_sqs_mapping_with(&t.queue_arn, &t.function, |r| {
+        r.filter_criteria(aws_sdk_lambda::types::FilterCriteria::builder().filters(filter).build())
     });
-    emu.wait_mapping_settled(&uuid);
     let run = probe(&t, &[]);
     run.expect_code(1);
     let json = run.json();

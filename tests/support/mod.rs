@@ -19,6 +19,10 @@ use serde_json::Value;
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
 
+/// A CreateEventSourceMapping request being built.
+pub type MappingRequest =
+    aws_sdk_lambda::operation::create_event_source_mapping::builders::CreateEventSourceMappingFluentBuilder;
+
 /// How to install what the emulator needs; printed whenever it is missing.
 pub const INSTALL_HINT: &str =
     "run `make venv` (creates .venv with the pinned packages of tests/emulator/requirements.txt)";
@@ -583,18 +587,21 @@ impl Emulator {
     /// Creates an SQS event source mapping directly with the SDK (not through `mapping
     /// create`), enabled or not; returns its UUID.
     pub fn create_sqs_mapping(&self, queue_arn: &str, function: &str, enabled: bool) -> String {
+        self.create_sqs_mapping_with(queue_arn, function, |r| r.enabled(enabled))
+    }
+
+    /// A mapping made directly on the emulator (as another tool would), with `tune` setting
+    /// what the test needs (filters, scaling, metrics); returns its UUID once it has settled.
+    pub fn create_sqs_mapping_with(
+        &self,
+        queue_arn: &str,
+        function: &str,
+        tune: impl FnOnce(MappingRequest) -> MappingRequest,
+    ) -> String {
         let uuid = self.block_on(async {
-            self.lambda()
-                .create_event_source_mapping()
-                .event_source_arn(queue_arn)
-                .function_name(function)
-                .enabled(enabled)
-                .send()
-                .await
-                .expect("create mapping")
-                .uuid()
-                .expect("mapping uuid")
-                .to_owned()
+            let request =
+                self.lambda().create_event_source_mapping().event_source_arn(queue_arn).function_name(function);
+            tune(request).send().await.expect("create mapping").uuid().expect("mapping uuid").to_owned()
         });
         self.wait_mapping_settled(&uuid);
         uuid
