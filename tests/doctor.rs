@@ -536,3 +536,20 @@ fn denied_queue_attributes_skip_only_the_queue_checks() {
         "names the permission: {skipped:?}"
     );
 }
+
+/// `doctor --queue Q --function F` reads the queue and the function side by side; either one
+/// missing is still an error naming it (exit 3).
+#[test]
+fn a_named_pair_with_a_missing_side_is_not_found() {
+    let emu = emulator();
+    let t = trigger(emu, &["--no-dlq"], FULL_POLLER_POLICY, 3, true);
+    let missing_queue = doctor(emu, &["--queue", "dq-no-such-queue", "--function", &t.function]);
+    missing_queue.expect_code(3);
+    assert!(missing_queue.stderr.contains("no such queue"), "{}", missing_queue.stderr);
+    let missing_function = doctor(emu, &["--queue", &t.queue, "--function", "df-no-such-function"]);
+    missing_function.expect_code(3);
+    assert!(missing_function.stderr.contains("no such function"), "{}", missing_function.stderr);
+    let pair = doctor(emu, &["--queue", &t.queue, "--function", &t.function]);
+    pair.expect_code(0);
+    assert_eq!(pair.json()["triggers"][0]["function"]["name"], t.function.as_str());
+}

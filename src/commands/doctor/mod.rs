@@ -17,10 +17,10 @@ use crate::commands::Ctx;
 use crate::commands::scopes::{self, AccountChoice, RegionChoice, ScopeSettings};
 use crate::error::{AwsError, Error, ExitStatus};
 use crate::gather::{self, trigger::Known};
-use crate::model::facts::TriggerFacts;
 use crate::model::facts::{
     AccountConcurrency, Encryption, Fact, FunctionFacts, MappingFacts, ProvisionedPollers, QueueDepth, QueueFacts,
 };
+use crate::model::facts::{FactKind, TriggerFacts};
 use crate::model::finding::has_errors;
 use crate::model::{Finding, FunctionRef, QueueRef, Severity};
 use crate::output::{Report, Style, count_summary, write_findings};
@@ -271,10 +271,12 @@ async fn diagnose_queue(
     let clients = &ctx.clients;
     let not_found_queue = || not_found("queue", queue_ref, "sqs:GetQueueUrl");
     if let Some(f) = function {
-        let (queue, caller) = tokio::join!(gather::queue::find(clients, queue_ref), gather::caller(clients));
-        let queue = queue?.ok_or_else(not_found_queue)?;
-        let known = Known { queue: Some(queue), caller: Some(caller), ..Known::default() };
-        let facts = gather::trigger::gather_with_mapping_tags(clients, None, Some(f), known).await?;
+        // The pair is named: the queue, the function and the caller are read side by side.
+        let facts =
+            gather::trigger::gather_with_mapping_tags(clients, Some(queue_ref), Some(f), Known::default()).await?;
+        if facts.queue.is_none() && !facts.skipped.iter().any(|u| u.kind == FactKind::Queue) {
+            return Err(not_found_queue());
+        }
         if facts.function.is_none() && facts.skipped.is_empty() {
             return Err(not_found("function", f, "lambda:GetFunction"));
         }
