@@ -67,6 +67,18 @@ pub struct AwsError {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The HTTP status and the start of the body, when an answer came (shown at `-v` for a
+    /// skipped read; never part of the JSON).
+    #[serde(skip)]
+    pub answer: Option<Box<RawAnswer>>,
+}
+
+/// What an endpoint answered, as far as a person needs it to see why a read failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    pub status: u16,
+    /// The first 200 bytes of the body (lossy UTF-8).
+    pub body: String,
 }
 
 impl fmt::Display for AwsError {
@@ -94,6 +106,7 @@ impl AwsError {
             kind: AwsErrorKind::NotFound,
             code: None,
             message: message.into(),
+            answer: None,
             hint: Some(format!("check the name, the account and the region (--region) of {resource}")),
         }
     }
@@ -106,6 +119,7 @@ impl AwsError {
             kind: AwsErrorKind::Service,
             code: None,
             message: format!("unexpected answer: {why}"),
+            answer: None,
             hint: None,
         }
     }

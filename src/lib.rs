@@ -1,4 +1,5 @@
 //! sqs-trigger: provision and verify Amazon SQS -> AWS Lambda triggers end to end.
+#![allow(clippy::result_large_err)] // AwsError keeps the raw answer of a skipped read (boxed); one size for every result
 //!
 //! The flow of every command: `cli` (clap types) -> `settings` (validated, typed) ->
 //! `commands` (gather facts concurrently -> pure `checks` -> a typed report) -> `output`.

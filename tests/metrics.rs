@@ -239,15 +239,11 @@ fn get_metric_data_denied_is_check_skipped_and_failing_is_exit_3() {
     let skipped = skipped.expect("check-skipped");
     assert!(skipped["remediation"].as_str().unwrap().contains("cloudwatch:GetMetricData"), "{skipped}");
     assert_eq!(doc["triggers"][0]["metrics"]["polled"], "unknown");
-    // Any other failure, past the retries, is exit 3 naming the call and the queue.
+    // Any other failure, past the retries, is the same: an advisory read costs its checks only.
     emu.arm_fault("GetMetricData", "500", 10, Some(&t.queue));
-    let failed = emu.run(&["doctor", "--queue", &t.queue, "--metrics"]);
-    failed.expect_code(3);
-    assert!(
-        failed.stderr.contains("cloudwatch:GetMetricData") && failed.stderr.contains(&t.queue),
-        "{}",
-        failed.stderr
-    );
+    let failed = emu.run(&["doctor", "--queue", &t.queue, "--metrics", "--output", "json"]);
+    assert_ne!(failed.code, 3, "{}", failed.stderr);
+    assert!(failed.stdout.contains("cloudwatch:GetMetricData"), "{}", failed.stdout);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::fmt::{Debug, Display};
 
 use aws_sdk_sqs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::error::{AwsError, AwsErrorKind, Error};
+use crate::error::{AwsError, AwsErrorKind, Error, RawAnswer};
 
 const NOT_FOUND: &[&str] = &[
     "AWS.SimpleQueueService.NonExistentQueue",
@@ -83,7 +83,7 @@ const UNREADABLE: &str = "unexpected answer: the response could not be read (run
 pub fn to_aws_error<E, R>(action: &'static str, resource: &dyn Display, err: &SdkError<E, R>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + 'static,
-    R: Debug,
+    R: Debug + 'static,
 {
     let code = err.code().map(str::to_owned);
     let (kind, message) = match err {
@@ -137,7 +137,16 @@ where
     };
     let resource = resource.to_string();
     let hint = hint_for(kind, action, &resource);
-    AwsError { action, resource, kind, code, message: one_line(&message), hint }
+    AwsError { action, resource, kind, code, message: one_line(&message), hint, answer: raw_answer(err) }
+}
+
+/// The status and the first 200 bytes of the body of the answer behind `err`, when one came.
+fn raw_answer<E, R: 'static>(err: &SdkError<E, R>) -> Option<Box<RawAnswer>> {
+    let raw = err.raw_response()?;
+    let http = (raw as &dyn std::any::Any).downcast_ref::<aws_sdk_sqs::config::http::HttpResponse>()?;
+    let body = http.body().bytes().unwrap_or_default();
+    let head = &body[..body.len().min(200)];
+    Some(Box::new(RawAnswer { status: http.status().as_u16(), body: String::from_utf8_lossy(head).into_owned() }))
 }
 
 fn one_line(s: &str) -> String {
@@ -176,7 +185,7 @@ pub trait AwsResultExt<T> {
 impl<T, E, R> AwsResultExt<T> for Result<T, SdkError<E, R>>
 where
     E: ProvideErrorMetadata + StdError + 'static,
-    R: Debug,
+    R: Debug + 'static,
 {
     fn aws(self, action: &'static str, resource: &dyn Display) -> Result<T, Error> {
         self.aws_err(action, resource).map_err(Error::Aws)
@@ -228,6 +237,7 @@ mod tests {
             kind: AwsErrorKind::InvalidRequest,
             code: Some(code.into()),
             message: message.into(),
+            answer: None,
             hint: None,
         };
         let role = "The function execution role does not have permissions to call ReceiveMessage on SQS";

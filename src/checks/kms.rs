@@ -162,6 +162,8 @@ mod tests {
         let direct = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/worker"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
         let denied = Unreadable {
             kind: Default::default(),
+            cause: Default::default(),
+            feeds: &[],
             fact: "the key policy".into(),
             permission: "kms:GetKeyPolicy".into(),
             detail: "no".into(),

@@ -14,7 +14,7 @@ pub mod placement;
 pub mod queue;
 pub mod role;
 
-use crate::model::facts::{TriggerFacts, Unreadable};
+use crate::model::facts::{Cause, TriggerFacts, Unreadable};
 use crate::model::finding::sort_findings;
 use crate::model::{Finding, FindingCode};
 
@@ -46,7 +46,7 @@ pub fn run(facts: &TriggerFacts, areas: &[Area]) -> Vec<Finding> {
             Area::Encryption => kms::check(facts),
         });
     }
-    findings.extend(skipped(facts));
+    findings.extend(skipped_in(facts, areas));
     finish(findings)
 }
 
@@ -59,6 +59,12 @@ pub fn finish(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 /// One `check-skipped` per unreadable fact, wherever it was recorded.
 pub fn skipped(facts: &TriggerFacts) -> Vec<Finding> {
+    skipped_in(facts, &Area::ALL)
+}
+
+/// The `check-skipped` findings of the facts that the checks of `areas` need (a fact whose
+/// checks are not known is said wherever checks run).
+pub fn skipped_in(facts: &TriggerFacts, areas: &[Area]) -> Vec<Finding> {
     let mut unreadable: Vec<&Unreadable> = facts.skipped.iter().collect();
     for fact in [
         facts.dlq.as_ref().and_then(|f| f.as_ref().err()),
@@ -75,16 +81,31 @@ pub fn skipped(facts: &TriggerFacts) -> Vec<Finding> {
     {
         unreadable.push(fact);
     }
-    unreadable.into_iter().map(skipped_finding).collect()
+    let needed =
+        |u: &&Unreadable| u.feeds.is_empty() || u.feeds.iter().any(|c| c.area().is_some_and(|a| areas.contains(&a)));
+    unreadable.into_iter().filter(needed).map(skipped_finding).collect()
 }
 
+/// One `check-skipped`: what could not be read, the operation and why, in one line; the fix
+/// follows the cause (a permission to grant, or an endpoint that does not answer as AWS does).
 pub fn skipped_finding(u: &Unreadable) -> Finding {
-    Finding::warning(
-        FindingCode::CheckSkipped,
-        u.fact.clone(),
-        format!("could not read {}: the checks that need it were skipped ({})", u.fact, u.detail),
-    )
-    .fix(format!("grant the caller `{}` to check it", u.permission))
+    let finding = |why: String| {
+        Finding::warning(
+            FindingCode::CheckSkipped,
+            u.fact.clone(),
+            format!("could not read {}: the checks that need it were skipped ({why})", u.fact),
+        )
+    };
+    let op = &u.permission;
+    match u.cause {
+        Cause::Denied => finding(u.detail.clone()).fix(format!("grant the caller `{op}` to check it")),
+        Cause::NotOffered | Cause::BadAnswer => finding(format!("{op}: {}", u.detail)).fix(format!(
+            "nothing to change in the trigger: this endpoint does not answer `{op}` as AWS does (an emulator, a proxy, \
+             an older partition or region); on AWS the caller needs `{op}`"
+        )),
+        Cause::NoAnswer | Cause::Failed => finding(format!("{op}: {}", u.detail))
+            .fix(format!("run again later to check it; on AWS the caller needs `{op}`")),
+    }
 }
 
 fn dedup(findings: &mut Vec<Finding>) {

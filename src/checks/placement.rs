@@ -254,6 +254,8 @@ mod tests {
             state: "Enabled".into(),
             policy: Err(Unreadable {
                 kind: Default::default(),
+                cause: Default::default(),
+                feeds: &[],
                 fact: "p".into(),
                 permission: "kms:GetKeyPolicy".into(),
                 detail: "x".into(),

@@ -230,5 +230,12 @@ pub fn unreadable(fact: String, err: AwsError) -> Unreadable {
         Some(code) => format!("{code}: {}", err.message),
         None => err.message.clone(),
     };
-    Unreadable { kind: Default::default(), fact, permission: err.action.to_owned(), detail }
+    Unreadable {
+        kind: Default::default(),
+        cause: Default::default(),
+        feeds: &[],
+        fact,
+        permission: err.action.to_owned(),
+        detail,
+    }
 }

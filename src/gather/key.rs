@@ -31,6 +31,7 @@ async fn describe_uncached(clients: &Clients, key_id: &str) -> Result<KeyLookup,
         kind: crate::error::AwsErrorKind::Service,
         code: None,
         message: format!("unexpected key ARN: {e}"),
+        answer: None,
         hint: None,
     })?;
     let manager = match meta.key_manager().map(|m| m.as_str()) {
@@ -52,8 +53,8 @@ pub async fn describe_with_policy(clients: &Clients, key_id: &str) -> Result<Key
     Ok(KeyLookup::Found(facts))
 }
 
-/// The key's `default` policy; access denied becomes an `Unreadable`. Once per run and key
-/// when the cache is on.
+/// The key's `default` policy (an advisory read: whatever stops it is an `Unreadable`). Once
+/// per run and key when the cache is on.
 pub async fn key_policy(clients: &Clients, key: &KeyArn) -> Result<Result<PolicyDocument, Unreadable>, AwsError> {
     clients.cache.read(&clients.cache.key_policies, &key.to_string(), || key_policy_uncached(clients, key)).await
 }
@@ -62,11 +63,13 @@ async fn key_policy_uncached(clients: &Clients, key: &KeyArn) -> Result<Result<P
     let request = clients.kms.get_key_policy().key_id(key.to_string()).policy_name("default").send();
     let result = limited(&clients.limits.kms, request).await.aws_err("kms:GetKeyPolicy", key);
     let fact = format!("the key policy of {key}");
-    match super::unreadable_if_denied(fact.clone(), result)? {
+    match super::reads::KEY_POLICY.advisory(fact.clone(), result) {
         Ok(out) => {
             let text = out.policy().unwrap_or_default();
             Ok(PolicyDocument::parse(&format!("key policy of {key}"), text).map_err(|e| Unreadable {
                 kind: Default::default(),
+                cause: Default::default(),
+                feeds: &[],
                 fact,
                 permission: "a valid policy document".into(),
                 detail: e.to_string(),
@@ -79,6 +82,8 @@ async fn key_policy_uncached(clients: &Clients, key: &KeyArn) -> Result<Result<P
 fn not_read() -> Unreadable {
     Unreadable {
         kind: Default::default(),
+        cause: Default::default(),
+        feeds: &[],
         fact: "the key policy".into(),
         permission: "kms:GetKeyPolicy".into(),
         detail: "not read".into(),
@@ -86,13 +91,8 @@ fn not_read() -> Unreadable {
 }
 
 /// The key that encrypts a mapping's filter criteria (`--filter-kms-key` or the mapping's
-/// `KMSKeyArn`), with its policy; access denied becomes an `Unreadable`.
-pub async fn read_filter_key(
-    clients: &Clients,
-    key_id: &str,
-) -> Result<crate::model::facts::Fact<KeyLookup>, AwsError> {
-    super::unreadable_if_denied(
-        format!("KMS key {key_id} (filter criteria)"),
-        describe_with_policy(clients, key_id).await,
-    )
+/// `KMSKeyArn`), with its policy (an advisory read).
+pub async fn read_filter_key(clients: &Clients, key_id: &str) -> crate::model::facts::Fact<KeyLookup> {
+    super::reads::FILTER_KEY
+        .advisory(format!("KMS key {key_id} (filter criteria)"), describe_with_policy(clients, key_id).await)
 }

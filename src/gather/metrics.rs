@@ -10,7 +10,7 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, 
 use futures::StreamExt;
 
 use crate::aws::{AwsResultExt, Clients};
-use crate::error::{AwsError, AwsErrorKind};
+use crate::error::AwsError;
 use crate::model::FunctionArn;
 use crate::model::facts::Unreadable;
 use crate::model::metrics::{Datapoint, MetricKind, Series};
@@ -131,22 +131,12 @@ pub async fn read(
         .collect()
         .await;
     let mut points: HashMap<usize, Vec<Datapoint>> = HashMap::new();
-    let mut denied: Option<AwsError> = None;
     for result in results {
-        match result {
+        // An advisory read: whatever stops one call skips the metric checks, never the run.
+        match super::reads::METRICS.advisory("the CloudWatch metrics", result) {
             Ok(found) => points.extend(found),
-            Err(err) if err.kind == AwsErrorKind::AccessDenied => denied = Some(err),
-            Err(err) => return Err(err),
+            Err(unreadable) => return Ok(targets.iter().map(|_| Err(unreadable.clone())).collect()),
         }
-    }
-    if let Some(err) = denied {
-        let unreadable = Unreadable {
-            kind: Default::default(),
-            fact: "the CloudWatch metrics".to_owned(),
-            permission: err.action.to_owned(),
-            detail: err.message,
-        };
-        return Ok(targets.iter().map(|_| Err(unreadable.clone())).collect());
     }
     let mut out: Vec<Vec<Series>> = targets.iter().map(|_| Vec::new()).collect();
     for (id, q) in all.iter().enumerate() {

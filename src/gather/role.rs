@@ -11,7 +11,7 @@ use aws_sdk_iam::config::retry::{ClassifyRetry, RetryAction};
 use aws_sdk_iam::types::{ContextEntry, ContextKeyTypeEnum, PolicyEvaluationDecisionType};
 use futures::future::try_join_all;
 
-use crate::aws::errors::is_not_found;
+use crate::aws::errors::{is_not_found, is_not_found_code};
 use crate::aws::traffic::limited;
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};
@@ -23,10 +23,10 @@ use crate::policy::{Decision, NamedPolicy, PolicyDocument};
 /// The code our own "this document does not parse" errors carry, so `read` can tell them apart.
 const MALFORMED: &str = "MalformedPolicyDocument";
 
-/// Reads the role and its policies. Access denied on any of the calls makes the whole fact
-/// `Unreadable` (naming the call), so the role checks are skipped and the rest goes on; so does
-/// a policy document we cannot parse (naming the policy and the place). A role that does not
-/// exist is an error.
+/// Reads the role and its policies, an advisory read: whatever stops any of the calls (denied,
+/// not offered, an answer not in AWS's shape) makes the whole fact `Unreadable` (naming the
+/// call), so the role checks are skipped and the rest goes on; so does a policy document we
+/// cannot parse (naming the policy and the place). A role that does not exist is an error.
 ///
 /// With the cache on, a role is read once per run however many functions use it, and a managed
 /// policy (with its default version) once however many roles attach it.
@@ -39,11 +39,15 @@ async fn read_uncached(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFac
     match read_all(clients, role).await {
         Err(err) if err.code.as_deref() == Some(MALFORMED) => Ok(Err(Unreadable {
             kind: Default::default(),
+            cause: Default::default(),
+            feeds: &[],
             fact,
             permission: "a valid policy document".into(),
             detail: err.message,
         })),
-        result => super::unreadable_if_denied(fact, result),
+        // A role that does not exist is an answer about the function, not a read that failed.
+        Err(err) if err.kind == AwsErrorKind::NotFound && is_not_found_code(err.code.as_deref()) => Err(err),
+        result => Ok(super::reads::ROLE.advisory(fact, result)),
     }
 }
 
@@ -176,6 +180,7 @@ fn unexpected(action: &'static str, resource: &dyn std::fmt::Display, why: &str)
         kind: AwsErrorKind::Service,
         code: None,
         message: why.to_owned(),
+        answer: None,
         hint: None,
     }
 }

@@ -1,8 +1,9 @@
 //! Every fact about one queue → function trigger, gathered concurrently, for the checks.
 //!
 //! Used by `doctor`, `setup`, `mapping create` and `probe` so they all see the same facts.
-//! What cannot be read for lack of permission becomes an `Unreadable` (→ `check-skipped`)
-//! and the rest goes on; other failures (throttled past retries, unreachable) abort.
+//! Which reads are required and which advisory is written down in `reads`: an advisory read
+//! that fails for any reason becomes an `Unreadable` (→ `check-skipped`) and the rest goes on;
+//! a required read that fails aborts (access denied on it is a `check-skipped` too).
 
 use futures::FutureExt;
 
@@ -15,7 +16,7 @@ use crate::model::facts::{
 };
 use crate::model::{FunctionRef, QueueRef, RoleArn};
 
-use super::unreadable_if_denied;
+use super::reads;
 
 /// What the caller already knows: each part that is `Some` is not read again.
 #[derive(Clone, Debug, Default)]
@@ -75,7 +76,7 @@ pub async fn gather_with_role(
     let queue_read = async {
         match (known.queue, queue_ref) {
             (Some(q), _) => Ok(Ok(Some(q))),
-            (None, Some(r)) => unreadable_if_denied(format!("queue {r}"), super::queue::find(clients, r).await),
+            (None, Some(r)) => reads::QUEUE.required(format!("queue {r}"), super::queue::find(clients, r).await),
             (None, None) => Ok(Ok(None)),
         }
     }
@@ -85,7 +86,9 @@ pub async fn gather_with_role(
     let function_read = async {
         let read = match (known.function, function_ref) {
             (Some(f), _) => Ok(Ok(Some(f))),
-            (None, Some(r)) => unreadable_if_denied(format!("function {r}"), super::function::read(clients, r).await),
+            (None, Some(r)) => {
+                reads::FUNCTION.required(format!("function {r}"), super::function::read(clients, r).await)
+            }
             (None, None) => Ok(Ok(None)),
         };
         // `role check --role`: check as if the function ran with that role.
@@ -132,10 +135,12 @@ pub async fn gather_with_role(
             None => super::queue::find(clients, &QueueRef::Arn(redrive.dead_letter_target_arn.clone())).await,
         };
         let fact = format!("dead-letter queue {}", redrive.dead_letter_target_arn);
-        Ok::<_, AwsError>(Some(match unreadable_if_denied(fact.clone(), read)? {
+        Ok::<_, AwsError>(Some(match reads::DLQ.advisory(fact.clone(), read) {
             Ok(Some(q)) => Ok(q),
             Ok(None) => Err(crate::model::facts::Unreadable {
                 kind: Default::default(),
+                cause: Default::default(),
+                feeds: &[],
                 fact,
                 permission: "the queue to exist".into(),
                 detail: "the redrive policy names a queue that does not exist".into(),
@@ -151,7 +156,7 @@ pub async fn gather_with_role(
                 // A queue naming its key by alias or id: KMS resolves it in the queue's account.
                 let id = qualify_key(&key_id, queue.as_ref());
                 let read = super::key::describe(clients, &id).await;
-                Some(unreadable_if_denied(format!("KMS key {key_id}"), read)?)
+                Some(reads::KEY.advisory(format!("KMS key {key_id}"), read))
             }
             _ => None,
         };
@@ -194,7 +199,7 @@ pub async fn gather_with_role(
         let function_arn = function_arn.or_else(|| known_mappings.as_ref()?.first().map(|m| m.function_arn.clone()));
         let all = match known_queue_mappings {
             Some(all) => Ok(all),
-            None => unreadable_if_denied(
+            None => reads::MAPPINGS.required(
                 format!("the mappings of {}", q.arn),
                 super::mapping::list(clients, Some(&q.arn), None).await,
             )?,
@@ -217,7 +222,7 @@ pub async fn gather_with_role(
     let log_group = async {
         let Some(function) = function_fact().await? else { return Ok(None) };
         let read = super::function::log_group_exists(clients, &function.log_group).await;
-        Ok::<_, AwsError>(Some(unreadable_if_denied(format!("log group {}", function.log_group), read)?))
+        Ok::<_, AwsError>(Some(reads::LOG_GROUP.advisory(format!("log group {}", function.log_group), read)))
     };
     // The function's recursive loop setting, as soon as the function is known.
     let known_recursion = known.recursive_loop;
@@ -240,7 +245,7 @@ pub async fn gather_with_role(
             None => super::function::recursive_loop(clients, &function.arn).await,
         };
         let fact = format!("the recursive loop setting of {}", function.arn.unqualified());
-        Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
+        Ok::<_, AwsError>(Some(reads::RECURSION.advisory(fact, read)))
     };
     // The account's concurrency: needs nothing but the function to be worth reading.
     let known_account = known.account_concurrency;
@@ -252,8 +257,7 @@ pub async fn gather_with_role(
             return Ok(None);
         }
         let read = super::function::account_concurrency(clients).await;
-        let fact = "the account's Lambda concurrency (GetAccountSettings)";
-        Ok::<_, AwsError>(Some(super::unreadable_if_denied_or_missing(fact, read)?))
+        Ok::<_, AwsError>(Some(reads::ACCOUNT_CONCURRENCY.advisory("the account's Lambda concurrency", read)))
     };
     let known_role_arn = known.role;
     let role = async {
@@ -267,6 +271,8 @@ pub async fn gather_with_role(
         {
             return Ok(Some(Err(crate::model::facts::Unreadable {
                 kind: Default::default(),
+                cause: Default::default(),
+                feeds: &[],
                 fact: format!("the execution role {arn}"),
                 permission: format!("credentials of account {}", arn.account()),
                 detail: format!(
@@ -318,7 +324,7 @@ pub async fn gather_with_role(
         _ => None,
     };
     if let Some(key) = filter_key {
-        facts.filter_key = Some(super::key::read_filter_key(clients, &key).await?);
+        facts.filter_key = Some(super::key::read_filter_key(clients, &key).await);
     }
     if let Some((simulation, unavailable)) = simulation {
         facts.simulation = simulation;
@@ -357,10 +363,7 @@ pub async fn gather_with_mapping_tags(
         for (uuid, tags) in tags {
             let Some(m) = mappings.iter_mut().find(|m| m.uuid == uuid) else { continue };
             // Tags only say who owns the mapping: one that cannot be read is not shown.
-            m.tags = tags.unwrap_or_else(|err| {
-                tracing::debug!(mapping = %m.uuid, error = %err.message, "ListTags failed");
-                None
-            });
+            m.tags = reads::MAPPING_TAGS.advisory(format!("the tags of mapping {}", m.uuid), tags).unwrap_or_default();
         }
     }
     Ok(facts)

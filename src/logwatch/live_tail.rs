@@ -36,6 +36,7 @@ impl LiveTail {
                 kind: AwsErrorKind::Service,
                 code: None,
                 message: "the session ended before it started".to_owned(),
+                answer: None,
                 hint: None,
             }),
             Err(err) => Err(to_aws_error("logs:StartLiveTail", &group, &err)),

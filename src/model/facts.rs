@@ -15,12 +15,35 @@ pub struct Unreadable {
     /// Which fact it is, for code that decides by it (never by the wording of `fact`).
     #[serde(skip)]
     pub kind: FactKind,
+    /// Why it could not be read: decides what the `check-skipped` finding advises.
+    #[serde(skip)]
+    pub cause: Cause,
+    /// The checks that needed it (empty: say it wherever checks run).
+    #[serde(skip)]
+    pub feeds: &'static [crate::model::finding::FindingCode],
     /// What could not be read, e.g. "the key policy of arn:aws:kms:...".
     pub fact: String,
     /// The permission the caller lacked or the reason, e.g. "kms:GetKeyPolicy".
     pub permission: String,
     /// The AWS error, verbatim.
     pub detail: String,
+}
+
+/// Why a fact could not be read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cause {
+    /// The caller may not read it (or lacks what `permission` names): granting it helps.
+    #[default]
+    Denied,
+    /// The endpoint does not offer the operation (404, `UnknownOperationException`,
+    /// `InvalidAction`, ...): an emulator, a proxy, an older partition or region.
+    NotOffered,
+    /// An answer came, but not in AWS's shape (HTML, truncated JSON, an unparseable body).
+    BadAnswer,
+    /// No answer in time, or throttled past every retry: running again later may help.
+    NoAnswer,
+    /// Any other failure (a server error past the retries, an unexpected error code).
+    Failed,
 }
 
 /// Which fact could not be read.

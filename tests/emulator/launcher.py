@@ -35,6 +35,11 @@ Control endpoints (all under /_emulator/):
                                 "count": 2, "match": "substring", "delay": 0,
                                 "region": "eu-west-1"}  (operation "*": every operation;
                                 region: only requests signed for that region)
+                                Besides AWS errors, answers that are not AWS's, as an
+                                endpoint that lacks the operation or a proxy gives them:
+                                "unknown-operation" (404 UnknownOperationException; query
+                                protocols 400 InvalidAction), "html" (200, an HTML page),
+                                "truncated" (the real answer, cut in half).
   DELETE /_emulator/faults     clear every armed fault
   POST   /_emulator/latency    {"ms": 20}: the added latency from now on (seed fast, then measure)
   GET    /_emulator/requests   the request log, as JSON
@@ -460,6 +465,9 @@ ERRORS = {
 
 JSON_SERVICES = {"sqs", "logs", "kms", "lambda"}
 
+# Answers an endpoint that is not AWS gives (see the docstring's fault list).
+ODD_ANSWERS = {"unknown-operation", "html", "truncated"}
+
 
 class Fault:
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -469,7 +477,11 @@ class Fault:
         self.match = spec.get("match")
         self.delay = float(spec.get("delay", 0))
         error = spec.get("error", "throttling")
-        if error in ERRORS:
+        # An answer that is not an AWS error: built in _odd_response.
+        self.odd = error if error in ODD_ANSWERS else None
+        if error in ODD_ANSWERS:
+            self.status, self.code, self.message = 200, error, error
+        elif error in ERRORS:
             self.status, self.code, self.message = ERRORS[error]
         else:
             self.status = int(spec.get("status", 400))
@@ -603,6 +615,53 @@ class Emulator:
         start_response(status_line, headers)
         return [data]
 
+    def _odd_response(self, fault: Fault, service: str, environ: dict[str, Any],
+                      start_response: Callable[..., Any]) -> list[bytes]:
+        """An answer no AWS service gives for the operation: the endpoint does not know it, a
+        proxy's HTML page, or the real answer cut short."""
+        if fault.odd == "truncated":
+            captured: dict[str, Any] = {}
+
+            def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+                captured["status"], captured["headers"] = status, headers
+
+            if environ.get("PATH_INFO", "").startswith(cloudwatch_api.PATH_PREFIX):
+                account, region = _caller_of(environ)
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                body = environ["wsgi.input"].read(length) if length else b""
+                status, document = cloudwatch_api.handle(_operation_of(environ, service, body), account, region, body)
+                full = cloudwatch_api.encode(document)
+                captured["status"] = _status_line(status)
+                captured["headers"] = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+            else:
+                full = b"".join(self.app(environ, capture))
+            data = full[: max(1, len(full) // 2)]
+            headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+            start_response(captured["status"], headers + [("Content-Length", str(len(data)))])
+            return [data]
+        if fault.odd == "html":
+            data = b"<!doctype html><html><head><title>Gateway</title></head><body><h1>It works</h1></body></html>"
+            start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(data)))])
+            return [data]
+        # unknown-operation, in the protocol's own shape.
+        if service in JSON_SERVICES:
+            data = json.dumps({"__type": "com.amazon.coral.service#UnknownOperationException", "message": None}).encode()
+            status = "404 Not Found" if service == "lambda" else "400 Bad Request"
+            headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", "UnknownOperationException")]
+        elif environ.get("PATH_INFO", "").startswith(cloudwatch_api.PATH_PREFIX):
+            data = cloudwatch_api.encode({"__type": "com.amazonaws.cloudwatch#UnknownOperationException"})
+            status = "404 Not Found"
+            headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+        else:
+            data = (
+                "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"
+                "<Message>Could not find operation</Message></Error><RequestId>0</RequestId></ErrorResponse>"
+            ).encode()
+            status = "400 Bad Request"
+            headers = [("Content-Type", "text/xml")]
+        start_response(status, headers + [("Content-Length", str(len(data)))])
+        return [data]
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         result = self._serve(environ, start_response)
         entry = environ.get("sqs_trigger.entry")
@@ -653,6 +712,10 @@ class Emulator:
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
+            if fault.odd:
+                result = self._odd_response(fault, service, environ, start_response)
+                entry["end"] = time.time()
+                return result
             entry["end"] = time.time()
             return self._error_response(fault, service, start_response, path.startswith(cloudwatch_api.PATH_PREFIX))
         if path.startswith(cloudwatch_api.PATH_PREFIX):

@@ -126,12 +126,45 @@ impl Emulator {
             .stderr(log)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start the emulator with {}: {e}; {INSTALL_HINT}", python.display()));
+        Emulator::wait_ready(child, &dir, || std::fs::read_to_string(&port_file).ok()?.trim().parse().ok())
+    }
+
+    /// moto's own server as shipped (`moto.server`, moto's entry point): none of
+    /// tests/emulator's additions (no Lambda runner, poller twin, fault injector, request log,
+    /// AWS-fidelity patches, managed policies). The core flows must work against it too.
+    pub fn start_plain_moto() -> Emulator {
+        let python = venv_python();
+        assert!(python.exists(), "moto is not installed: {} is missing; {INSTALL_HINT}", python.display());
+        let dir = std::env::temp_dir().join(format!("sqs-trigger-moto-{}-{}", std::process::id(), unique_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let log = std::fs::File::create(dir.join("emulator.log")).expect("log file");
+        let port =
+            std::net::TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).expect("a free port").port();
+        // moto.server's main as it is; the only thing added is that it ends with this process
+        // (a test binary that dies must not leave a server behind).
+        let watchdog = "import os, sys, threading, time\n\
+             parent = int(sys.argv[1])\n\
+             def watch():\n    while os.getppid() == parent: time.sleep(0.5)\n    os._exit(0)\n\
+             threading.Thread(target=watch, daemon=True).start()\n\
+             from moto.server import main\n\
+             main(sys.argv[2:])\n";
+        let child = Command::new(&python)
+            .args(["-c", watchdog, &std::process::id().to_string(), "-H", "127.0.0.1", "-p", &port.to_string()])
+            .env_remove("MOTO_IAM_LOAD_MANAGED_POLICIES")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start moto_server with {}: {e}; {INSTALL_HINT}", python.display()));
+        Emulator::wait_ready(child, &dir, || Some(port))
+    }
+
+    /// Waits until the server answers on the port `port` yields (60 s at most).
+    fn wait_ready(child: Child, dir: &Path, port: impl Fn() -> Option<u16>) -> Emulator {
         let mut emu = Emulator { child, port: 0, endpoint: String::new() };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Ok(text) = std::fs::read_to_string(&port_file)
-                && let Ok(port) = text.trim().parse::<u16>()
-            {
+            if let Some(port) = port() {
                 emu.port = port;
                 emu.endpoint = format!("http://127.0.0.1:{port}");
                 if emu.http("GET", "/moto-api/data.json", None).is_ok_and(|(status, _)| status == 200) {
@@ -443,26 +476,28 @@ impl Run {
     }
 
     pub fn finding_codes(&self) -> Vec<String> {
-        let json = self.json();
-        collect_codes(&json)
+        self.findings().iter().map(|f| f["code"].as_str().unwrap_or_default().to_owned()).collect()
+    }
+
+    /// Every finding object of the JSON document, wherever it stands (a step's, a trigger's).
+    pub fn findings(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        collect_findings(&self.json(), &mut out);
+        out
     }
 }
 
-fn collect_codes(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
+fn collect_findings(v: &Value, out: &mut Vec<Value>) {
     match v {
         Value::Object(map) => {
-            if let (Some(Value::String(code)), Some(Value::String(_))) = (map.get("code"), map.get("severity")) {
-                out.push(code.clone());
+            if let (Some(Value::String(_)), Some(Value::String(_))) = (map.get("code"), map.get("severity")) {
+                out.push(v.clone());
             }
-            for value in map.values() {
-                out.extend(collect_codes(value));
-            }
+            map.values().for_each(|value| collect_findings(value, out));
         }
-        Value::Array(items) => items.iter().for_each(|i| out.extend(collect_codes(i))),
+        Value::Array(items) => items.iter().for_each(|i| collect_findings(i, out)),
         _ => {}
     }
-    out
 }
 
 pub fn run_cmd(cmd: &mut Command) -> Run {

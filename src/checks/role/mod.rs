@@ -19,6 +19,7 @@ pub use crate::model::access::{
     SEND_MESSAGE, SimulatedAccess, Simulation, Target, key_target, required_permissions,
 };
 use crate::model::facts::{KeyLookup, RoleFacts, TriggerFacts};
+use crate::model::finding::Area;
 use crate::model::{Finding, FindingCode, RoleArn, Severity};
 use crate::policy::{self, Decision};
 use crate::policy_gen;
@@ -551,7 +552,7 @@ pub fn role_check_findings(facts: &TriggerFacts, target: &Target, evaluation: &R
         // it cannot, so what the queue policy withholds is said here.
         findings.extend(queue_policy_findings(evaluation));
     }
-    findings.extend(super::skipped(facts));
+    findings.extend(super::skipped_in(facts, &[Area::Role, Area::Encryption, Area::Placement]));
     super::finish(findings)
 }
 

@@ -108,6 +108,8 @@ fn the_aws_managed_key_needs_no_decrypt_in_its_own_account() {
     let aws_managed = || KeyFacts { manager: KeyManager::Aws, ..key("Enabled", DELEGATING_KEY_POLICY) };
     let unreadable = Unreadable {
         kind: Default::default(),
+        cause: Default::default(),
+        feeds: &[],
         fact: "KMS key alias/aws/sqs".into(),
         permission: "kms:DescribeKey".into(),
         detail: "denied".into(),
@@ -256,6 +258,8 @@ fn unreadable_role_skips_every_permission() {
     let mut f = facts(role_facts(&[], None, LAMBDA_SERVICE));
     f.role = Some(Err(Unreadable {
         kind: Default::default(),
+        cause: Default::default(),
+        feeds: &[],
         fact: "the role".into(),
         permission: "iam:GetRole".into(),
         detail: "denied".into(),
@@ -299,6 +303,8 @@ fn unresolved_key_is_skipped() {
     f.queue = Some(queue(Encryption::Kms { key_id: "alias/orders".into() }, QUEUE, None));
     f.key = Some(Err(Unreadable {
         kind: Default::default(),
+        cause: Default::default(),
+        feeds: &[],
         fact: "key".into(),
         permission: "kms:DescribeKey".into(),
         detail: "x".into(),

@@ -327,11 +327,11 @@ async fn diagnose_queue(
         .collect())
 }
 
-/// The account's Lambda concurrency, read once for many triggers (None when no function is
-/// involved; an `Unreadable` when access is denied).
+/// The account's Lambda concurrency, read once for many triggers (an advisory read: an
+/// `Unreadable` when it cannot be read, for whatever reason).
 async fn account_concurrency(clients: &crate::aws::Clients) -> Result<Option<Fact<AccountConcurrency>>, AwsError> {
     let read = gather::function::account_concurrency(clients).await;
-    Ok(Some(gather::unreadable_if_denied_or_missing("the account's Lambda concurrency (GetAccountSettings)", read)?))
+    Ok(Some(gather::reads::ACCOUNT_CONCURRENCY.advisory("the account's Lambda concurrency", read)))
 }
 
 async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: usize) -> Result<Vec<Diagnosis>, Error> {
@@ -345,8 +345,13 @@ async fn diagnose_function(ctx: &Ctx, function_ref: &FunctionRef, concurrency: u
         account_concurrency(clients)
     );
     let function = function?.ok_or_else(|| not_found("function", function_ref, "lambda:GetFunction"))?;
-    let mappings = mappings?;
+    let mut mappings = mappings?;
     let account = account?;
+    // AWS finds a function's mappings by its name as by its ARN; an endpoint that matches the
+    // ARN only (moto) answers none for the name: asked again by the ARN before "no mapping".
+    if mappings.is_empty() && !matches!(function_ref, FunctionRef::Arn(_)) {
+        mappings = gather::mapping::list(clients, None, Some(&function.arn.to_string())).await?;
+    }
     if mappings.is_empty() {
         let facts = gather::trigger::gather_with_mapping_tags(
             clients,

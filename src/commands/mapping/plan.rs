@@ -250,7 +250,7 @@ pub async fn plan_with(
     // key is checked like the queue's (exists, enabled, key policy).
     let mut request = request.clone();
     if let Some(key) = request.filter_kms_key.clone() {
-        let lookup = gather::key::read_filter_key(&ctx.clients, &key).await?;
+        let lookup = gather::key::read_filter_key(&ctx.clients, &key).await;
         if let Ok(crate::model::facts::KeyLookup::Found(k)) = &lookup {
             request.filter_kms_key = Some(k.arn.to_string());
         }
@@ -329,6 +329,7 @@ pub(crate) fn unreadable_error(u: crate::model::facts::Unreadable) -> Error {
         kind: crate::error::AwsErrorKind::AccessDenied,
         code: Some("AccessDenied".into()),
         message: u.detail,
+        answer: None,
         hint: Some(format!("the caller needs `{}`: mapping create cannot decide safely without it", u.permission)),
     })
 }

@@ -294,6 +294,7 @@ fn aws_error(code: &str, message: &str) -> AwsError {
         kind: AwsErrorKind::InvalidRequest,
         code: Some(code.into()),
         message: message.into(),
+        answer: None,
         hint: None,
     }
 }

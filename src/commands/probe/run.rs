@@ -87,7 +87,7 @@ pub async fn run_with(ctx: &Ctx, settings: Settings, known: Known) -> Result<Pro
     })?;
     let caller = found.caller;
     let all_mappings =
-        gather::unreadable_if_denied(format!("the event source mappings of {}", queue.arn), found.mappings)?;
+        gather::reads::MAPPINGS.required(format!("the event source mappings of {}", queue.arn), found.mappings)?;
     let mappings = all_mappings.clone().map(|all| gather::mapping::of_pair(&all, &queue.arn, &function.arn));
 
     let probe_id = settings.probe_ids.next_id();

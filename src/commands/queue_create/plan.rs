@@ -126,7 +126,10 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
         },
         async {
             match &key_id {
-                Some(k) => gather::key::describe(clients, k).await.map(Some),
+                // Advisory: a key that cannot be described costs its own check, not the queue.
+                Some(k) => Ok(Some(
+                    gather::reads::KEY.advisory(format!("KMS key {k}"), gather::key::describe(clients, k).await),
+                )),
                 None => Ok(None),
             }
         },
@@ -137,7 +140,11 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
     let desired = match (&spec.encryption, key) {
         (EncryptionChoice::SseSqs, _) => Desired::SseSqs,
         (EncryptionChoice::None, _) => Desired::None,
-        (EncryptionChoice::Kms(key_ref), Some(KeyLookup::Found(key))) => {
+        (EncryptionChoice::Kms(key_ref), Some(Err(unreadable))) => {
+            findings.push(crate::checks::skipped_finding(&unreadable));
+            Desired::Kms { key_id: key_ref.to_string(), aliases: vec![] }
+        }
+        (EncryptionChoice::Kms(key_ref), Some(Ok(KeyLookup::Found(key)))) => {
             findings.extend(crate::checks::kms::not_enabled(&key));
             let mut aliases = vec![key_ref.to_string(), key.arn.key_id().to_owned()];
             aliases.dedup();

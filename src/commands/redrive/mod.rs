@@ -297,6 +297,7 @@ async fn follow(
                          moves each message whole, so each is in one of the two queues",
                         dlq.name, queue.name, task.status, task.moved, task.to_move
                     ),
+                    answer: None,
                     hint: Some(format!(
                         "the caller needs sqs:StartMessageMoveTask, sqs:ReceiveMessage, sqs:DeleteMessage and \
                          sqs:GetQueueAttributes on {} and sqs:SendMessage on {} (and kms:Decrypt / \

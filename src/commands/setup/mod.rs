@@ -340,7 +340,18 @@ fn announce(ctx: &Ctx, progress: &Progress, step: &Step) {
 pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     let progress = ctx.output.spinner("setup: queue");
     let mut steps: Vec<Step> = Vec::new();
-    let push = |step: Step, steps: &mut Vec<Step>| {
+    let push = |mut step: Step, steps: &mut Vec<Step>| {
+        // A fact that could not be read is said once, by the first step that needed it.
+        let said: Vec<(String, String)> = steps
+            .iter()
+            .flat_map(|s: &Step| s.findings.iter())
+            .filter(|f| f.code == crate::model::FindingCode::CheckSkipped)
+            .map(|f| (f.resource.clone(), f.message.clone()))
+            .collect();
+        step.findings.retain(|f| {
+            f.code != crate::model::FindingCode::CheckSkipped
+                || !said.contains(&(f.resource.clone(), f.message.clone()))
+        });
         announce(ctx, &progress, &step);
         let halts = step.halts(s.dry_run);
         steps.push(step);

@@ -64,6 +64,8 @@ impl Template<'_> {
             )
             .map_err(|e| crate::model::facts::Unreadable {
                 kind: crate::model::facts::FactKind::Other,
+                cause: Default::default(),
+                feeds: &[],
                 fact: "default key policy".into(),
                 permission: String::new(),
                 detail: e.to_string(),
