@@ -73,11 +73,19 @@ build() {
   rm -rf "$distrib" "$work"
   mkdir -p "$work"
   local start=$SECONDS
+  # As the release workflow does: each local build's manifest beside the archives, so that the
+  # global build knows their checksums and writes them into the installers.
   nice -n 10 dist build --artifacts=local --target "$target" --output-format=json >"$work/local-manifest.json" || return 1
   echo "dist build --artifacts=local: $((SECONDS - start)) s"
+  cp "$work/local-manifest.json" "$distrib/$target-dist-manifest.json"
   dist build --artifacts=global --output-format=json >"$work/global-manifest.json" || return 1
   ls -l "$distrib"
   (cd "$distrib" && sha256sum -c "sqs-trigger-$target.tar.xz.sha256") || return 1
+  local sum
+  sum="$(cut -d ' ' -f 1 "$archive.sha256")"
+  grep -q "$sum" "$distrib/sqs-trigger-installer.sh" ||
+    { echo "the shell installer does not carry the archive's sha256"; return 1; }
+  echo "the shell installer carries the archive's sha256 ($sum)"
   mkdir -p "$work/unpacked"
   tar -xf "$archive" -C "$work/unpacked" || return 1
   echo "archive contents:"
