@@ -376,7 +376,7 @@ def strip_timings(value):
     """A report without what differs from run to run (durations, timestamps)."""
     if isinstance(value, dict):
         return {k: strip_timings(v) for k, v in value.items()
-                if not any(w in k.lower() for w in ("elapsed", "duration", "millis", "_ms", "time", "took"))}
+                if not (k.endswith("_ms") or k in ("timestamp", "elapsed", "generated_at"))}
     if isinstance(value, list):
         return [strip_timings(v) for v in value]
     return value

@@ -261,10 +261,12 @@ container() {
   return $ok
 }
 
+# (github.com/YOUR-ORG/sqs-trigger, the SARIF helpUri placeholder in src/report/sarif.rs that
+# SQS_TRIGGER_DOCS_URL overrides, is not a home: see docs/release.md.)
 one_home() {
   local others
   others="$(git ls-files -z | xargs -0 grep -IhoE 'github\.com/[A-Za-z0-9_.-]+/sqs-trigger\b' 2>/dev/null |
-    sort -u | grep -vxF "${repository#https://}" || true)"
+    sort -u | grep -vxF "${repository#https://}" | grep -vxF github.com/YOUR-ORG/sqs-trigger || true)"
   if [[ -n "$others" ]]; then
     echo "these name another home than Cargo.toml's repository ($repository):"
     echo "$others"
