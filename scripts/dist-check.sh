@@ -26,7 +26,8 @@ export NO_COLOR=1
 unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY GITHUB_OUTPUT
 
 target=x86_64-unknown-linux-musl
-distrib="$CARGO_TARGET_DIR/distrib"
+# dist writes its artifacts under the workspace's target/, whatever CARGO_TARGET_DIR says.
+distrib="$repo/target/distrib"
 work="$CARGO_TARGET_DIR/dist-check"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
 repository="$(sed -n 's/^repository = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
