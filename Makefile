@@ -2,6 +2,7 @@
 #   make demo   run the whole job against the local AWS emulator (no AWS account needed)
 #   make test   run every check CI runs: fmt, clippy, unit and integration tests
 # Everything else (the emulator's pinned Python packages in .venv) is installed by these.
+#   make dist-check   what a release ships, checked here (not part of make test; docs/release.md)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,7 +13,10 @@ STAMP := $(VENV)/.installed
 export RUST_BACKTRACE ?= 0
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test venv lint unit generate bench clean-venv
+DIST_VENV := .venv-dist
+DIST_STAMP := $(DIST_VENV)/.installed
+
+.PHONY: demo test venv lint unit generate bench clean-venv dist-check release-workflow
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -45,5 +49,21 @@ bench: $(STAMP)
 	cargo build --release --quiet
 	scripts/bench.sh
 
+## dist-check: build the static x86_64 musl release with dist and check what it ships: static,
+## --version, lint, the installer from a file:// release, actionlint/zizmor/shellcheck/hadolint,
+## release.yml, the action in a harness, the container image (docs/release.md). Needs musl-tools
+## and `rustup target add x86_64-unknown-linux-musl` (README); its tools go into .venv-dist.
+dist-check: $(DIST_STAMP)
+	scripts/dist-check.sh
+
+$(DIST_STAMP): tools/dist-requirements.txt
+	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-input --only-binary=:all: -r tools/dist-requirements.txt
+	@touch $(DIST_STAMP)
+
+## release-workflow: regenerate .github/workflows/release.yml (dist generate + tools/release-workflow.patch)
+release-workflow: $(DIST_STAMP)
+	PATH="$(CURDIR)/$(DIST_VENV)/bin:$$PATH" scripts/release-workflow.sh
+
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(DIST_VENV)

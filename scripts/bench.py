@@ -14,6 +14,10 @@
    `--fleet-iam-rate` requests/s and `--fleet-latency-ms` per request, at --concurrency 8 and
    32: requests per trigger, IAM requests, throttled answers and wall time beside the
    one-read-per-fact minimum and the floor IAM's rate allows.
+7. Two builds side by side (`--only builds --binary A --compare B`, e.g. the static musl binary
+   against the glibc one): start-up, `doctor --all` over `--triples` triggers (runs alternated),
+   sizes, and whether both give the same answers: the same `doctor --all` JSON (timings left out)
+   and the same `lint` output and exit code on every fixture of tests/fixtures/lint.
 5. Critical paths with network-like latency (`--path-latency-ms`, 50 by default): per command, the
    requests, the longest chain of dependent requests, the minimum chain its dependencies allow
    (MINIMUM_CHAIN, reasoned in docs/performance.md) and the median wall time.
@@ -21,6 +25,7 @@
 Usage: scripts/bench.py --binary target/release/sqs-trigger [--runs 10] [--triples 300]
        scripts/bench.py --only paths [--path-runs 5] [--show-requests]
        scripts/bench.py --only fleet [--fleet-triggers 2000]
+       scripts/bench.py --only builds --binary A --compare B [--triples 300] [--runs 10]
 Prints a Markdown report on stdout. Needs .venv (make venv); the AWS CLI comparison installs
 awscli into target/bench-venv on first use.
 """
@@ -367,6 +372,81 @@ def fleet(binary: str, triggers: int, roles: int, managed: int, iam_rate: float,
     return out
 
 
+def strip_timings(value):
+    """A report without what differs from run to run (durations, timestamps)."""
+    if isinstance(value, dict):
+        return {k: strip_timings(v) for k, v in value.items()
+                if not (k.endswith("_ms") or k in ("timestamp", "elapsed", "generated_at"))}
+    if isinstance(value, list):
+        return [strip_timings(v) for v in value]
+    return value
+
+
+def builds(binary: str, other: str, triples: int, runs: int) -> list[str]:
+    """Two builds of the same source side by side: speed, size and answers."""
+    names = [binary, other]
+    out = [f"## two builds side by side: {os.path.basename(os.path.dirname(binary)) or binary} vs "
+           f"{os.path.basename(os.path.dirname(other)) or other}\n"]
+    same = True
+    # lint: every fixture, text and JSON, exit codes.
+    fixtures = os.path.join(ROOT, "tests", "fixtures", "lint")
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("GITHUB_ACTIONS", None)
+    lint_cases = 0
+    for name in sorted(os.listdir(fixtures)):
+        path = os.path.join("tests", "fixtures", "lint", name)
+        for fmt in ("text", "json"):
+            answers = []
+            for b in names:
+                proc = subprocess.run([b, "lint", path, "--output", fmt], env=env, cwd=ROOT, capture_output=True,
+                                      text=True)
+                answers.append((proc.returncode, proc.stdout, proc.stderr))
+            lint_cases += 1
+            if answers[0] != answers[1]:
+                same = False
+                out.append(f"- lint {name} ({fmt}): DIFFERENT (exit {answers[0][0]} vs {answers[1][0]})")
+    out.append(f"- lint: {lint_cases} runs (each fixture, text and json): "
+               f"{'same stdout, stderr and exit code' if same else 'see the differences above'}")
+
+    # Mappings Enabled as soon as made: otherwise a run sees some still Creating, the next not.
+    emu = Emulator(extra=["--mapping-transition-ms", "0"])
+    env = emu.env()
+    try:
+        start = time.perf_counter()
+        seed_triples(emu, triples)
+        out.append(f"- seeded {triples} queue/function/mapping triples in {time.perf_counter() - start:.1f} s")
+        reports, times = {b: [] for b in names}, {b: [] for b in names}
+        for _ in range(runs):
+            for b in names:  # alternated, so both see the same machine load
+                t, proc = timed([b, "doctor", "--all", "--output", "json"], env, check=False)
+                times[b].append(t)
+                report = strip_timings(json.loads(proc.stdout))
+                report.pop("requests", None)  # how many requests it took: a measurement, not an answer
+                reports[b].append((proc.returncode, report))
+        answers_same = all(r == reports[binary][0] for b in names for r in reports[b])
+        same = same and answers_same
+        out.append(f"- doctor --all: {runs} runs each, "
+                   f"{'the same JSON (timings aside) and exit code in every run' if answers_same else 'DIFFERENT answers'}"
+                   f"; {reports[binary][0][1]['summary']['triggers']} triggers reported\n")
+        starts = {b: [] for b in names}
+        for _ in range(50):
+            for b in names:
+                starts[b].append(timed([b, "--version"], env)[0])
+        out.append("| build | size | `--version` (median of 50) | `doctor --all` median | min | max |")
+        out.append("|---|---|---|---|---|---|")
+        for b in names:
+            out.append(f"| `{os.path.relpath(b, ROOT)}` | {os.path.getsize(b) / 1e6:.1f} MB | "
+                       f"{statistics.median(starts[b]) * 1000:.1f} ms | {statistics.median(times[b]):.2f} s | "
+                       f"{min(times[b]):.2f} s | {max(times[b]):.2f} s |")
+        ratio = statistics.median(times[binary]) / statistics.median(times[other])
+        out.append(f"\n`doctor --all`: the first build takes {ratio:.3f}× the time of the second "
+                   f"({(ratio - 1) * 100:+.1f}%).")
+    finally:
+        emu.stop()
+    out.append(f"\nanswers: {'SAME' if same else 'DIFFERENT'}")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/sqs-trigger"))
@@ -378,7 +458,8 @@ def main() -> int:
     parser.add_argument("--path-latency-ms", type=float, default=50.0, help="added latency for the critical paths")
     parser.add_argument("--path-runs", type=int, default=5, help="runs per command for the critical paths")
     parser.add_argument("--show-requests", action="store_true", help="list each command's requests with times")
-    parser.add_argument("--only", choices=["paths", "metrics", "fleet"], help="run one section only")
+    parser.add_argument("--only", choices=["paths", "metrics", "fleet", "builds"], help="run one section only")
+    parser.add_argument("--compare", help="with --only builds: the other binary")
     parser.add_argument("--fleet-triggers", type=int, default=2000)
     parser.add_argument("--fleet-roles", type=int, default=20)
     parser.add_argument("--fleet-managed", type=int, default=5)
@@ -386,6 +467,12 @@ def main() -> int:
     parser.add_argument("--fleet-latency-ms", type=float, default=20.0)
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
+    if args.only == "builds":
+        if not args.compare:
+            parser.error("--only builds needs --compare OTHER_BINARY")
+        lines = builds(binary, os.path.abspath(args.compare), args.triples, args.runs)
+        print("\n".join(lines))
+        return 0 if lines[-1].endswith("SAME") else 1
     if args.only == "paths":
         print("\n".join(critical_paths(binary, args.path_latency_ms, args.path_runs, args.show_requests)))
         return 0

@@ -52,6 +52,7 @@ run_one() {
 export -f run_one
 export logs
 
+# shellcheck disable=SC2016 # the inner bash expands $0 and $1 (each line's words)
 xargs -P "$jobs" -L 1 bash -c 'run_one "$0" "$1"' <"$logs/binaries"
 
 failed=$(find "$logs" -name '*.failed' | sort)
