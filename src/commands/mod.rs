@@ -40,7 +40,8 @@ pub struct Ctx {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// What was done: `create-queue`, `set-queue-attributes`, `tag-queue`, `delete-queue`,
-    /// `create-mapping`, `update-mapping`, `delete-mapping`, `put-role-policy`, `send-message`.
+    /// `create-mapping`, `update-mapping`, `delete-mapping`, `put-role-policy`, `delete-role-policy`,
+    /// `send-message`.
     pub action: &'static str,
     /// The resource written: its ARN (a queue's URL for a probe message).
     pub resource: String,
@@ -75,6 +76,9 @@ impl std::fmt::Display for Change {
             "delete-queue" => write!(f, "deleted queue {name} ({})", self.resource),
             "create-mapping" => write!(f, "created mapping {} ({what})", self.resource),
             "delete-mapping" => write!(f, "deleted mapping {}", self.resource),
+            "delete-role-policy" => {
+                write!(f, "deleted inline policy {} from role {}", what.trim_start_matches("policy:"), self.resource)
+            }
             "put-role-policy" => {
                 write!(f, "put inline policy {} on role {}", what.trim_start_matches("policy:"), self.resource)
             }
@@ -294,7 +298,18 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
     };
     let ctx = Ctx { clients, output: output.clone(), journal };
     let endpoint = aws_settings.describe_endpoint(&ctx.clients.region);
-    execute(&ctx, emitter, command).await.map_err(|e| name_endpoint(e, &endpoint))
+    let stats = ctx.clients.stats.clone();
+    execute(&ctx, emitter, command).await.map_err(|e| name_endpoint(e, &endpoint)).map_err(|e| after_requests(e, &stats))
+}
+
+/// Exit 2 promises that nothing was sent to AWS: a usage error found once requests were sent
+/// (a refusal decided from AWS's answers) is a refusal, exit 1.
+fn after_requests(error: Error, stats: &aws::RequestStats) -> Error {
+    match error {
+        Error::Usage(message) if stats.counts().requests > 0 => Error::Refused(message),
+        Error::Parse(why) if stats.counts().requests > 0 => Error::Refused(why.to_string()),
+        other => other,
+    }
 }
 
 /// A timeout or an unreachable endpoint names the endpoint, so the user sees where the
