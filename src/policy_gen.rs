@@ -380,7 +380,10 @@ mod tests {
         let other: QueueArn = "arn:aws:sqs:us-east-1:123456789012:other".parse().unwrap();
         assert!(written_by_sqs_trigger(&written, &other).unwrap_err().contains("sqs:"), "another queue's policy");
         let mut edited: Value = serde_json::from_str(&written).unwrap();
-        edited["Statement"].as_array_mut().unwrap().push(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}));
+        edited["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}));
         assert!(written_by_sqs_trigger(&edited.to_string(), &queue).is_err(), "a statement added by hand");
         let mut conditioned: Value = serde_json::from_str(&written).unwrap();
         conditioned["Statement"][0]["Condition"] = json!({"Bool": {"aws:SecureTransport": "true"}});

@@ -220,8 +220,14 @@ fn set_up_with_fix(emu: &support::Emulator, queue: &str) -> (String, String) {
 
 fn inline_policy(emu: &support::Emulator, role: &str, queue: &str) -> Option<String> {
     emu.block_on(async {
-        let out =
-            emu.iam().get_role_policy().role_name(role).policy_name(format!("sqs-trigger-{queue}")).send().await.ok()?;
+        let out = emu
+            .iam()
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(format!("sqs-trigger-{queue}"))
+            .send()
+            .await
+            .ok()?;
         Some(out.policy_document().to_owned())
     })
 }

@@ -185,7 +185,9 @@ impl Emitter {
         let validation = report.validation(self.started, self.clock.elapsed());
         let status = report::apply_fail_on(report.exit_status(), self.reports.fail_on, validation.as_ref());
         let json = match &self.reports.json {
-            Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::io("the JSON report", e.into()))?,
+            Some(_) => crate::output::rendered(&document)
+                .and_then(|v| serde_json::to_vec_pretty(&v).map_err(Into::into))
+                .map_err(|e| Error::io("the JSON report", e))?,
             None => Vec::new(),
         };
         let mut status = self.write_reports(status, &json, validation.as_ref());
@@ -286,6 +288,12 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
         return Err(Error::usage("--output jsonl: only doctor streams JSON Lines; use --output json"));
     }
     let config = aws::load_config(&aws_settings).await?;
+    // Every `aws ...` command printed from here on runs as printed against this connection.
+    crate::connection::set(crate::connection::Connection {
+        endpoint_url: aws_settings.endpoint(),
+        region: config.region().map(|r| r.to_string()),
+        profile: aws_settings.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+    });
     let clients = match &command {
         // doctor only reads: each distinct fact once per run, IAM bounded lower under --all.
         Prepared::Doctor(s) => Clients::with_shared(
@@ -299,7 +307,10 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
     let ctx = Ctx { clients, output: output.clone(), journal };
     let endpoint = aws_settings.describe_endpoint(&ctx.clients.region);
     let stats = ctx.clients.stats.clone();
-    execute(&ctx, emitter, command).await.map_err(|e| name_endpoint(e, &endpoint)).map_err(|e| after_requests(e, &stats))
+    execute(&ctx, emitter, command)
+        .await
+        .map_err(|e| name_endpoint(e, &endpoint))
+        .map_err(|e| after_requests(e, &stats))
 }
 
 /// Exit 2 promises that nothing was sent to AWS: a usage error found once requests were sent

@@ -497,9 +497,9 @@ pub async fn run(ctx: &Ctx, mut s: Settings) -> Result<TeardownReport, Error> {
         spinner.set_message(format!("deleting inline policy {} on {}", item.id, item.detail));
         match ctx.clients.iam.delete_role_policy().role_name(policy.role.name()).policy_name(&policy.name).send().await
         {
-            Ok(_) => ctx.journal.record(
-                Change::new("delete-role-policy", &policy.role).with([format!("policy:{}", policy.name)]),
-            ),
+            Ok(_) => ctx
+                .journal
+                .record(Change::new("delete-role-policy", &policy.role).with([format!("policy:{}", policy.name)])),
             Err(err) if is_not_found(&err) => {}
             Err(err) => {
                 return Err(Error::Aws(crate::aws::errors::to_aws_error("iam:DeleteRolePolicy", &policy.role, &err)));
