@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
-REQUIREMENTS := tests/emulator/requirements.txt tests/report-requirements.txt
+REQUIREMENTS := tests/emulator/requirements.txt tests/report-requirements.txt tests/awscli-requirements.txt
 STAMP := $(VENV)/.installed
 
 export RUST_BACKTRACE ?= 0
@@ -23,7 +23,7 @@ $(STAMP): $(REQUIREMENTS)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-input $(addprefix -r ,$(REQUIREMENTS))
 	@touch $(STAMP)
 
-## venv: the local AWS emulator's pinned Python packages (and the JUnit validator's), in a project-local virtualenv
+## venv: the local AWS emulator's pinned Python packages (and the JUnit validator's and the AWS CLI for the printed-commands test), in a project-local virtualenv
 venv: $(STAMP)
 
 ## demo: start the emulator, run sqs-trigger end to end against it, stop the emulator

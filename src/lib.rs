@@ -8,6 +8,7 @@ pub mod aws;
 pub mod checks;
 pub mod cli;
 pub mod commands;
+pub mod connection;
 pub mod error;
 pub mod gather;
 pub mod lint;

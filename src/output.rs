@@ -97,12 +97,12 @@ impl Output {
     pub fn write<R: Report>(&self, report: &R, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             OutputFormat::Json => {
-                serde_json::to_writer_pretty(&mut *out, report)?;
+                serde_json::to_writer_pretty(&mut *out, &rendered(report)?)?;
                 writeln!(out)?;
             }
             // The last line of a stream: one compact document.
             OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, report)?;
+                serde_json::to_writer(&mut *out, &rendered(report)?)?;
                 writeln!(out)?;
             }
             OutputFormat::Text => report.render_text(out, &self.style)?,
@@ -136,13 +136,13 @@ impl Output {
 
     /// A warning on stderr: shown even under --quiet (it is about safety, not progress).
     pub fn warn(&self, message: impl AsRef<str>) {
-        let _ = writeln!(io::stderr().lock(), "{}", message.as_ref());
+        let _ = writeln!(io::stderr().lock(), "{}", crate::connection::render(message.as_ref(), None));
     }
 
     /// A note for people, on stderr; silent under --quiet.
     pub fn note(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            let _ = writeln!(io::stderr().lock(), "{}", message.as_ref());
+            let _ = writeln!(io::stderr().lock(), "{}", crate::connection::render(message.as_ref(), None));
         }
     }
 
@@ -187,6 +187,14 @@ impl Output {
         bar.set_message(message.into());
         Progress(Some(bar))
     }
+}
+
+/// The JSON of a report as printed: every `aws ...` command in it carries the run's
+/// connection (endpoint, region, profile).
+pub fn rendered<R: Serialize + ?Sized>(report: &R) -> io::Result<serde_json::Value> {
+    let mut value = serde_json::to_value(report)?;
+    crate::connection::render_json(&mut value);
+    Ok(value)
 }
 
 /// Every JSON document names its schema: `sqs-trigger/<command>/v1`.
@@ -281,6 +289,7 @@ pub fn write_findings(out: &mut dyn Write, style: &Style, findings: &[Finding]) 
             writeln!(out, "      {line}")?;
         }
         if let Some(fix) = &finding.remediation {
+            let fix = crate::connection::render(fix, Some(&finding.resource));
             let mut lines = fix.lines();
             if let Some(first) = lines.next() {
                 writeln!(out, "      fix: {first}")?;

@@ -105,6 +105,65 @@ pub fn decode_document(text: &str) -> String {
     percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
+/// Whether the inline policy `text` is still only what `--fix` writes for `queue`: statements
+/// with our Sids (`SqsTriggerQueue`, `SqsTriggerKmsDecrypt`, `SqsTriggerLogs`, numbered when
+/// merged), each an unconditional Allow of poller actions on one exact resource, the queue's
+/// actions on this queue only. Err says what differs (teardown keeps such a policy).
+pub fn written_by_sqs_trigger(text: &str, queue: &crate::model::QueueArn) -> Result<(), String> {
+    use crate::model::access::{KMS_DECRYPT, LOG_ACTIONS, QUEUE_ACTIONS};
+    let document: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let object = document.as_object().ok_or("not a JSON object")?;
+    if let Some(key) = object.keys().find(|k| !matches!(k.as_str(), "Version" | "Statement")) {
+        return Err(format!("it has `{key}`, which sqs-trigger never writes"));
+    }
+    let statements = match object.get("Statement") {
+        Some(Value::Array(items)) if !items.is_empty() => items,
+        _ => return Err("it has no statement list".into()),
+    };
+    for (n, statement) in statements.iter().enumerate() {
+        let sid = statement.get("Sid").and_then(Value::as_str).unwrap_or_default();
+        let which = if sid.is_empty() { format!("statement {}", n + 1) } else { format!("statement {sid}") };
+        let differs = |why: &str| Err(format!("{which} {why}"));
+        let base = sid.trim_end_matches(|c: char| c.is_ascii_digit());
+        if !matches!(base, "SqsTriggerQueue" | "SqsTriggerKmsDecrypt" | "SqsTriggerLogs" | "SqsTrigger") {
+            return differs("is not one sqs-trigger writes (its Sid)");
+        }
+        let Some(fields) = statement.as_object() else { return differs("is not an object") };
+        if let Some(key) = fields.keys().find(|k| !matches!(k.as_str(), "Sid" | "Effect" | "Action" | "Resource")) {
+            return differs(&format!("has `{key}`"));
+        }
+        if statement.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            return differs("is not an Allow");
+        }
+        let actions: Vec<&str> = match statement.get("Action") {
+            Some(Value::String(a)) => vec![a.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => return differs("has no action list"),
+        };
+        let Some(resource) = statement.get("Resource").and_then(Value::as_str) else {
+            return differs("does not name exactly one resource");
+        };
+        if actions.is_empty() || !is_exact_resource(resource) {
+            return differs("does not grant on one exact resource");
+        }
+        for action in actions {
+            let fits = if QUEUE_ACTIONS.contains(&action) {
+                resource == queue.to_string()
+            } else if action == KMS_DECRYPT {
+                resource.contains(":kms:")
+            } else if LOG_ACTIONS.contains(&action) {
+                resource.contains(":logs:")
+            } else {
+                false
+            };
+            if !fits {
+                return differs(&format!("grants {action} on {resource}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What to do with the managed inline policy.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Merged {
@@ -305,5 +364,30 @@ mod tests {
         assert_eq!(inline_policy_name(&"orders.fifo".parse().unwrap()), "sqs-trigger-orders.fifo");
         let trust: Value = serde_json::from_str(&lambda_trust_policy_json()).unwrap();
         assert_eq!(trust["Statement"][0]["Principal"]["Service"], LAMBDA_SERVICE);
+    }
+
+    #[test]
+    fn recognises_only_what_fix_wrote_for_the_queue() {
+        let queue: QueueArn = "arn:aws:sqs:us-east-1:123456789012:orders".parse().unwrap();
+        let logs = log_group_arn("aws", "us-east-1", "123456789012", "/aws/lambda/worker");
+        let key: KeyArn = "arn:aws:kms:us-east-1:123456789012:key/0123-abcd".parse().unwrap();
+        let grants = required_permissions(Some(&queue), Some(&KeyTarget::Arn(key)), Some(&logs), false);
+        let written = least_privilege(&grants).unwrap().to_string();
+        assert_eq!(written_by_sqs_trigger(&written, &queue), Ok(()));
+        // Merged twice (numbered Sids) is still ours.
+        let merged = merge("p", Some(&written), &grants).unwrap();
+        assert_eq!(merged, Merged::Unchanged);
+        let other: QueueArn = "arn:aws:sqs:us-east-1:123456789012:other".parse().unwrap();
+        assert!(written_by_sqs_trigger(&written, &other).unwrap_err().contains("sqs:"), "another queue's policy");
+        let mut edited: Value = serde_json::from_str(&written).unwrap();
+        edited["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}));
+        assert!(written_by_sqs_trigger(&edited.to_string(), &queue).is_err(), "a statement added by hand");
+        let mut conditioned: Value = serde_json::from_str(&written).unwrap();
+        conditioned["Statement"][0]["Condition"] = json!({"Bool": {"aws:SecureTransport": "true"}});
+        assert!(written_by_sqs_trigger(&conditioned.to_string(), &queue).unwrap_err().contains("Condition"));
+        assert!(written_by_sqs_trigger("not json", &queue).is_err());
     }
 }

@@ -186,7 +186,11 @@ fn text_output_is_one_fact_per_line_with_remediation() {
     }
     assert!(run.stdout.contains("warning visibility-timeout-below-recommended"), "{}", run.stdout);
     assert!(run.stdout.contains("warning dlq-missing"), "{}", run.stdout);
-    assert!(run.stdout.contains("fix: aws sqs set-queue-attributes"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("fix: aws --endpoint-url ") && run.stdout.contains(" sqs set-queue-attributes"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("0 errors, 2 warnings"), "{}", run.stdout);
     assert!(
         !run.stderr.contains("checking") && !run.stderr.contains("waiting"),

@@ -204,3 +204,95 @@ fn plain_http_off_this_machine_is_warned_about() {
     let quiet = emu.run(&["queue", "create", "bad name"]);
     assert!(!quiet.stderr.contains("unencrypted"), "loopback: no warning: {}", quiet.stderr);
 }
+
+/// A function whose role lacks sqs:DeleteMessage, wired by `setup --fix` (which puts the inline
+/// policy `sqs-trigger-QUEUE` on the role); returns (function, role name).
+fn set_up_with_fix(emu: &support::Emulator, queue: &str) -> (String, String) {
+    let function = unique("td-fix-fn");
+    let role = unique("td-fix-role");
+    let policy = support::poller_policy(&["sqs:ReceiveMessage", "sqs:GetQueueAttributes"]);
+    let role_arn = emu.create_role(&role, "lambda.amazonaws.com", Some(&policy), &[]);
+    emu.create_function(&function, &role_arn, handlers::SILENT, 3);
+    emu.run(&["setup", "--function", &function, "--queue", queue, "--fix", "--yes", "--no-probe"]).expect_code(0);
+    assert!(inline_policy(emu, &role, queue).is_some(), "setup --fix put the inline policy");
+    (function, role)
+}
+
+fn inline_policy(emu: &support::Emulator, role: &str, queue: &str) -> Option<String> {
+    emu.block_on(async {
+        let out = emu
+            .iam()
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(format!("sqs-trigger-{queue}"))
+            .send()
+            .await
+            .ok()?;
+        Some(out.policy_document().to_owned())
+    })
+}
+
+fn item<'a>(json: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    json["items"].as_array().unwrap().iter().find(|i| i["kind"] == kind).unwrap_or_else(|| panic!("no {kind}: {json}"))
+}
+
+#[test]
+fn removes_the_inline_policy_setup_fix_wrote() {
+    let emu = emulator();
+    let queue = unique("td-pol");
+    let (function, role) = set_up_with_fix(emu, &queue);
+
+    let dry = emu.run(&["teardown", "--queue", &queue, "--function", &function, "--dry-run", "-o", "json"]);
+    dry.expect_code(0);
+    let planned = dry.json();
+    let policy = item(&planned, "role-policy");
+    assert_eq!(policy["action"], "would-delete", "{planned}");
+    assert_eq!(policy["id"], format!("sqs-trigger-{queue}"));
+    assert!(policy["detail"].as_str().unwrap().ends_with(&format!(":role/{role}")), "{policy}");
+    assert!(inline_policy(emu, &role, &queue).is_some(), "--dry-run deletes nothing");
+
+    // Without --function: the role of the mapped function.
+    let run = emu.run(&["teardown", "--queue", &queue, "--yes", "-o", "json"]);
+    run.expect_code(0);
+    let json = run.json();
+    assert_eq!(item(&json, "role-policy")["action"], "deleted", "{json}");
+    assert!(
+        json["changed"].as_array().unwrap().iter().any(|c| c["action"] == "delete-role-policy"
+            && c["attributes"][0] == format!("policy:sqs-trigger-{queue}")),
+        "{json}"
+    );
+    assert!(inline_policy(emu, &role, &queue).is_none(), "the inline policy is gone");
+    assert!(emu.queue_url(&queue).is_none());
+    // The role and its own policy stay.
+    let left = emu.block_on(async { emu.iam().list_role_policies().role_name(&role).send().await.unwrap() });
+    assert_eq!(left.policy_names(), ["inline"]);
+}
+
+#[test]
+fn keeps_an_inline_policy_changed_since_setup_wrote_it() {
+    let emu = emulator();
+    let queue = unique("td-pol-edit");
+    let (function, role) = set_up_with_fix(emu, &queue);
+    let edited = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "Mine", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]
+    });
+    emu.block_on(async {
+        emu.iam()
+            .put_role_policy()
+            .role_name(&role)
+            .policy_name(format!("sqs-trigger-{queue}"))
+            .policy_document(edited.to_string())
+            .send()
+            .await
+            .unwrap()
+    });
+    let run = emu.run(&["teardown", "--queue", &queue, "--function", &function, "--yes", "-o", "json"]);
+    run.expect_code(0);
+    let json = run.json();
+    let policy = item(&json, "role-policy");
+    assert_eq!(policy["action"], "kept", "{json}");
+    assert!(policy["reason"].as_str().unwrap().contains("changed since sqs-trigger wrote it"), "{policy}");
+    assert!(inline_policy(emu, &role, &queue).is_some(), "an edited policy is never deleted");
+    assert!(!json["changed"].as_array().unwrap().iter().any(|c| c["action"] == "delete-role-policy"), "{json}");
+}

@@ -272,7 +272,13 @@ fn key_disabled() {
     let d = doctor(&t);
     d.expect_code(1);
     let f = finding(&d, "kms-key-not-enabled", &t.key_arn);
-    assert_eq!(remediation(&f), format!("enable it: aws kms enable-key --key-id {}", t.key_arn));
+    assert_eq!(
+        remediation(&f),
+        format!(
+            "enable it: aws --endpoint-url {} --region us-east-1 kms enable-key --key-id {}",
+            emu.endpoint, t.key_arn
+        )
+    );
     emu.block_on(async { emu.kms().enable_key().key_id(&t.key_arn).send().await }).expect("enable key");
     probe_confirms(&t, &[]);
 }
@@ -303,9 +309,10 @@ fn reserved_concurrency_zero() {
     let d = doctor(&t);
     d.expect_code(1);
     let f = finding(&d, "function-throttled", "");
-    assert!(
-        remediation(&f).starts_with(&format!("aws lambda delete-function-concurrency --function-name {}", t.function))
-    );
+    assert!(remediation(&f).starts_with(&format!(
+        "aws --endpoint-url {} --region us-east-1 lambda delete-function-concurrency --function-name {}",
+        emu.endpoint, t.function
+    )));
     // Throttled, the probe message was received and stays in flight (its receive count grew).
     assert_eq!(emu.queue_depth(&t.queue), (0, 1));
     emu.block_on(async { emu.lambda().delete_function_concurrency().function_name(&t.function).send().await })

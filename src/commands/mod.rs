@@ -40,7 +40,8 @@ pub struct Ctx {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// What was done: `create-queue`, `set-queue-attributes`, `tag-queue`, `delete-queue`,
-    /// `create-mapping`, `update-mapping`, `delete-mapping`, `put-role-policy`, `send-message`.
+    /// `create-mapping`, `update-mapping`, `delete-mapping`, `put-role-policy`, `delete-role-policy`,
+    /// `send-message`.
     pub action: &'static str,
     /// The resource written: its ARN (a queue's URL for a probe message).
     pub resource: String,
@@ -75,6 +76,9 @@ impl std::fmt::Display for Change {
             "delete-queue" => write!(f, "deleted queue {name} ({})", self.resource),
             "create-mapping" => write!(f, "created mapping {} ({what})", self.resource),
             "delete-mapping" => write!(f, "deleted mapping {}", self.resource),
+            "delete-role-policy" => {
+                write!(f, "deleted inline policy {} from role {}", what.trim_start_matches("policy:"), self.resource)
+            }
             "put-role-policy" => {
                 write!(f, "put inline policy {} on role {}", what.trim_start_matches("policy:"), self.resource)
             }
@@ -181,7 +185,9 @@ impl Emitter {
         let validation = report.validation(self.started, self.clock.elapsed());
         let status = report::apply_fail_on(report.exit_status(), self.reports.fail_on, validation.as_ref());
         let json = match &self.reports.json {
-            Some(_) => serde_json::to_vec_pretty(&document).map_err(|e| Error::io("the JSON report", e.into()))?,
+            Some(_) => crate::output::rendered(&document)
+                .and_then(|v| serde_json::to_vec_pretty(&v).map_err(Into::into))
+                .map_err(|e| Error::io("the JSON report", e))?,
             None => Vec::new(),
         };
         let mut status = self.write_reports(status, &json, validation.as_ref());
@@ -282,6 +288,12 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
         return Err(Error::usage("--output jsonl: only doctor streams JSON Lines; use --output json"));
     }
     let config = aws::load_config(&aws_settings).await?;
+    // Every `aws ...` command printed from here on runs as printed against this connection.
+    crate::connection::set(crate::connection::Connection {
+        endpoint_url: aws_settings.endpoint(),
+        region: config.region().map(|r| r.to_string()),
+        profile: aws_settings.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+    });
     let clients = match &command {
         // doctor only reads: each distinct fact once per run, IAM bounded lower under --all.
         Prepared::Doctor(s) => Clients::with_shared(
@@ -294,7 +306,21 @@ async fn run(cli: Cli, emitter: &Emitter, journal: Journal) -> Result<ExitStatus
     };
     let ctx = Ctx { clients, output: output.clone(), journal };
     let endpoint = aws_settings.describe_endpoint(&ctx.clients.region);
-    execute(&ctx, emitter, command).await.map_err(|e| name_endpoint(e, &endpoint))
+    let stats = ctx.clients.stats.clone();
+    execute(&ctx, emitter, command)
+        .await
+        .map_err(|e| name_endpoint(e, &endpoint))
+        .map_err(|e| after_requests(e, &stats))
+}
+
+/// Exit 2 promises that nothing was sent to AWS: a usage error found once requests were sent
+/// (a refusal decided from AWS's answers) is a refusal, exit 1.
+fn after_requests(error: Error, stats: &aws::RequestStats) -> Error {
+    match error {
+        Error::Usage(message) if stats.counts().requests > 0 => Error::Refused(message),
+        Error::Parse(why) if stats.counts().requests > 0 => Error::Refused(why.to_string()),
+        other => other,
+    }
 }
 
 /// A timeout or an unreachable endpoint names the endpoint, so the user sees where the

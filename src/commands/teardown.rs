@@ -6,6 +6,10 @@
 //! and no mapping is left on it; a DLQ only when no other queue redrives to it. Everything
 //! else is kept and reported with the reason. What was confirmed is read again right before
 //! deleting, and only what is still deletable then is deleted.
+//!
+//! Teardown undoes setup: the inline policy `sqs-trigger-QUEUE` that `--fix` put on the
+//! execution role of a mapped function goes with the queue, but only while it is still exactly
+//! what sqs-trigger writes (a policy edited since is kept, with what differs).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -18,7 +22,7 @@ use crate::commands::{Change, Ctx};
 use crate::error::{Error, ExitStatus};
 use crate::gather;
 use crate::model::facts::{MappingFacts, QueueFacts};
-use crate::model::{FunctionRef, QueueRef};
+use crate::model::{FunctionRef, QueueRef, RoleArn};
 use crate::output::{Report, Style};
 use crate::settings;
 
@@ -29,6 +33,8 @@ pub struct Settings {
     pub yes: bool,
     pub force: bool,
     pub dry_run: bool,
+    /// The run's region (to name a queue that is already gone by its ARN).
+    pub region: Option<String>,
 }
 
 impl Settings {
@@ -39,6 +45,7 @@ impl Settings {
             yes: args.yes,
             force: args.force,
             dry_run: args.dry_run,
+            region: None,
         };
         if !settings.yes && !settings.dry_run && !interactive {
             return Err(Error::usage(
@@ -69,6 +76,8 @@ pub enum ItemKind {
     Mapping,
     Queue,
     Dlq,
+    /// The inline policy `sqs-trigger-QUEUE` on a function's execution role.
+    RolePolicy,
 }
 
 impl std::fmt::Display for ItemKind {
@@ -77,6 +86,7 @@ impl std::fmt::Display for ItemKind {
             ItemKind::Mapping => "mapping",
             ItemKind::Queue => "queue",
             ItemKind::Dlq => "dlq",
+            ItemKind::RolePolicy => "role-policy",
         })
     }
 }
@@ -151,12 +161,31 @@ struct Facts {
     others: Vec<MappingFacts>,
     /// Other queues that redrive to the DLQ.
     dlq_other_sources: Vec<String>,
+    /// The inline policy `sqs-trigger-QUEUE` on the execution roles of the targeted functions.
+    role_policies: Vec<RolePolicy>,
+}
+
+/// The inline policy sqs-trigger's `--fix` names after the queue, on one execution role.
+#[derive(Clone, Debug)]
+struct RolePolicy {
+    role: RoleArn,
+    name: String,
+    /// The document (decoded), or why it could not be read.
+    document: Result<String, String>,
 }
 
 async fn gather_facts(ctx: &Ctx, s: &Settings) -> Result<Facts, Error> {
     let clients = &ctx.clients;
     let Some(queue) = gather::queue::find(clients, &s.queue).await? else {
-        return Ok(Facts { queue: None, dlq: None, targeted: vec![], others: vec![], dlq_other_sources: vec![] });
+        let role_policies = role_policies(ctx, s, &[]).await;
+        return Ok(Facts {
+            queue: None,
+            dlq: None,
+            targeted: vec![],
+            others: vec![],
+            dlq_other_sources: vec![],
+            role_policies,
+        });
     };
     let dlq_ref = queue.redrive.as_ref().map(|r| QueueRef::Arn(r.dead_letter_target_arn.clone()));
     let (dlq, mappings) = tokio::try_join!(
@@ -183,8 +212,43 @@ async fn gather_facts(ctx: &Ctx, s: &Settings) -> Result<Facts, Error> {
                 .map_err(Error::Aws)
         },
     )?;
-    let targeted = targeted.into_iter().zip(tags).collect();
-    Ok(Facts { queue: Some(queue), dlq, targeted, others, dlq_other_sources })
+    let targeted: Vec<(MappingFacts, Option<BTreeMap<String, String>>)> = targeted.into_iter().zip(tags).collect();
+    let functions: Vec<FunctionRef> = targeted.iter().map(|(m, _)| FunctionRef::Arn(m.function_arn.clone())).collect();
+    let role_policies = role_policies(ctx, s, &functions).await;
+    Ok(Facts { queue: Some(queue), dlq, targeted, others, dlq_other_sources, role_policies })
+}
+
+/// The `sqs-trigger-QUEUE` inline policy on the execution role of `--function` (else of each
+/// targeted mapping's function), where it exists. A function that is gone has no role to
+/// clean; a read that fails keeps the policy (and says why).
+async fn role_policies(ctx: &Ctx, s: &Settings, mapped: &[FunctionRef]) -> Vec<RolePolicy> {
+    let clients = &ctx.clients;
+    let name = crate::policy_gen::inline_policy_name(&s.queue.name());
+    let functions: Vec<FunctionRef> = match &s.function {
+        Some(f) => vec![f.clone()],
+        None => mapped.to_vec(),
+    };
+    let roles = futures::future::join_all(functions.iter().map(|f| gather::function::read(clients, f))).await;
+    let mut unique: Vec<RoleArn> = Vec::new();
+    for role in roles.into_iter().filter_map(|r| r.ok().flatten()).map(|f| f.role) {
+        if !unique.contains(&role) {
+            unique.push(role);
+        }
+    }
+    let reads = unique.iter().map(|role| gather::role::inline_policy_text(clients, role, &name));
+    let documents = futures::future::join_all(reads).await;
+    unique
+        .into_iter()
+        .zip(documents)
+        .filter_map(|(role, read)| {
+            let document = match read {
+                Ok(Some(text)) => Ok(text),
+                Ok(None) => return None,
+                Err(e) => Err(e.to_string()),
+            };
+            Some(RolePolicy { role, name: name.clone(), document })
+        })
+        .collect()
 }
 
 /// Whether `--function` names this mapping's function, exactly: a name is the unqualified
@@ -261,6 +325,24 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
             action: Action::Absent,
             reason: Some("no such queue (already deleted?)".into()),
         });
+        for p in &facts.role_policies {
+            let ours = p.document.as_ref().map_err(Clone::clone).and_then(|text| {
+                let arn = queue_arn_of(s, &p.role);
+                crate::policy_gen::written_by_sqs_trigger(text, &arn)
+            });
+            let (action, reason) = match ours {
+                Ok(()) => (delete, None),
+                Err(why) => (Action::Kept, Some(format!("not as sqs-trigger wrote it ({why}): never deleted"))),
+            };
+            items.push(Item {
+                kind: ItemKind::RolePolicy,
+                id: p.name.clone(),
+                detail: p.role.to_string(),
+                messages: None,
+                action,
+                reason,
+            });
+        }
         return items;
     };
     let mut main_item = queue_item(s, ItemKind::Queue, queue, delete);
@@ -281,7 +363,22 @@ fn plan(s: &Settings, facts: &Facts) -> Vec<Item> {
         }
         items.push(item);
     }
+    items.extend(facts.role_policies.iter().map(|p| policy_item(p, queue, queue_kept, delete)));
     items
+}
+
+/// The inline policy goes with the queue it grants access to, when it is still what
+/// sqs-trigger wrote.
+fn policy_item(p: &RolePolicy, queue: &QueueFacts, queue_kept: bool, delete: Action) -> Item {
+    let (action, reason) = match &p.document {
+        Err(why) => (Action::Kept, Some(format!("cannot be read ({why}): kept"))),
+        Ok(_) if queue_kept => (Action::Kept, Some(format!("{} stays, and this policy grants its access", queue.name))),
+        Ok(text) => match crate::policy_gen::written_by_sqs_trigger(text, &queue.arn) {
+            Ok(()) => (delete, None),
+            Err(why) => (Action::Kept, Some(format!("changed since sqs-trigger wrote it ({why}): never deleted"))),
+        },
+    };
+    Item { kind: ItemKind::RolePolicy, id: p.name.clone(), detail: p.role.to_string(), messages: None, action, reason }
 }
 
 fn queue_item(s: &Settings, kind: ItemKind, q: &QueueFacts, delete: Action) -> Item {
@@ -304,16 +401,30 @@ fn queue_item(s: &Settings, kind: ItemKind, q: &QueueFacts, delete: Action) -> I
     Item { kind, id: q.name.to_string(), detail: q.arn.to_string(), messages: Some(q.depth.total()), action, reason }
 }
 
+/// The ARN of the (deleted) queue the user named: as given, or in the role's account and the
+/// region of the run.
+fn queue_arn_of(s: &Settings, role: &RoleArn) -> crate::model::QueueArn {
+    if let QueueRef::Arn(arn) = &s.queue {
+        return arn.clone();
+    }
+    let region = s.region.as_deref().unwrap_or_default();
+    format!("arn:{}:sqs:{region}:{}:{}", role.partition(), role.account(), s.queue.name())
+        .parse()
+        .unwrap_or_else(|_| format!("arn:aws:sqs:us-east-1:000000000000:{}", s.queue.name()).parse().expect("an ARN"))
+}
+
 /// One line per deletion for the confirmation: each mapping's function, each queue's messages.
 fn describe(item: &Item) -> String {
     match (item.kind, item.messages) {
         (ItemKind::Mapping, _) => format!("mapping {} ({})", item.id, item.detail),
+        (ItemKind::RolePolicy, _) => format!("inline policy {} on role {}", item.id, item.detail),
         (kind, Some(n)) => format!("{kind} {} ({n} message{})", item.id, if n == 1 { "" } else { "s" }),
         (kind, None) => format!("{kind} {}", item.id),
     }
 }
 
-pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
+pub async fn run(ctx: &Ctx, mut s: Settings) -> Result<TeardownReport, Error> {
+    s.region = Some(ctx.clients.region.clone());
     let report = |dry_run, items, cancelled| TeardownReport { dry_run, items, cancelled, changed: vec![] };
     let spinner = ctx.output.spinner(format!("reading {}", s.queue));
     let facts = gather_facts(ctx, &s).await?;
@@ -377,6 +488,24 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<TeardownReport, Error> {
             Err(err) => return Err(Error::Aws(crate::aws::errors::to_aws_error("sqs:DeleteQueue", &queue.url, &err))),
         }
     }
+    // Last, the inline policy that granted access to them.
+    for (item, policy) in items
+        .iter()
+        .filter(|i| i.action == Action::Deleted && i.kind == ItemKind::RolePolicy)
+        .filter_map(|i| facts.role_policies.iter().find(|p| p.role.to_string() == i.detail).map(|p| (i, p)))
+    {
+        spinner.set_message(format!("deleting inline policy {} on {}", item.id, item.detail));
+        match ctx.clients.iam.delete_role_policy().role_name(policy.role.name()).policy_name(&policy.name).send().await
+        {
+            Ok(_) => ctx
+                .journal
+                .record(Change::new("delete-role-policy", &policy.role).with([format!("policy:{}", policy.name)])),
+            Err(err) if is_not_found(&err) => {}
+            Err(err) => {
+                return Err(Error::Aws(crate::aws::errors::to_aws_error("iam:DeleteRolePolicy", &policy.role, &err)));
+            }
+        }
+    }
     spinner.finish();
     Ok(TeardownReport { dry_run: false, items, cancelled: false, changed: ctx.journal.changes() })
 }
@@ -435,7 +564,7 @@ mod tests {
     }
 
     fn settings(force: bool) -> Settings {
-        Settings { queue: "q".parse().unwrap(), function: None, yes: true, force, dry_run: false }
+        Settings { queue: "q".parse().unwrap(), function: None, yes: true, force, dry_run: false, region: None }
     }
 
     fn facts(queue: QueueFacts, dlq: Option<QueueFacts>) -> Facts {
@@ -445,6 +574,7 @@ mod tests {
             targeted: vec![(mapping("f"), Some(managed()))],
             others: vec![],
             dlq_other_sources: vec![],
+            role_policies: vec![],
         }
     }
 

@@ -122,7 +122,7 @@ pub fn finding_case(f: &Finding) -> Case {
 /// The message, then `fix: ...` on its own line.
 pub fn finding_text(f: &Finding) -> String {
     match &f.remediation {
-        Some(fix) => format!("{}\nfix: {fix}", f.message),
+        Some(fix) => format!("{}\nfix: {}", f.message, crate::connection::render(fix, Some(&f.resource))),
         None => f.message.clone(),
     }
 }

@@ -54,10 +54,12 @@ pub struct FixOutcome {
 }
 
 /// `--fix` writes with IAM, which names a role by name in the caller's account: a role of
-/// another account would be a different (same-named) role there, so it is refused (exit 2).
+/// another account would be a different (same-named) role there, so it is refused. The
+/// refusal comes from AWS's answers (the caller's account), after requests were sent: exit 1,
+/// not the usage error's exit 2 (which promises nothing was sent).
 pub fn ensure_callers_account(role: &RoleArn, facts: &TriggerFacts) -> Result<(), Error> {
     match &facts.caller {
-        Some(caller) if caller.account != role.account() => Err(Error::usage(format!(
+        Some(caller) if caller.account != role.account() => Err(Error::Refused(format!(
             "--fix: the role {role} belongs to account {}, but the credentials are of account {}: nothing was \
              changed (run --fix with that account's credentials, or use --print-policy)",
             role.account(),

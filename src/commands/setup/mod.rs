@@ -391,7 +391,8 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     if let Some(account) = s.target.queue.account()
         && account != plan.caller_account()
     {
-        return Err(Error::usage(format!(
+        // Known from AWS's answer (the caller's account): a refusal (exit 1), not a usage error.
+        return Err(Error::Refused(format!(
             "--queue {} belongs to account {account}, but the credentials are of account {}: setup creates and \
              changes queues only in the caller's account (use that account's credentials)",
             s.target.queue,
