@@ -279,7 +279,7 @@ rows! {
         before: NO_BEFORE,
         args: &["setup", "--function", "orders-worker", "--queue", "arn:aws:sqs:us-east-1:210987654321:orders",
                 "--no-probe"],
-        code: 2, changes: NOTHING };
+        code: 1, changes: NOTHING };
     setup_on_a_queue_of_another_region_is_refused: Row {
         before: NO_BEFORE,
         args: &["setup", "--function", "orders-worker", "--queue",
@@ -325,7 +325,7 @@ rows! {
         before: NO_BEFORE,
         args: &["role", "check", "-f", "partial-worker", "-Q", "orders",
                 "--role", "arn:aws:iam::210987654321:role/partial-role", "--fix", "--yes"],
-        code: 2, changes: NOTHING };
+        code: 1, changes: NOTHING };
 
     // --- teardown ---
     teardown_of_an_untagged_trigger_deletes_nothing: Row {
