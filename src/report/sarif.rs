@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 use crate::model::finding::LintFinding;
 use crate::model::{FindingCode, Severity};
 
-/// Where the finding pages are published; `SQS_TRIGGER_DOCS_URL` overrides it (a fork, a
-/// mirror). The page of a code is `<base><code>.md`.
-pub const DEFAULT_DOCS_URL: &str = "https://github.com/YOUR-ORG/sqs-trigger/blob/main/docs/findings/";
+/// Where the finding pages are published: the `repository` of `Cargo.toml`, so moving the
+/// project moves this too; `SQS_TRIGGER_DOCS_URL` overrides it (a fork, a mirror). The page of
+/// a code is `<base><code>.md`.
+pub const DEFAULT_DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/findings/");
 
 pub fn docs_base() -> String {
     std::env::var("SQS_TRIGGER_DOCS_URL")
@@ -131,3 +132,17 @@ const URI_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'`')
     .add(b'{')
     .add(b'}');
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_uri_points_into_this_repository_at_a_page_that_exists() {
+        let base = DEFAULT_DOCS_URL;
+        assert!(base.starts_with("https://github.com/sqs-trigger/sqs-trigger/"), "{base}");
+        let page = base.split("/blob/main/").nth(1).expect("a blob/main path");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(page);
+        assert!(dir.join("check-skipped.md").is_file(), "{} has no finding pages", dir.display());
+    }
+}
