@@ -413,6 +413,9 @@ LAMBDA_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"^/2016-08-19/account-settings/?$", "GetAccountSettings"),
         ("GET", r"^/2024-08-31/functions/[^/]+/recursion-config/?$", "GetFunctionRecursionConfig"),
         ("PUT", r"^/2024-08-31/functions/[^/]+/recursion-config/?$", "PutFunctionRecursionConfig"),
+        ("GET", r"^/2017-03-31/tags/.+$", "ListTags"),
+        ("POST", r"^/2017-03-31/tags/.+$", "TagResource"),
+        ("DELETE", r"^/2017-03-31/tags/.+$", "UntagResource"),
     ]
 ]
 
@@ -925,9 +928,6 @@ def main(argv: list[str] | None = None) -> None:
     app = Emulator(
         DomainDispatcherApplication(create_backend_app), args.request_log, args.latency_ms / 1000.0, limits
     )
-
-
-    app = Emulator(DomainDispatcherApplication(create_backend_app), args.request_log, args.latency_ms / 1000.0)
     move_tasks.take_fault = app._take_fault
     print(f"sqs-trigger emulator listening on http://{args.host}:{port}", flush=True)
     run_simple(args.host, port, app, threaded=True, use_reloader=False)
