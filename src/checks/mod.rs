@@ -98,7 +98,7 @@ pub fn skipped_finding(u: &Unreadable) -> Finding {
     };
     let op = &u.permission;
     match u.cause {
-        Cause::Denied => finding(u.detail.clone()).fix(format!("grant the caller `{op}` to check it")),
+        Cause::Denied => finding(format!("{op}: {}", u.detail)).fix(format!("grant the caller `{op}` to check it")),
         Cause::NotOffered | Cause::BadAnswer => finding(format!("{op}: {}", u.detail)).fix(format!(
             "nothing to change in the trigger: this endpoint does not answer `{op}` as AWS does (an emulator, a proxy, \
              an older partition or region); on AWS the caller needs `{op}`"

@@ -101,7 +101,7 @@ pub static FILTER_KEY: Read = Read {
     fact: "the KMS key of a mapping's filter criteria",
     operations: &["kms:DescribeKey", "kms:GetKeyPolicy"],
     need: Advisory,
-    feeds: &[C::FilterCriteriaError],
+    feeds: &[C::FilterCriteriaError, C::RoleMissingPermission],
 };
 pub static ROLE: Read = Read {
     fact: "the execution role and its policies",
@@ -114,7 +114,14 @@ pub static ROLE: Read = Read {
         "iam:GetPolicyVersion",
     ],
     need: Advisory,
-    feeds: &[C::RoleMissingPermission, C::RoleExplicitDeny, C::RoleTrustMissingLambda],
+    // The recursion checks ask the role whether it may send to its own queue.
+    feeds: &[
+        C::RoleMissingPermission,
+        C::RoleExplicitDeny,
+        C::RoleTrustMissingLambda,
+        C::RecursiveLoopAllowed,
+        C::RecursiveLoopPossible,
+    ],
 };
 pub static SIMULATION: Read = Read {
     fact: "the IAM policy simulator's decision (our own evaluator decides without it)",

@@ -37,12 +37,14 @@ pub async fn read(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, 
 async fn read_uncached(clients: &Clients, role: &RoleArn) -> Result<Fact<RoleFacts>, AwsError> {
     let fact = format!("the execution role {role}");
     match read_all(clients, role).await {
+        // AWS validates every policy document it stores: one that does not parse came from an
+        // endpoint that is not AWS (or a cut answer), named by the call that returned it.
         Err(err) if err.code.as_deref() == Some(MALFORMED) => Ok(Err(Unreadable {
             kind: Default::default(),
-            cause: Default::default(),
-            feeds: &[],
+            cause: crate::model::facts::Cause::BadAnswer,
+            feeds: super::reads::ROLE.feeds,
             fact,
-            permission: "a valid policy document".into(),
+            permission: err.action.into(),
             detail: err.message,
         })),
         // A role that does not exist is an answer about the function, not a read that failed.
