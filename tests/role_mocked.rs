@@ -315,7 +315,7 @@ fn simulator_allowed_decides() {
 }
 
 #[test]
-fn simulator_explicit_deny_is_a_role_explicit_deny_naming_the_policy() {
+fn simulator_explicit_deny_the_policies_do_not_hold_is_a_disagreement_naming_the_statement() {
     let world = World {
         simulator: simulator(
             |a| if a == "sqs:DeleteMessage" { Sim::ExplicitDeny("deny-deletes") } else { Sim::Allowed },
@@ -323,11 +323,13 @@ fn simulator_explicit_deny_is_a_role_explicit_deny_naming_the_policy() {
         ..World::default()
     };
     let (checked, _) = world.check(None);
+    // The simulator names a Deny statement the role's policies (as read) do not hold: the
+    // simulator's verdict is kept, and the disagreement is one finding with both verdicts.
     assert_eq!(verdict(&checked, "sqs:DeleteMessage"), PermissionVerdict::Denied);
-    assert_eq!(codes(&checked), [(FindingCode::RoleExplicitDeny, Severity::Error)]);
+    assert_eq!(codes(&checked), [(FindingCode::RoleSimulatorDisagrees, Severity::Error)]);
     let message = &checked.findings[0].message;
     assert!(message.contains("deny-deletes") && message.contains("sqs:DeleteMessage"), "{message}");
-    assert!(message.contains("SimulatePrincipalPolicy"), "{message}");
+    assert!(message.contains("SimulatePrincipalPolicy") && message.contains("inline policy everything"), "{message}");
 }
 
 #[test]
@@ -352,20 +354,27 @@ fn simulator_implicit_deny_wins_over_what_the_policies_seem_to_allow() {
     }
     // The poller needs the queue and the key; the logs action only decides whether the
     // function's output is seen: a warning.
+    // The SCP and the boundary explain the simulator's "no"; for kms:Decrypt nothing does (the
+    // evaluator sees an Allow): that one is a disagreement, reported with both verdicts.
+    let mut found = codes(&checked);
+    found.sort();
     assert_eq!(
-        codes(&checked),
+        found,
         [
             (FindingCode::RoleMissingPermission, Severity::Error),
-            (FindingCode::RoleMissingPermission, Severity::Error),
-            (FindingCode::RoleMissingPermission, Severity::Warning)
+            (FindingCode::RoleMissingPermission, Severity::Warning),
+            (FindingCode::RoleSimulatorDisagrees, Severity::Error),
         ]
     );
     let text: Vec<&str> = checked.findings.iter().map(|f| f.message.as_str()).collect();
-    assert!(text.iter().any(|m| m.contains("kms:Decrypt") && m.contains(KEY_ARN)), "{text:#?}");
+    assert!(
+        text.iter().any(|m| m.contains("kms:Decrypt") && m.contains(KEY_ARN) && m.contains("evaluator")),
+        "{text:#?}"
+    );
     assert!(text.iter().any(|m| m.contains("logs:PutLogEvents") && m.contains("permissions boundary")), "{text:#?}");
     assert!(text.iter().any(|m| m.contains("sqs:ReceiveMessage") && m.contains("service control policy")), "{text:#?}");
-    // Only the kms:Decrypt one is something an inline policy can fix.
-    assert_eq!(checked.evaluation.fixable().len(), 1);
+    // None is something an inline policy can fix: the role's policies already allow all three.
+    assert_eq!(checked.evaluation.fixable().len(), 0);
     // One simulation per resource (queue, key, log group); kms:ViaService only for the key.
     let simulate_rule = &rules[SIMULATE_RULE];
     assert_eq!(simulate_rule.num_calls(), 3);

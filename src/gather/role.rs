@@ -16,9 +16,9 @@ use crate::aws::traffic::limited;
 use crate::aws::{AwsResultExt, Clients};
 use crate::error::{AwsError, AwsErrorKind};
 use crate::model::RoleArn;
-use crate::model::access::{Access, Required, SimulatedAccess, Simulation};
+use crate::model::access::{Required, SimulatedAccess, Simulation, SimulatorAnswer, SimulatorDecision};
 use crate::model::facts::{Fact, RoleFacts, Unreadable};
-use crate::policy::{Decision, NamedPolicy, PolicyDocument};
+use crate::policy::{NamedPolicy, PolicyDocument};
 
 /// The code our own "this document does not parse" errors carry, so `read` can tell them apart.
 const MALFORMED: &str = "MalformedPolicyDocument";
@@ -278,27 +278,30 @@ async fn simulate_one(
                 result.permissions_boundary_decision_detail(),
             ),
         };
-        let policy = statements.iter().filter_map(|s| s.source_policy_id()).collect::<Vec<_>>().join(", ");
-        let access = match decision {
-            PolicyEvaluationDecisionType::Allowed => Access::Decided(Decision::Allowed { policy, sid: None }),
-            PolicyEvaluationDecisionType::ExplicitDeny => Access::Decided(Decision::ExplicitDeny { policy, sid: None }),
-            _ if boundary.is_some_and(|b| !b.allowed_by_permissions_boundary()) => {
-                Access::Decided(Decision::DeniedByBoundary { boundary: "the role's permissions boundary".into() })
-            }
-            _ if result.organizations_decision_detail().is_some_and(|o| !o.allowed_by_organizations()) => {
-                Access::DeniedByOrganizations
-            }
-            _ if !missing.is_empty() => Access::Decided(Decision::AllowedUnderConditions {
-                policy,
-                sid: None,
-                condition_keys: missing.to_vec(),
-            }),
-            _ => Access::Decided(Decision::ImplicitDeny),
+        let statements = statements
+            .iter()
+            .map(|s| {
+                s.source_policy_id()
+                    .or(s.source_policy_type().map(|t| t.as_str()))
+                    .unwrap_or("an unnamed statement")
+                    .to_owned()
+            })
+            .collect();
+        let answer = SimulatorAnswer {
+            decision: match decision {
+                PolicyEvaluationDecisionType::Allowed => SimulatorDecision::Allowed,
+                PolicyEvaluationDecisionType::ExplicitDeny => SimulatorDecision::ExplicitDeny,
+                _ => SimulatorDecision::ImplicitDeny,
+            },
+            statements,
+            boundary_allows: boundary.map(|b| b.allowed_by_permissions_boundary()),
+            organizations_allow: result.organizations_decision_detail().map(|o| o.allowed_by_organizations()),
+            missing_context: missing.to_vec(),
         };
         decided.push(SimulatedAccess {
             action: result.eval_action_name().to_owned(),
             resource: resource.to_owned(),
-            access,
+            answer,
         });
     }
     Ok(decided)

@@ -101,8 +101,10 @@ pub struct LintTrigger {
 }
 
 /// The codes that only a live account can decide: lint never reports them.
-pub const LIVE_ONLY: [FindingCode; 19] = [
+pub const LIVE_ONLY: [FindingCode; 20] = [
     FindingCode::KmsKeyNotFound,
+    // Needs iam:SimulatePrincipalPolicy's answer.
+    FindingCode::RoleSimulatorDisagrees,
     FindingCode::MappingMissing,
     FindingCode::MappingDisabled,
     FindingCode::MappingProblem,

@@ -151,12 +151,95 @@ impl From<Decision> for Access {
     }
 }
 
-/// One answer of `iam:SimulatePrincipalPolicy`.
+/// One answer of `iam:SimulatePrincipalPolicy`: the permission and what the simulator said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimulatedAccess {
     pub action: String,
     pub resource: String,
-    pub access: Access,
+    pub answer: SimulatorAnswer,
+}
+
+/// `EvalDecision` (or a resource's `EvalResourceDecision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum SimulatorDecision {
+    #[serde(rename = "allowed")]
+    Allowed,
+    #[serde(rename = "explicitDeny")]
+    ExplicitDeny,
+    #[serde(rename = "implicitDeny")]
+    ImplicitDeny,
+}
+
+impl SimulatorDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SimulatorDecision::Allowed => "allowed",
+            SimulatorDecision::ExplicitDeny => "explicitDeny",
+            SimulatorDecision::ImplicitDeny => "implicitDeny",
+        }
+    }
+}
+
+/// What the simulator answered for one permission on one resource, as it said it: the decision
+/// and everything it gave to back it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimulatorAnswer {
+    pub decision: SimulatorDecision,
+    /// The `SourcePolicyId` of each matched statement (a statement without one is named by its
+    /// `SourcePolicyType`, or "an unnamed statement").
+    pub statements: Vec<String>,
+    /// `PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary`, when given.
+    pub boundary_allows: Option<bool>,
+    /// `OrganizationsDecisionDetail.AllowedByOrganizations`, when given.
+    pub organizations_allow: Option<bool>,
+    /// `MissingContextValues`.
+    pub missing_context: Vec<String>,
+}
+
+impl SimulatorAnswer {
+    /// What the answer decides, in the terms our evaluator uses.
+    pub fn access(&self) -> Access {
+        let policy = self.statements.join(", ");
+        match self.decision {
+            SimulatorDecision::Allowed => Access::Decided(Decision::Allowed { policy, sid: None }),
+            // A Deny statement of the role's own policies, named.
+            SimulatorDecision::ExplicitDeny if !self.statements.is_empty() => {
+                Access::Decided(Decision::ExplicitDeny { policy, sid: None })
+            }
+            // Otherwise what the simulator says decided it: the boundary, an SCP.
+            _ if self.boundary_allows == Some(false) => {
+                Access::Decided(Decision::DeniedByBoundary { boundary: "the role's permissions boundary".into() })
+            }
+            _ if self.organizations_allow == Some(false) => Access::DeniedByOrganizations,
+            SimulatorDecision::ExplicitDeny => Access::Decided(Decision::ExplicitDeny { policy, sid: None }),
+            _ if !self.missing_context.is_empty() => Access::Decided(Decision::AllowedUnderConditions {
+                policy,
+                sid: None,
+                condition_keys: self.missing_context.clone(),
+            }),
+            _ => Access::Decided(Decision::ImplicitDeny),
+        }
+    }
+
+    /// Why this is not an answer AWS gives, or None when it is. AWS names the statement that
+    /// decides an `allowed` and the Deny statement of an `explicitDeny` ("the deny statement is
+    /// the only entry included in the result", API_EvaluationResult); an explicit Deny it does
+    /// not name comes with the Organizations or permissions-boundary detail that decided it.
+    /// An `implicitDeny` names no statement: nothing matched.
+    pub fn not_an_aws_answer(&self) -> Option<String> {
+        if !self.statements.is_empty() {
+            return None;
+        }
+        match self.decision {
+            SimulatorDecision::Allowed => Some("`allowed` naming no statement that allows it".to_owned()),
+            SimulatorDecision::ExplicitDeny
+                if self.organizations_allow != Some(false) && self.boundary_allows != Some(false) =>
+            {
+                Some("`explicitDeny` naming no Deny statement and no Organizations or boundary detail".to_owned())
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What `iam:SimulatePrincipalPolicy` decided for the role, for each required permission.
@@ -168,8 +251,8 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    pub fn lookup(&self, action: &str, resource: &str) -> Option<&Access> {
-        self.results.iter().find(|r| r.action.eq_ignore_ascii_case(action) && r.resource == resource).map(|r| &r.access)
+    pub fn lookup(&self, action: &str, resource: &str) -> Option<&SimulatorAnswer> {
+        self.results.iter().find(|r| r.action.eq_ignore_ascii_case(action) && r.resource == resource).map(|r| &r.answer)
     }
 }
 

@@ -36,6 +36,7 @@ pub enum FindingCode {
     RoleMissingPermission,
     RoleExplicitDeny,
     RoleTrustMissingLambda,
+    RoleSimulatorDisagrees,
     // encryption
     KmsKeyNotEnabled,
     KmsKeyPolicyMissingGrant,
@@ -112,7 +113,7 @@ impl FindingCode {
             | MaxReceiveCountLow
             | BacklogGrowing => Area::Queue,
             KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
-            RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda => Area::Role,
+            RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda | RoleSimulatorDisagrees => Area::Role,
             BatchSizeOutOfRange
             | BatchWindowRequired
             | BatchWindowOutOfRange
@@ -143,13 +144,14 @@ impl FindingCode {
         })
     }
 
-    pub const ALL: [FindingCode; 42] = [
+    pub const ALL: [FindingCode; 43] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
         FindingCode::RoleMissingPermission,
         FindingCode::RoleExplicitDeny,
         FindingCode::RoleTrustMissingLambda,
+        FindingCode::RoleSimulatorDisagrees,
         FindingCode::KmsKeyNotEnabled,
         FindingCode::KmsKeyPolicyMissingGrant,
         FindingCode::KmsKeyNotFound,
@@ -196,6 +198,7 @@ impl FindingCode {
             FindingCode::RoleMissingPermission => "role-missing-permission",
             FindingCode::RoleExplicitDeny => "role-explicit-deny",
             FindingCode::RoleTrustMissingLambda => "role-trust-missing-lambda",
+            FindingCode::RoleSimulatorDisagrees => "role-simulator-disagrees",
             FindingCode::KmsKeyNotEnabled => "kms-key-not-enabled",
             FindingCode::KmsKeyPolicyMissingGrant => "kms-key-policy-missing-grant",
             FindingCode::KmsKeyNotFound => "kms-key-not-found",

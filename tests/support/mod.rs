@@ -73,6 +73,17 @@ pub fn emulator() -> &'static Emulator {
     SHARED.get_or_init(Emulator::start)
 }
 
+/// How to install LocalStack for `Emulator::start_localstack`; printed whenever it is missing.
+pub const LOCALSTACK_INSTALL_HINT: &str = "run `make localstack-venv` (creates .venv-localstack with Python >= 3.13 \
+     and the pinned packages of tests/localstack/requirements.txt; PYTHON313=/path/to/python3.13 if it is not found)";
+
+fn localstack_python() -> PathBuf {
+    if let Ok(p) = std::env::var("SQS_TRIGGER_LOCALSTACK_PYTHON") {
+        return PathBuf::from(p);
+    }
+    repo_root().join(".venv-localstack/bin/python")
+}
+
 fn venv_python() -> PathBuf {
     if let Ok(p) = std::env::var("SQS_TRIGGER_EMULATOR_PYTHON") {
         return PathBuf::from(p);
@@ -159,21 +170,92 @@ impl Emulator {
         Emulator::wait_ready(child, &dir, || Some(port))
     }
 
+    /// LocalStack community as shipped (`localstack-core`, pinned in
+    /// tests/localstack/requirements.txt, installed by `make localstack-venv` into
+    /// .venv-localstack), in host mode (no Docker) on a free loopback port, with the services
+    /// sqs-trigger talks to. Stopped by its PID when dropped; it also ends with this process.
+    pub fn start_localstack() -> Emulator {
+        let python = localstack_python();
+        assert!(
+            python.exists(),
+            "LocalStack is not installed: {} is missing; {LOCALSTACK_INSTALL_HINT}",
+            python.display()
+        );
+        let check = Command::new(&python)
+            .args(["-c", "import sys, localstack.runtime.main; assert sys.version_info >= (3, 13), sys.version"])
+            .output();
+        match check {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => panic!(
+                "LocalStack is not usable from {}: {}; {LOCALSTACK_INSTALL_HINT}",
+                python.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => panic!("cannot run {}: {e}; {LOCALSTACK_INSTALL_HINT}", python.display()),
+        }
+        let dir =
+            std::env::temp_dir().join(format!("sqs-trigger-localstack-{}-{}", std::process::id(), unique_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let log = std::fs::File::create(dir.join("emulator.log")).expect("log file");
+        let port =
+            std::net::TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).expect("a free port").port();
+        // localstack.runtime.main as it is; the only thing added is that it ends with this
+        // process (a test binary that dies must not leave a server behind).
+        let watchdog = "import os, runpy, sys, threading, time\n\
+             parent = int(sys.argv[1])\n\
+             def watch():\n    while os.getppid() == parent: time.sleep(0.5)\n    os._exit(0)\n\
+             threading.Thread(target=watch, daemon=True).start()\n\
+             sys.argv = sys.argv[:1]\n\
+             runpy.run_module('localstack.runtime.main', run_name='__main__')\n";
+        let child = Command::new(&python)
+            .args(["-c", watchdog, &std::process::id().to_string()])
+            .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
+            .env("SERVICES", "sqs,lambda,iam,kms,logs,sts,cloudwatch")
+            // Host mode: everything it writes stays in this run's directory (not /var/lib/localstack).
+            .env("OVERRIDE_IN_DOCKER", "0")
+            .env("FILESYSTEM_ROOT", dir.join("fs"))
+            .env("TMPDIR", &dir)
+            // Nothing leaves the machine: no DNS server, no certificate download, no analytics,
+            // and no download of Lambda's runtime (a proxy that is not there; LocalStack's calls
+            // to itself go direct).
+            .env("DNS_ADDRESS", "0")
+            .env("SKIP_SSL_CERT_DOWNLOAD", "1")
+            .env("DISABLE_EVENTS", "1")
+            .env("HTTP_PROXY", "http://127.0.0.1:9")
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("NO_PROXY", "127.0.0.1,localhost,.localstack.cloud")
+            // No Docker, even where there is one: functions end Failed wherever the suite runs.
+            .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start LocalStack with {}: {e}; {LOCALSTACK_INSTALL_HINT}", python.display())
+            });
+        Emulator::wait_ready_at(child, &dir, "/_localstack/health", LOCALSTACK_INSTALL_HINT, || Some(port))
+    }
+
     /// Waits until the server answers on the port `port` yields (60 s at most).
     fn wait_ready(child: Child, dir: &Path, port: impl Fn() -> Option<u16>) -> Emulator {
+        Emulator::wait_ready_at(child, dir, "/moto-api/data.json", INSTALL_HINT, port)
+    }
+
+    /// Waits until `GET path` answers 200 on the port `port` yields (60 s at most).
+    fn wait_ready_at(child: Child, dir: &Path, path: &str, hint: &str, port: impl Fn() -> Option<u16>) -> Emulator {
         let mut emu = Emulator { child, port: 0, endpoint: String::new() };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(port) = port() {
                 emu.port = port;
                 emu.endpoint = format!("http://127.0.0.1:{port}");
-                if emu.http("GET", "/moto-api/data.json", None).is_ok_and(|(status, _)| status == 200) {
+                if emu.http("GET", path, None).is_ok_and(|(status, _)| status == 200) {
                     return emu;
                 }
             }
             if let Ok(Some(status)) = emu.child.try_wait() {
                 let log = std::fs::read_to_string(dir.join("emulator.log")).unwrap_or_default();
-                panic!("the emulator exited ({status}) before it was ready:\n{log}\n{INSTALL_HINT}");
+                panic!("the emulator exited ({status}) before it was ready:\n{log}\n{hint}");
             }
             assert!(
                 Instant::now() < deadline,

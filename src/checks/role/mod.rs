@@ -16,13 +16,17 @@ use serde::Serialize;
 
 pub use crate::model::access::{
     Access, Decider, KMS_DECRYPT, KeyTarget, LAMBDA_SERVICE, LOG_ACTIONS, QUEUE_ACTIONS, Required, ResourceAccess,
-    SEND_MESSAGE, SimulatedAccess, Simulation, Target, key_target, required_permissions,
+    SEND_MESSAGE, SimulatedAccess, Simulation, SimulatorAnswer, SimulatorDecision, Target, key_target,
+    required_permissions,
 };
 use crate::model::facts::{KeyLookup, RoleFacts, TriggerFacts};
 use crate::model::finding::Area;
 use crate::model::{Finding, FindingCode, RoleArn, Severity};
 use crate::policy::{self, Decision};
 use crate::policy_gen;
+
+pub mod simulator;
+use simulator::{Identity, SimulatorNote};
 
 /// The outcome for one permission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -70,6 +74,21 @@ pub struct PermissionCheck {
     /// `--fix` add.
     #[serde(skip)]
     pub fixable: bool,
+    /// What iam:SimulatePrincipalPolicy answered, when that answer did not simply decide: it
+    /// was not believed (`believed: false`), or our evaluator disagrees with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulator: Option<SimulatorNote>,
+    /// Our evaluator's verdict, when it disagrees with the simulator's (which `decision` keeps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<Disagreement>,
+}
+
+/// The evaluator's side of a disagreement with the simulator, and what could explain it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Disagreement {
+    pub evaluator: PermissionVerdict,
+    pub evaluator_reason: String,
+    pub explanation: String,
 }
 
 /// Every required permission of one role, decided.
@@ -112,10 +131,12 @@ pub fn evaluate(facts: &TriggerFacts, target: &Target) -> RoleEvaluation {
         _ => None,
     };
     let simulation = facts.simulation.as_ref().filter(|s| Some(&s.role) == target.role.as_ref());
-    let decided_by = match (simulation, role_facts) {
-        (Some(_), _) => Some(Decider::Simulator),
-        (None, Some(_)) => Some(Decider::Evaluator),
-        (None, None) => None,
+    // The simulator decides the role's policies when at least one of its answers is believed.
+    let believed = simulation.is_some_and(|s| s.results.iter().any(|r| r.answer.not_an_aws_answer().is_none()));
+    let decided_by = match (believed, role_facts) {
+        (true, _) => Some(Decider::Simulator),
+        (false, Some(_)) => Some(Decider::Evaluator),
+        (false, None) => None,
     };
     let permissions = required
         .iter()
@@ -125,14 +146,52 @@ pub fn evaluate(facts: &TriggerFacts, target: &Target) -> RoleEvaluation {
             {
                 return skipped(req, &format!("the ARN of key {key_id} is unknown: DescribeKey could not be read"));
             }
-            let identity = simulation
-                .and_then(|s| s.lookup(req.action, &req.resource).map(|a| (a.clone(), Decider::Simulator)))
-                .or_else(|| role_facts.map(|r| (identity_access(r, req), Decider::Evaluator)));
+            let simulated = simulation.and_then(|s| s.lookup(req.action, &req.resource));
+            let evaluated = role_facts.map(|r| identity_access(r, req));
             let resource = target.role.as_ref().and_then(|role| resource_access(facts, role, req));
-            decide(req, identity, resource.as_ref())
+            decide_both(req, simulator::identity(simulated, evaluated), resource.as_ref())
         })
         .collect();
     RoleEvaluation { role: target.role.clone(), decided_by, permissions }
+}
+
+/// `decide`, with the identity verdict `simulator::identity` chose, the simulator's answer
+/// noted when it was set aside, and the evaluator's verdict kept when it disagrees.
+fn decide_both(req: &Required, identity: Option<Identity>, resource: Option<&ResourceAccess>) -> PermissionCheck {
+    match identity {
+        None => decide(req, None, resource),
+        Some(Identity::Decided { access, by, note }) => {
+            let mut check = decide(req, Some((access, by)), resource);
+            if let Some(note) = note {
+                if check.decided_by == Some(Decider::Evaluator) {
+                    check.reason = format!("{} ({})", check.reason, note.sentence());
+                }
+                check.simulator = Some(note);
+            }
+            check
+        }
+        Some(Identity::Disputed { simulator: by_simulator, evaluator, note }) => {
+            let mut check = decide(req, Some((by_simulator.clone(), Decider::Simulator)), resource);
+            // A resource policy that decides on its own settles it either way.
+            if check.decided_by == Some(Decider::Simulator) {
+                let other = decide(req, Some((evaluator, Decider::Evaluator)), resource);
+                if other.decision != check.decision {
+                    check.disagreement = Some(Disagreement {
+                        evaluator: other.decision,
+                        evaluator_reason: other.reason,
+                        explanation: simulator::explanation(&by_simulator).to_owned(),
+                    });
+                    check.simulator = Some(note);
+                    check.fixable = false;
+                }
+            }
+            check
+        }
+        Some(Identity::Undecided(why)) => {
+            let check = decide(req, None, resource);
+            if check.decision == PermissionVerdict::Skipped { skipped(req, &why) } else { check }
+        }
+    }
 }
 
 /// Our evaluator over the role's policies and boundary.
@@ -190,6 +249,8 @@ fn skipped(req: &Required, reason: &str) -> PermissionCheck {
         decided_by: None,
         reason: reason.to_owned(),
         fixable: false,
+        simulator: None,
+        disagreement: None,
     }
 }
 
@@ -381,18 +442,14 @@ pub fn may_send_to_queue(facts: &TriggerFacts) -> Option<bool> {
     let target = Target::from_facts(facts);
     let role = target.role.as_ref()?;
     let req = Required { action: SEND_MESSAGE, resource: target.queue.as_ref()?.to_string() };
-    let simulated = facts
-        .simulation
-        .as_ref()
-        .filter(|s| &s.role == role)
-        .and_then(|s| s.lookup(req.action, &req.resource))
-        .map(|a| (a.clone(), Decider::Simulator));
-    let identity = simulated.or_else(|| match &facts.role {
-        Some(Ok(r)) => Some((identity_access(r, &req), Decider::Evaluator)),
+    let simulated =
+        facts.simulation.as_ref().filter(|s| &s.role == role).and_then(|s| s.lookup(req.action, &req.resource));
+    let evaluated = match &facts.role {
+        Some(Ok(r)) => Some(identity_access(r, &req)),
         _ => None,
-    });
+    };
     let resource = resource_access(facts, role, &req);
-    match decide(&req, identity, resource.as_ref()).decision {
+    match decide_both(&req, simulator::identity(simulated, evaluated), resource.as_ref()).decision {
         PermissionVerdict::Allowed | PermissionVerdict::Conditional => Some(true),
         PermissionVerdict::Missing | PermissionVerdict::Denied => Some(false),
         PermissionVerdict::Skipped => None,
@@ -448,6 +505,10 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         } else {
             ""
         };
+        if let Some(d) = &p.disagreement {
+            findings.push(disagreement_finding(&role, p, d, &what, logs));
+            continue;
+        }
         match p.decision {
             PermissionVerdict::Allowed | PermissionVerdict::Skipped => {}
             PermissionVerdict::Missing if p.decided_by == Some(Decider::KeyPolicy) => {}
@@ -512,6 +573,36 @@ pub fn permission_findings(evaluation: &RoleEvaluation) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// `role-simulator-disagrees`: both verdicts, the statements the simulator named, and what could
+/// explain the difference. An error when the simulator (which sees what the tool cannot) says
+/// the poller may not, a warning when it says the poller may; the logs actions are warnings.
+fn disagreement_finding(role: &str, p: &PermissionCheck, d: &Disagreement, what: &str, logs: bool) -> Finding {
+    let denied = matches!(p.decision, PermissionVerdict::Missing | PermissionVerdict::Denied);
+    let severity = if denied && !logs { Severity::Error } else { Severity::Warning };
+    let said = p.simulator.as_ref().map(SimulatorNote::sentence).unwrap_or_default();
+    Finding::new(
+        FindingCode::RoleSimulatorDisagrees,
+        severity,
+        role.to_owned(),
+        format!(
+            "iam:SimulatePrincipalPolicy and sqs-trigger's policy evaluator disagree on {what}: the simulator says \
+             {} ({said}: {}); the evaluator, over the policies the tool read, says {} ({}). What could explain it: {}",
+            p.decision.as_str(),
+            p.reason,
+            d.evaluator.as_str(),
+            d.evaluator_reason,
+            d.explanation
+        ),
+    )
+    .fix(format!(
+        "compare what the simulator matched with the role's policies: aws iam simulate-principal-policy \
+         --policy-source-arn {role} --action-names {} --resource-arns {}; then check the organization's service \
+         control policies and the role's permissions boundary",
+        p.action, p.resource
+    ))
+    .about(&p.action, p.decided_by)
 }
 
 /// `role-trust-missing-lambda`: the trust policy must let lambda.amazonaws.com assume the role

@@ -225,32 +225,86 @@ fn explicit_deny_names_policy_and_sid() {
     assert!(findings[0].message.contains("inline policy guard") && findings[0].message.contains("NoLogs"));
 }
 
-#[test]
-fn simulation_decides_before_the_evaluator() {
-    // The role's own policies grant nothing, but the simulator says allowed (and one deny).
-    let mut f = facts(role_facts(&[], None, LAMBDA_SERVICE));
-    let target = Target::from_facts(&f);
-    let required = target.required(None);
-    let results = required
+/// Simulator answers in AWS's shape (each names its statement) or in LocalStack's stub's (none).
+fn simulated(f: &TriggerFacts, named: bool, decide: impl Fn(&str) -> SimulatorDecision) -> Simulation {
+    let results = Target::from_facts(f)
+        .required(None)
         .iter()
         .map(|r| SimulatedAccess {
             action: r.action.to_owned(),
             resource: r.resource.clone(),
-            access: if r.action == "sqs:DeleteMessage" {
-                Access::Decided(Decision::ExplicitDeny { policy: "scp-guard".into(), sid: None })
-            } else {
-                Access::Decided(Decision::Allowed { policy: "inline".into(), sid: None })
+            answer: SimulatorAnswer {
+                decision: decide(r.action),
+                statements: if named { vec!["role_worker_policy".into()] } else { vec![] },
+                boundary_allows: None,
+                organizations_allow: None,
+                missing_context: vec![],
             },
         })
         .collect();
-    f.simulation = Some(Simulation { role: ROLE.parse().unwrap(), results });
-    let evaluation = evaluate(&f, &target);
+    Simulation { role: ROLE.parse().unwrap(), results }
+}
+
+#[test]
+fn simulation_decides_before_the_evaluator() {
+    use SimulatorDecision::{Allowed, ExplicitDeny};
+    // The role's own policies grant everything and deny sqs:DeleteMessage; the simulator, in
+    // AWS's shape, agrees: it decides.
+    let grant = allow(&["sqs:*", "logs:*"], "*");
+    let deny = r#"{"Statement":[{"Effect":"Deny","Action":"sqs:DeleteMessage","Resource":"*"}]}"#;
+    let mut f = facts(role_facts(&[("inline policy p", &grant), ("inline policy d", deny)], None, LAMBDA_SERVICE));
+    let deny_deletes = |a: &str| if a == "sqs:DeleteMessage" { ExplicitDeny } else { Allowed };
+    f.simulation = Some(simulated(&f, true, deny_deletes));
+    let evaluation = evaluate(&f, &Target::from_facts(&f));
     assert_eq!(evaluation.decided_by, Some(Decider::Simulator));
     assert!(evaluation.permissions.iter().all(|p| p.decided_by == Some(Decider::Simulator)));
+    assert!(evaluation.permissions.iter().all(|p| p.simulator.is_none() && p.disagreement.is_none()));
     assert_eq!(codes(&check(&f)), vec![(FindingCode::RoleExplicitDeny, crate::model::Severity::Error)]);
     // A simulation of another role is ignored.
     f.simulation.as_mut().unwrap().role = "arn:aws:iam::123456789012:role/other".parse().unwrap();
     assert_eq!(evaluate(&f, &Target::from_facts(&f)).decided_by, Some(Decider::Evaluator));
+}
+
+#[test]
+fn a_simulator_naming_no_statement_is_not_believed() {
+    // LocalStack's stub: explicitDeny for all it cannot match, no statement named. The role
+    // grants everything but sqs:DeleteMessage: the evaluator decides, with a note.
+    let grant = allow(&["sqs:ReceiveMessage", "sqs:GetQueueAttributes", "logs:*"], "*");
+    let mut f = facts(role_facts(&[("inline policy p", &grant)], None, LAMBDA_SERVICE));
+    f.simulation = Some(simulated(&f, false, |_| SimulatorDecision::ExplicitDeny));
+    let evaluation = evaluate(&f, &Target::from_facts(&f));
+    assert_eq!(evaluation.decided_by, Some(Decider::Evaluator));
+    for p in &evaluation.permissions {
+        assert_eq!(p.decided_by, Some(Decider::Evaluator), "{p:?}");
+        let note = p.simulator.as_ref().expect("the simulator's answer is noted");
+        assert!(!note.believed && p.reason.contains("explicitDeny") && p.reason.contains("not believed"), "{p:?}");
+    }
+    let findings = check(&f);
+    assert_eq!(codes(&findings), vec![(FindingCode::RoleMissingPermission, crate::model::Severity::Error)]);
+    assert!(findings[0].message.contains("sqs:DeleteMessage") && findings[0].message.contains("not believed"));
+}
+
+#[test]
+fn a_disagreement_between_two_aws_answers_is_one_finding_with_both_verdicts() {
+    // The role's policies grant everything; the simulator, naming a Deny statement, says no
+    // for sqs:DeleteMessage.
+    let grant = allow(&["sqs:*", "logs:*"], "*");
+    let mut f = facts(role_facts(&[("inline policy p", &grant)], None, LAMBDA_SERVICE));
+    f.simulation = Some(simulated(&f, true, |a| {
+        if a == "sqs:DeleteMessage" { SimulatorDecision::ExplicitDeny } else { SimulatorDecision::Allowed }
+    }));
+    let evaluation = evaluate(&f, &Target::from_facts(&f));
+    let delete = evaluation.permissions.iter().find(|p| p.action == "sqs:DeleteMessage").unwrap();
+    assert_eq!((delete.decision, delete.decided_by), (PermissionVerdict::Denied, Some(Decider::Simulator)));
+    let d = delete.disagreement.as_ref().expect("the evaluator's verdict is kept");
+    assert_eq!(d.evaluator, PermissionVerdict::Allowed);
+    assert!(!delete.fixable);
+    let findings = check(&f);
+    assert_eq!(codes(&findings), vec![(FindingCode::RoleSimulatorDisagrees, crate::model::Severity::Error)]);
+    let m = &findings[0].message;
+    for part in ["sqs:DeleteMessage", "denied", "allowed", "role_worker_policy", "inline policy p", "service control"] {
+        assert!(m.contains(part), "{part}: {m}");
+    }
 }
 
 #[test]

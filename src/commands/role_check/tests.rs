@@ -42,6 +42,8 @@ fn queue_policy_rows_become_cross_account_findings() {
         decided_by: Some(decided_by),
         reason: "queue policy does not grant the role or its account".into(),
         fixable: false,
+        simulator: None,
+        disagreement: None,
     };
     let evaluation = RoleEvaluation {
         role: Some("arn:aws:iam::123456789012:role/worker".parse().unwrap()),
