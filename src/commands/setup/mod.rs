@@ -448,7 +448,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     progress.set_message("setup: mapping");
     let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
     let checked_facts = role_facts.clone();
-    let mapping = mapping_step(ctx, &s, &target, queue_is_new, role_facts, &progress).await;
+    let mapping = mapping_step(ctx, &s, &target, role_facts, &progress).await;
     let (mapping, mapping_enabled, queue_mappings) = match mapping {
         Ok(done) => (done.step, done.enabled, done.queue_mappings),
         Err(e) => (Step::failed(StepName::Mapping, &e), false, None),
