@@ -118,6 +118,8 @@ const TABLE: &[Row] = &[
     Row { args: &["cdk.out"], exit: 1, expected: &[("dlq-missing", "25"), ("kms-key-policy-missing-grant", "6")] },
     Row { args: &["cross-region.yaml"], exit: 1, expected: &[("check-skipped", "22"), ("region-mismatch", "22")] },
     Row { args: &["literal-role-arn.yaml"], exit: 0, expected: &[("check-skipped", "17")] },
+    Row { args: &["unknown-irrelevant.yaml"], exit: 0, expected: &[] },
+    Row { args: &["unknown-relevance.yaml"], exit: 0, expected: &[("check-skipped", "29"), ("check-skipped", "29")] },
     Row {
         args: &["literal-role-arn.yaml", "--account", "123456789012"],
         exit: 1,
