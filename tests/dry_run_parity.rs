@@ -115,10 +115,10 @@ fn decision(run: &support::Run, dry: bool) -> Decision {
     };
     // A dry run goes past a step that would refuse, to show the whole plan; the real run stops
     // there. The decisions compared are the real run's: up to the step it stops at.
-    if let Some(stop) = verdict.strip_prefix("stopped at ") {
-        if let Some(at) = steps.iter().position(|(name, _)| name == stop) {
-            steps.truncate(at + 1);
-        }
+    if let Some(stop) = verdict.strip_prefix("stopped at ")
+        && let Some(at) = steps.iter().position(|(name, _)| name == stop)
+    {
+        steps.truncate(at + 1);
     }
     Decision { steps, verdict, exit: run.code }
 }

@@ -375,3 +375,25 @@ fn the_lint_document_matches_its_schema_and_lists_triggers() {
     let triggers: Vec<&str> = files[0]["triggers"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     assert!(triggers.contains(&"ToAlias: Queue → Worker:live"), "{triggers:?}");
 }
+
+/// `sqs-trigger lint … | head -1`: the reader went away before the report was written. As
+/// ripgrep does, that ends quietly with exit 0 (the pipe's read end is closed before the
+/// binary starts, so the write surely fails).
+#[test]
+fn a_closed_stdout_ends_quietly_with_exit_0() {
+    for format in ["text", "json"] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_sqs-trigger"))
+            .current_dir(repo_root())
+            .args(["lint", &fixture("visibility-batch.yaml"), "-o", format])
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run lint");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}: nothing on stderr");
+    }
+}

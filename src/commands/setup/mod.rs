@@ -418,7 +418,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             None
         }
     };
-    let ((queue_step, queue_facts), early) = tokio::join!(queue_step(ctx, &s, &plan, &progress), early);
+    let ((queue_step, queue_facts), early) = tokio::join!(queue_step(ctx, &s, &plan), early);
     if push(queue_step, &mut steps) {
         return Ok(finish(ctx, &s, steps));
     }
@@ -467,7 +467,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         Some("--no-probe".to_owned())
     } else if !mapping_enabled {
         Some("the mapping is disabled: nothing would poll the probe (enable it with --enable)".to_owned())
-    } else if !queue_is_new && !queue_facts.is_managed() && !s.probe && !s.yes_to_probe(ctx, &progress) {
+    } else if !queue_is_new && !queue_facts.is_managed() && !s.probe && !s.yes_to_probe(ctx) {
         Some(format!(
             "{} existed before this run: its consumers would process a probe message (pass --probe to send one)",
             s.spec.name
@@ -513,15 +513,14 @@ fn finish(ctx: &Ctx, s: &Settings, steps: Vec<Step>) -> SetupReport {
 }
 
 impl Settings {
-    /// On a terminal, asks whether to probe a queue that existed before this run.
-    fn yes_to_probe(&self, ctx: &Ctx, progress: &Progress) -> bool {
+    /// On a terminal, asks whether to probe a queue that existed before this run (the
+    /// question clears the spinner itself).
+    fn yes_to_probe(&self, ctx: &Ctx) -> bool {
         ctx.output.interactive
-            && progress.suspend(|| {
-                ctx.output.confirm(&format!(
-                    "{} existed before this run; its consumers will process the probe message. Send a probe?",
-                    self.spec.name
-                ))
-            })
+            && ctx.output.confirm(&format!(
+                "{} existed before this run; its consumers will process the probe message. Send a probe?",
+                self.spec.name
+            ))
     }
 }
 

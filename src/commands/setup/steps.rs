@@ -8,10 +8,10 @@ pub(super) async fn queue_step(
     ctx: &Ctx,
     s: &Settings,
     plan: &queue_create::QueuePlan,
-    progress: &Progress,
 ) -> (Step, Option<(QueueFacts, Option<QueueFacts>)>) {
     let declined = if s.update && !s.dry_run {
-        progress.suspend(|| queue_create::confirm_security_changes(ctx, plan, s.yes))
+        // The question clears the spinner itself (Output::confirm).
+        queue_create::confirm_security_changes(ctx, plan, s.yes)
     } else {
         None
     };
