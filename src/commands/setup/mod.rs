@@ -273,6 +273,15 @@ impl Report for SetupReport {
                 format!("the {} step would refuse (see above)", refusing.join(" and "))
             };
             writeln!(out, "{}", style.bold(&format!("dry run: nothing was changed; {tail}")))?;
+            // Every decision made from reads was made above; these only a write can tell.
+            writeln!(
+                out,
+                "{}",
+                style.dim(
+                    "not foreseen (only the real run can tell): AWS's own checks when the mapping is created or \
+                     the role policy is put, and whether the function handles the probe"
+                )
+            )?;
             return Ok(());
         }
         let stopped = self.steps.iter().find(|s| s.stops());

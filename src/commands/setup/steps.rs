@@ -126,9 +126,21 @@ pub(super) async fn role_step(
         return Ok(refuse(would_refuse, hint.into(), checked.findings));
     };
     if s.dry_run || !s.fix {
-        // What --fix would put, and the role checked again with it in place.
-        role_check::ensure_callers_account(&role, &checked.facts)?;
-        let plan = role_check::plan_fix(clients, &role, &s.spec.name, &grants, Some(&checked.facts)).await?;
+        // What --fix would put, and the role checked again with it in place. Where --fix
+        // would refuse (a role of another account, an inline policy it cannot merge), that is
+        // the step's error with --fix, and its hint without.
+        let plan = match role_check::ensure_callers_account(&role, &checked.facts) {
+            Ok(()) => role_check::plan_fix(clients, &role, &s.spec.name, &grants, Some(&checked.facts)).await,
+            Err(refused) => Err(refused),
+        };
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(Error::Refused(why)) if !s.fix => {
+                let hint = format!("--fix cannot attach the missing permissions: {why}");
+                return Ok(refuse(would_refuse, hint, checked.findings));
+            }
+            Err(e) => return Err(e),
+        };
         let after = role_check::recheck_after_fix(clients, &checked, &plan, &s.target.function).await?;
         let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
         let added = added.join(", ");
