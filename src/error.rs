@@ -83,6 +83,10 @@ pub struct RawAnswer {
 
 impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `cannot connect to URL (cause)` says it all, on one line: no request was answered.
+        if self.kind == AwsErrorKind::Unreachable && self.message.starts_with("cannot connect to ") {
+            return f.write_str(&self.message);
+        }
         write!(f, "{} on {} failed: ", self.action, self.resource)?;
         match &self.code {
             Some(code) => write!(f, "{code}: {}", self.message)?,
@@ -134,9 +138,10 @@ pub enum Error {
     Parse(#[from] ParseError),
     #[error(transparent)]
     Aws(#[from] AwsError),
-    /// SIGINT. `done` lists what had already been changed, so a re-run can converge.
+    /// SIGINT. `done` lists what had already been changed, so a re-run can converge;
+    /// `in_flight` the writes sent but not answered (they may have happened).
     #[error("interrupted")]
-    Interrupted { done: Vec<String> },
+    Interrupted { done: Vec<String>, in_flight: Vec<String> },
     /// Something was refused for a reason the user can act on (exit 1, like a failed check).
     #[error("{0}")]
     Refused(String),
@@ -161,6 +166,11 @@ impl Error {
             Error::Interrupted { .. } => ExitStatus::Interrupted,
             Error::Refused(_) | Error::Io { .. } => ExitStatus::CheckFailed,
         }
+    }
+
+    /// Stdout was closed by its reader (a pipe into `head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     pub fn kind(&self) -> &'static str {

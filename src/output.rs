@@ -64,6 +64,8 @@ pub struct Output {
     pub progress: bool,
     /// Whether a person can answer a question on this terminal (never under `CI`).
     pub interactive: bool,
+    /// The spinners and bars shown on stderr, so a question clears them first.
+    shown: std::sync::Arc<std::sync::Mutex<Vec<ProgressBar>>>,
 }
 
 impl Output {
@@ -79,6 +81,7 @@ impl Output {
             // Under CI nobody answers, even when a pseudo-terminal is attached: `--yes` is
             // then required, as without a terminal.
             interactive: !ci && io::stdin().is_terminal() && io::stderr().is_terminal(),
+            shown: Default::default(),
         }
     }
 
@@ -113,19 +116,26 @@ impl Output {
     /// Prints an error: always a message on stderr; under JSON also a document on stdout,
     /// so a CI step parsing stdout still gets something to parse.
     pub fn print_error(&self, error: &Error) {
+        // `println!` would panic on a closed stdout; the message on stderr is what matters.
         if self.format == OutputFormat::Jsonl {
-            println!("{}", serde_json::to_string(&error_document(error)).unwrap_or_default());
+            let _ =
+                writeln!(io::stdout().lock(), "{}", serde_json::to_string(&error_document(error)).unwrap_or_default());
         } else if self.is_json() {
-            println!("{}", serde_json::to_string_pretty(&error_document(error)).unwrap_or_default());
+            let _ = writeln!(
+                io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&error_document(error)).unwrap_or_default()
+            );
         }
         let mut err = io::stderr().lock();
         let _ = match error {
-            Error::Interrupted { done } if !done.is_empty() => writeln!(
-                err,
-                "{}: interrupted; already done (a re-run converges):\n  {}",
-                crate::APP_NAME,
-                done.join("\n  ")
-            ),
+            Error::Interrupted { done, in_flight } if !done.is_empty() || !in_flight.is_empty() => {
+                let mut lines: Vec<String> = done.clone();
+                // Sent, not answered: AWS may have done it (a re-run finds out and converges).
+                lines.extend(in_flight.iter().cloned());
+                let what = if done.is_empty() { "interrupted" } else { "interrupted; already done" };
+                writeln!(err, "{}: {what} (a re-run converges):\n  {}", crate::APP_NAME, lines.join("\n  "))
+            }
             _ => writeln!(err, "{}: {}", self.style_stderr().red("error"), crate::redact::redact(&error.to_string())),
         };
     }
@@ -149,6 +159,22 @@ impl Output {
     /// Asks a yes/no question on stderr and reads the answer from stdin; anything but
     /// y/yes is no. Only call when `interactive`; `--yes` skips the question.
     pub fn confirm(&self, question: &str) -> bool {
+        // A spinner still on the terminal is cleared while the question waits for its answer
+        // (and drawn again after), so the prompt is not left under a stale progress line.
+        let live: Vec<ProgressBar> = match self.shown.lock() {
+            Ok(mut shown) => {
+                shown.retain(|b| !b.is_finished());
+                shown.clone()
+            }
+            Err(_) => Vec::new(),
+        };
+        match live.last() {
+            Some(bar) => bar.suspend(|| self.ask(question)),
+            None => self.ask(question),
+        }
+    }
+
+    fn ask(&self, question: &str) -> bool {
         let mut err = io::stderr().lock();
         let _ = write!(err, "{question} [y/N] ");
         let _ = err.flush();
@@ -157,6 +183,13 @@ impl Output {
             return false;
         }
         matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    }
+
+    fn remember(&self, bar: &ProgressBar) {
+        if let Ok(mut shown) = self.shown.lock() {
+            shown.retain(|b| !b.is_finished());
+            shown.push(bar.clone());
+        }
     }
 
     /// A spinner on stderr, or nothing when spinners are not allowed.
@@ -171,6 +204,7 @@ impl Output {
         );
         bar.set_message(message.into());
         bar.enable_steady_tick(Duration::from_millis(100));
+        self.remember(&bar);
         Progress(Some(bar))
     }
 
@@ -185,6 +219,7 @@ impl Output {
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(message.into());
+        self.remember(&bar);
         Progress(Some(bar))
     }
 }
@@ -214,8 +249,9 @@ pub fn error_document(error: &Error) -> serde_json::Value {
         // The AWS error's own fields (message, resource) can quote a request: redacted too.
         doc["error"]["aws"] = crate::redact::redact_json(serde_json::to_value(aws).unwrap_or_default());
     }
-    if let Error::Interrupted { done } = error {
+    if let Error::Interrupted { done, in_flight } = error {
         doc["error"]["done"] = serde_json::to_value(done).unwrap_or_default();
+        doc["error"]["in_flight"] = serde_json::to_value(in_flight).unwrap_or_default();
     }
     doc
 }

@@ -118,6 +118,8 @@ const TABLE: &[Row] = &[
     Row { args: &["cdk.out"], exit: 1, expected: &[("dlq-missing", "25"), ("kms-key-policy-missing-grant", "6")] },
     Row { args: &["cross-region.yaml"], exit: 1, expected: &[("check-skipped", "22"), ("region-mismatch", "22")] },
     Row { args: &["literal-role-arn.yaml"], exit: 0, expected: &[("check-skipped", "17")] },
+    Row { args: &["unknown-irrelevant.yaml"], exit: 0, expected: &[] },
+    Row { args: &["unknown-relevance.yaml"], exit: 0, expected: &[("check-skipped", "29"), ("check-skipped", "29")] },
     Row {
         args: &["literal-role-arn.yaml", "--account", "123456789012"],
         exit: 1,
@@ -372,4 +374,26 @@ fn the_lint_document_matches_its_schema_and_lists_triggers() {
     assert_eq!(files[1]["path"], "tests/fixtures/lint/cdk.out/OrdersStack.template.json");
     let triggers: Vec<&str> = files[0]["triggers"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     assert!(triggers.contains(&"ToAlias: Queue → Worker:live"), "{triggers:?}");
+}
+
+/// `sqs-trigger lint … | head -1`: the reader went away before the report was written. As
+/// ripgrep does, that ends quietly with exit 0 (the pipe's read end is closed before the
+/// binary starts, so the write surely fails).
+#[test]
+fn a_closed_stdout_ends_quietly_with_exit_0() {
+    for format in ["text", "json"] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_sqs-trigger"))
+            .current_dir(repo_root())
+            .args(["lint", &fixture("visibility-batch.yaml"), "-o", format])
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run lint");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}: nothing on stderr");
+    }
 }

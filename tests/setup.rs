@@ -290,6 +290,49 @@ fn interrupted_at_the_probe_step() {
     interrupt_at("SendMessage", &["created queue QUEUE", "mapping"]);
 }
 
+/// Ctrl-C while the DLQ's CreateQueue is in flight: the emulator holds the request, then
+/// creates the queue anyway (as AWS may, once the request has left). The run cannot know
+/// whether it happened, so it says the DLQ may have been created; a re-run converges.
+#[test]
+fn interrupted_while_a_create_is_in_flight() {
+    let emu = emulator();
+    let (function, _) = function(emu, LOGS_ONLY);
+    let queue = unique("su-fly");
+    let dlq = format!("{queue}-dlq");
+    let spec = serde_json::json!({
+        "operation": "CreateQueue", "error": "delay", "delay": 5, "count": 1,
+        "match": format!("\"QueueName\":\"{dlq}\""),
+    });
+    let (status, body) = emu.http("POST", "/_emulator/faults", Some(&spec.to_string())).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let mut child = emu
+        .cmd()
+        .args(["setup", "--function", &function, "--queue", &queue, "--fix", "--yes", "--no-probe"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let held = |emu: &Emulator| {
+        emu.requests().iter().any(|r| r["operation"] == "CreateQueue" && r["faulted"] == "delay" && r["end"].is_null())
+    };
+    support::wait_until("the DLQ's CreateQueue is held", Duration::from_secs(60), || {
+        held(emu) || child.try_wait().ok().flatten().is_some()
+    });
+    assert!(held(emu), "setup ended before the DLQ was created");
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains(&format!("may have been created: queue {dlq}")), "{stderr}");
+    assert!(!stderr.contains(&format!("created queue {queue} ")), "the queue itself was never sent: {stderr}");
+    // It was: the held request is served after the client went away.
+    support::wait_until("the held CreateQueue is served", Duration::from_secs(60), || !held(emu));
+    assert!(emu.queue_url(&dlq).is_some(), "the DLQ exists after all");
+    let again = setup(emu, &function, &queue, &["--fix", "--yes", "--no-probe"]);
+    again.expect_code(0);
+    assert_eq!(outcomes(&again)[0], ("queue".to_owned(), "created".to_owned()), "{}", again.stdout);
+}
+
 /// How many times each operation was sent by the binary since the log was last cleared.
 fn operation_counts(emu: &Emulator) -> std::collections::BTreeMap<String, usize> {
     let mut counts = std::collections::BTreeMap::new();
@@ -335,4 +378,68 @@ fn a_fresh_setup_reads_each_fact_once() {
     let counts = operation_counts(&emu);
     assert_eq!(counts.get("GetQueueUrl").copied(), Some(1), "the DLQ needs no lookup: {counts:?}");
     assert_eq!(counts.get("GetQueueAttributes").copied(), Some(2), "the queue and its DLQ: {counts:?}");
+}
+
+/// On a terminal (a pseudo-terminal from `script`), the --fix question is asked with the
+/// spinner cleared: the spinner's line is erased before the question, and not drawn again
+/// while the question waits for its answer (typed here a moment later), as a ticking spinner
+/// would.
+#[test]
+fn the_fix_question_on_a_terminal_clears_the_spinner_first() {
+    use std::io::{Read, Write};
+    let emu = emulator();
+    let (function, _) = function(emu, LOGS_ONLY);
+    let queue = unique("su-tty");
+    let template = emu.cmd();
+    let mut cmd = std::process::Command::new("script");
+    for (key, value) in template.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
+    }
+    let line = format!(
+        "{} setup --function {function} --queue {queue} --fix --no-probe",
+        template.get_program().to_string_lossy()
+    );
+    let mut child = cmd
+        .args(["-qefc", &line, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("script(1) runs the binary on a pseudo-terminal");
+    let transcript = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let sink = transcript.clone();
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    });
+    const QUESTION: &str = "Put inline policy";
+    let text = || String::from_utf8_lossy(&transcript.lock().unwrap()).into_owned();
+    support::wait_until("the --fix question", Duration::from_secs(120), || text().contains(QUESTION));
+    // Time for a ticking spinner (every 100 ms) to draw over the question, were it still on.
+    std::thread::sleep(Duration::from_millis(1500));
+    child.stdin.as_mut().unwrap().write_all(b"n\n").unwrap();
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let all = text();
+    let asked = all.find(QUESTION).unwrap();
+    let answered = asked + all[asked..].find("[y/N] n").map(|at| at + "[y/N] ".len()).expect("the answer echoed");
+    let before = &all[..asked];
+    let spinner_at = before.rfind("setup: role check").expect("the spinner was on before the question");
+    assert!(before[spinner_at..].contains("\u{1b}[2K"), "the spinner's line is erased first: {:?}", &all[spinner_at..]);
+    assert!(
+        !all[asked..answered].contains("setup: role check"),
+        "no spinner while the question waits: {:?}",
+        &all[asked..answered]
+    );
+    assert!(all.contains("the fix was declined"), "{all}");
+    assert_eq!(status.code(), Some(1), "{all}");
 }

@@ -92,7 +92,9 @@ where
             (AwsErrorKind::Timeout, format!("no answer in time ({})", DisplayErrorContext(err)))
         }
         SdkError::DispatchFailure(failure) if failure.is_io() => {
-            (AwsErrorKind::Unreachable, format!("could not connect ({})", DisplayErrorContext(err)))
+            // One line: where, and why in a few words; the SDK's whole chain only at -v.
+            tracing::info!("{action} on {resource}: {err:?}");
+            (AwsErrorKind::Unreachable, cannot_connect(action, err))
         }
         SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
             let text = DisplayErrorContext(err).to_string();
@@ -138,6 +140,56 @@ where
     let resource = resource.to_string();
     let hint = hint_for(kind, action, &resource);
     AwsError { action, resource, kind, code, message: one_line(&message), hint, answer: raw_answer(err) }
+}
+
+/// `cannot connect to URL (connection refused)`: the endpoint the run talks to (or AWS's, for
+/// the call's service in the run's region) and the innermost cause the connector gave.
+fn cannot_connect(action: &str, err: &dyn StdError) -> String {
+    let connection = crate::connection::current();
+    let to = connection.and_then(|c| c.endpoint_url.clone()).unwrap_or_else(|| {
+        let service = action.split(':').next().unwrap_or("aws");
+        match connection.and_then(|c| c.region.as_deref()) {
+            Some(region) => format!("AWS ({service} in {region})"),
+            None => format!("AWS ({service})"),
+        }
+    });
+    format!("cannot connect to {to} ({})", connect_cause(err))
+}
+
+/// The cause of a failed connection in a few words: the I/O error's kind when the chain holds
+/// one, else the innermost message without its `(os error N)`.
+pub(crate) fn connect_cause(err: &dyn StdError) -> String {
+    let mut innermost = err.to_string();
+    let mut next = err.source();
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            let known = match io.kind() {
+                K::ConnectionRefused => Some("connection refused"),
+                K::ConnectionReset => Some("connection reset"),
+                K::ConnectionAborted => Some("connection aborted"),
+                K::TimedOut => Some("timed out"),
+                K::HostUnreachable => Some("host unreachable"),
+                K::NetworkUnreachable => Some("network unreachable"),
+                K::AddrNotAvailable => Some("address not available"),
+                _ => None,
+            };
+            if let Some(known) = known {
+                return known.to_owned();
+            }
+        }
+        innermost = e.to_string();
+        next = e.source();
+    }
+    let text = match innermost.find(" (os error") {
+        Some(at) => innermost[..at].to_owned(),
+        None => innermost,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "no cause given".to_owned(),
+    }
 }
 
 /// The status and the first 200 bytes of the body of the answer behind `err`, when one came.

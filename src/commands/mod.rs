@@ -90,20 +90,52 @@ impl std::fmt::Display for Change {
 /// Everything this run changed in the account, in order. On Ctrl-C it is printed so the
 /// user knows what exists, and a re-run converges from there.
 #[derive(Clone, Default, Debug)]
-pub struct Journal(Arc<Mutex<Vec<Change>>>);
+pub struct Journal {
+    changes: Arc<Mutex<Vec<Change>>>,
+    /// Writes sent and not yet answered, by a number of their own: a Ctrl-C meanwhile may
+    /// leave them done (AWS got the request) or not.
+    in_flight: Arc<Mutex<Vec<(u64, String)>>>,
+}
 
 impl Journal {
     pub fn record(&self, change: Change) {
-        if let Ok(mut changes) = self.0.lock() {
+        if let Ok(mut changes) = self.changes.lock() {
             changes.push(change);
         }
+    }
+
+    /// Sends one write, noted as in flight until it is answered: when the run is interrupted
+    /// meanwhile, it is reported as `may have been VERB: WHAT` (e.g. `created`, `queue
+    /// orders-dlq`). Its `Change` is recorded by the caller, from the answer.
+    pub async fn in_flight_while<T>(
+        &self,
+        verb: &str,
+        what: impl std::fmt::Display,
+        write: impl std::future::Future<Output = T>,
+    ) -> T {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut pending) = self.in_flight.lock() {
+            pending.push((id, format!("may have been {verb}: {what}")));
+        }
+        let answer = write.await;
+        // Not reached when the run is interrupted: the future is dropped while it waits.
+        if let Ok(mut pending) = self.in_flight.lock() {
+            pending.retain(|(i, _)| *i != id);
+        }
+        answer
+    }
+
+    /// The writes sent and not answered, as lines for people.
+    pub fn in_flight(&self) -> Vec<String> {
+        self.in_flight.lock().map(|p| p.iter().map(|(_, what)| what.clone()).collect()).unwrap_or_default()
     }
     /// The changes, as lines for people.
     pub fn entries(&self) -> Vec<String> {
         self.changes().iter().map(ToString::to_string).collect()
     }
     pub fn changes(&self) -> Vec<Change> {
-        self.0.lock().map(|e| e.clone()).unwrap_or_default()
+        self.changes.lock().map(|e| e.clone()).unwrap_or_default()
     }
 }
 
@@ -133,11 +165,16 @@ pub async fn dispatch(cli: Cli) -> ExitStatus {
     } else {
         tokio::select! {
             result = work => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted { done: journal.entries() }),
+            _ = tokio::signal::ctrl_c() => {
+                Err(Error::Interrupted { done: journal.entries(), in_flight: journal.in_flight() })
+            }
         }
     };
     match result {
         Ok(status) => status,
+        // The reader went away (`| head -1`): it has what it wanted. Quiet, and a success, as
+        // ripgrep ends.
+        Err(error) if error.is_broken_pipe() => ExitStatus::Success,
         Err(error) => {
             output.print_error(&error);
             emitter.report_error(&error);
@@ -327,6 +364,12 @@ fn after_requests(error: Error, stats: &aws::RequestStats) -> Error {
 /// requests went.
 fn name_endpoint(error: Error, endpoint: &str) -> Error {
     match error {
+        // A refused connection names its endpoint already (`cannot connect to URL (cause)`).
+        Error::Aws(e)
+            if e.kind == crate::error::AwsErrorKind::Unreachable && e.message.starts_with("cannot connect") =>
+        {
+            Error::Aws(e)
+        }
         Error::Aws(mut e)
             if matches!(e.kind, crate::error::AwsErrorKind::Timeout | crate::error::AwsErrorKind::Unreachable) =>
         {

@@ -233,7 +233,31 @@ def _key_from_cfn(cls: Any, resource_name: str, cloudformation_json: Any, accoun
     return key
 
 
+_configuration = lambda_models.LambdaFunction.get_configuration
+
+
+def _configuration_with_state(self: Any, on_create: bool = False) -> Any:
+    """A function's configuration with the StateReason(Code) a test gave it (see the
+    launcher's /_emulator/function-state); moto keeps every function Active and says no reason."""
+    config = _configuration(self, on_create)
+    for key in ("StateReason", "StateReasonCode"):
+        value = getattr(self, "emulator_" + key, None)
+        if value:
+            config[key] = value
+    return config
+
+
+def set_function_state(name: str, state: str, reason: str | None, code: str | None,
+                       account: str = "123456789012", region: str = "us-east-1") -> None:
+    """Puts a function in a state moto never gives (Failed, Pending, Inactive), with a reason."""
+    function = lambda_models.lambda_backends[account][region].get_function(name)
+    function.state = state
+    function.emulator_StateReason = reason
+    function.emulator_StateReasonCode = code
+
+
 def install() -> None:
+    lambda_models.LambdaFunction.get_configuration = _configuration_with_state
     lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/account-settings/?$"] = lambda_responses.LambdaResponse.dispatch
     lambda_urls.url_paths[
         r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/recursion-config/?$"

@@ -40,11 +40,17 @@ Control endpoints (all under /_emulator/):
                                 "unknown-operation" (404 UnknownOperationException; query
                                 protocols 400 InvalidAction), "html" (200, an HTML page),
                                 "truncated" (the real answer, cut in half).
+                                "delay": no error at all: the request is held `delay`
+                                seconds, then served (a write that is still in flight when
+                                the client gives up, and happens anyway).
   DELETE /_emulator/faults     clear every armed fault
   POST   /_emulator/latency    {"ms": 20}: the added latency from now on (seed fast, then measure)
   GET    /_emulator/requests   the request log, as JSON
   DELETE /_emulator/requests   clear the request log
   GET    /_emulator/pollers    what each mapping's poller did (for the twin's own tests)
+  POST   /_emulator/function-state {"function": "worker", "state": "Failed", "reason": "...",
+                                "reason_code": "SubnetOutOfIPAddresses"}: a state moto never
+                                gives (it keeps every function Active)
   POST   /_emulator/metrics/backdate  {"seconds": 600}: move every recorded CloudWatch
                                 datapoint that far into the past (tests build a window's
                                 history without waiting real minutes)
@@ -471,6 +477,9 @@ JSON_SERVICES = {"sqs", "logs", "kms", "lambda"}
 # Answers an endpoint that is not AWS gives (see the docstring's fault list).
 ODD_ANSWERS = {"unknown-operation", "html", "truncated"}
 
+# Not an error: the request is held, then answered for real.
+PASS_THROUGH = "delay"
+
 
 class Fault:
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -480,6 +489,7 @@ class Fault:
         self.match = spec.get("match")
         self.delay = float(spec.get("delay", 0))
         error = spec.get("error", "throttling")
+        self.passes = error == PASS_THROUGH
         # An answer that is not an AWS error: built in _odd_response.
         self.odd = error if error in ODD_ANSWERS else None
         if error in ODD_ANSWERS:
@@ -554,6 +564,15 @@ class Emulator:
                 status, payload = "200 OK", {"cleared": True}
             elif path == "/_emulator/pollers" and method == "GET":
                 status, payload = "200 OK", lambda_poller.Poller.snapshot()
+            elif path == "/_emulator/function-state" and method == "POST":
+                try:
+                    spec = json.loads(body or b"{}")
+                    aws_fidelity.set_function_state(
+                        spec["function"], spec["state"], spec.get("reason"), spec.get("reason_code"),
+                        spec.get("account", "123456789012"), spec.get("region", "us-east-1"))
+                    status, payload = "200 OK", {"state": spec["state"]}
+                except (KeyError, ValueError, TypeError) as exc:
+                    status, payload = "400 Bad Request", {"error": str(exc)}
             elif path == "/_emulator/metrics/backdate" and method == "POST":
                 try:
                     seconds = float(json.loads(body or b"{}")["seconds"])
@@ -712,6 +731,10 @@ class Emulator:
         if fault is None and service == "account" and path.rstrip("/") == "/listRegions":
             entry["end"] = time.time()
             return _list_regions(start_response)
+        if fault is not None and fault.passes:
+            time.sleep(fault.delay)
+            entry["faulted"] = None
+            fault = None
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)

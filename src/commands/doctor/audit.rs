@@ -49,7 +49,7 @@ pub(super) async fn audit(ctx: &Ctx, s: &Settings) -> Result<DoctorReport, Error
     };
     let listed = tokio::select! {
         listed = listing => listed?,
-        _ = tokio::signal::ctrl_c() => return Err(Error::Interrupted { done: vec![] }),
+        _ = tokio::signal::ctrl_c() => return Err(Error::Interrupted { done: vec![], in_flight: vec![] }),
     };
     let mut groups = Vec::new();
     let mut jobs = Vec::new();

@@ -254,7 +254,10 @@ pub(crate) async fn create(ctx: &Ctx, plan: &MappingPlan) -> Result<Changed, Aws
         .set_kms_key_arn(s.filter_kms_key.clone())
         // Ownership is given at creation: teardown deletes only mappings carrying this tag.
         .tags(crate::MANAGED_BY_TAG, crate::MANAGED_BY_VALUE)
-        .send()
+        .send();
+    let out = ctx
+        .journal
+        .in_flight_while("created", format!("mapping {queue_arn} → {function}"), out)
         .await
         .aws_err("lambda:CreateEventSourceMapping", &queue_arn)?;
     Ok(Changed {
@@ -286,7 +289,10 @@ pub(crate) async fn update(ctx: &Ctx, uuid: &str, changes: &Changes, plan: &Mapp
         // An empty list turns the metrics off.
         .set_metrics_config(changes.metrics.map(metrics_config))
         .set_kms_key_arn(changes.filter_kms_key.clone())
-        .send()
+        .send();
+    let out = ctx
+        .journal
+        .in_flight_while("updated", format!("mapping {uuid}"), out)
         .await
         .aws_err("lambda:UpdateEventSourceMapping", &uuid)?;
     Ok(Changed {

@@ -272,6 +272,7 @@ pub(crate) async fn send(ctx: &Ctx, queue: &QueueFacts, body: &str, probe_id: &s
     if queue.fifo {
         request = request.message_group_id(PROBE_GROUP).message_deduplication_id(probe_id);
     }
-    let out = request.send().await.aws("sqs:SendMessage", &queue.url)?;
+    let sent = ctx.journal.in_flight_while("sent", format!("a probe message to {}", queue.url), request.send());
+    let out = sent.await.aws("sqs:SendMessage", &queue.url)?;
     Ok(out.message_id().unwrap_or("(no message id)").to_owned())
 }

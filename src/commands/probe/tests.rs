@@ -138,3 +138,40 @@ fn a_role_without_logs_permissions_is_what_a_not_invoked_verdict_rests_on() {
     assert!(note.contains("logs:PutLogEvents on /aws/lambda/worker"), "{note}");
     assert!(super::verdict::logs_note(&[queue], "/aws/lambda/worker").is_none());
 }
+
+/// The note after an `invoked` verdict reads the run's own flags: under --require-marker it
+/// does not tell the user to pass --require-marker.
+#[test]
+fn the_invoked_note_reads_its_own_flags() {
+    use crate::logwatch::{LogEvent, LogShape, classify_with};
+    const ID: &str = "0e7c9a4c-1111-4a4a-8b8b-000000000002";
+    let queue = crate::checks::queue::fixtures::queue("orders");
+    let function = crate::checks::queue::fixtures::function(30);
+    let line = |ms: i64, message: String| LogEvent { timestamp_ms: ms, stream: "s".into(), message, event_id: None };
+    let events = [
+        line(1_000, format!("START RequestId: {ID} Version: $LATEST")),
+        line(1_001, "handled something\n".into()),
+        line(1_002, format!("END RequestId: {ID}")),
+        line(
+            1_003,
+            format!(
+                "REPORT RequestId: {ID}\tDuration: 1.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB"
+            ),
+        ),
+    ];
+    let note = |flags: &[&str]| {
+        let settings = Settings::from_args(&args(flags)).unwrap();
+        let seen = classify_with(&events, "probe-1", 0, &LogShape::of(&function));
+        let mut report = ProbeReport::before_sending("probe-1", &queue, &function, &settings);
+        apply(&mut report, &seen, 0);
+        explain(&mut report, &seen, &queue, &function, false);
+        (report.verdict, report.notes.join("\n"))
+    };
+    let (verdict, plain) = note(&[]);
+    assert_eq!(verdict, ProbeVerdict::Invoked);
+    assert!(plain.contains("or pass --require-marker to demand it"), "{plain}");
+    let (verdict, demanded) = note(&["--require-marker"]);
+    assert_eq!(verdict, ProbeVerdict::Invoked);
+    assert!(!demanded.contains("pass --require-marker"), "{demanded}");
+    assert!(demanded.contains("--require-marker fails the probe until it does"), "{demanded}");
+}

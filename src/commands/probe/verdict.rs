@@ -70,10 +70,15 @@ pub(crate) fn explain(
     }
     match seen.verdict {
         ProbeVerdict::Invoked => {
+            // What to do next depends on the flags this run was given.
+            let next = if report.require_marker {
+                "have the function log its event (or the body): --require-marker fails the probe until it does"
+            } else {
+                "have the function log its event (or the body), or pass --require-marker to demand it"
+            };
             report.notes.push(format!(
                 "{name} ran {} time(s) after the send, but no log line held the probe id, so the run cannot be \
-                 tied to the probe message for sure: have the function log its event (or the body), or pass \
-                 --require-marker to demand it",
+                 tied to the probe message for sure: {next}",
                 seen.after_send
             ));
             if seen.errored_after_send > 0 {

@@ -62,14 +62,17 @@ pub(crate) fn sqs_attributes(map: &BTreeMap<String, String>) -> HashMap<QueueAtt
 
 /// Creates the queue; returns its URL.
 pub(crate) async fn create_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<String, Error> {
-    let out = ctx
+    let request = ctx
         .clients
         .sqs
         .create_queue()
         .queue_name(step.name.as_str())
         .set_attributes(Some(sqs_attributes(&step.attributes)))
         .set_tags(Some(step.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
-        .send()
+        .send();
+    let out = ctx
+        .journal
+        .in_flight_while("created", format!("queue {}", step.name), request)
         .await
         .aws("sqs:CreateQueue", &step.name)?;
     match out.queue_url() {
@@ -83,10 +86,13 @@ pub(crate) async fn update_queue(ctx: &Ctx, step: &QueueStepPlan) -> Result<(), 
     let Some(existing) = &step.existing else { return Ok(()) };
     let sqs = &ctx.clients.sqs;
     if !step.update_attributes.is_empty() {
-        sqs.set_queue_attributes()
+        let request = sqs
+            .set_queue_attributes()
             .queue_url(existing.url.as_str())
             .set_attributes(Some(sqs_attributes(&step.update_attributes)))
-            .send()
+            .send();
+        ctx.journal
+            .in_flight_while("changed", format!("the attributes of queue {}", step.name), request)
             .await
             .aws("sqs:SetQueueAttributes", &existing.url)?;
         ctx.journal

@@ -155,7 +155,7 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<QueueCreateReport, Err
     let spinner = ctx.output.spinner(format!("checking queue {}", settings.spec.name));
     let plan = plan(ctx, &settings.spec).await?;
     if settings.update
-        && let Some(why) = spinner.suspend(|| confirm_security_changes(ctx, &plan, settings.yes))
+        && let Some(why) = confirm_security_changes(ctx, &plan, settings.yes)
     {
         spinner.finish();
         return Ok(plan.declined_report(settings.update, why));

@@ -345,7 +345,7 @@ async fn interrupted(
             dlq.arn
         ));
     }
-    Err(Error::Interrupted { done })
+    Err(Error::Interrupted { done, in_flight: ctx.journal.in_flight() })
 }
 
 /// `--confirm`: one probe through the trigger, to show it works now.

@@ -158,13 +158,15 @@ pub async fn apply_fix(clients: &Clients, journal: &Journal, plan: &FixPlan) -> 
         Merged::Update { document, .. } => (document, FixAction::Updated),
         Merged::Unchanged => return Ok(FixAction::Unchanged),
     };
-    clients
+    let request = clients
         .iam
         .put_role_policy()
         .role_name(plan.role.name())
         .policy_name(&plan.policy_name)
         .policy_document(document.to_string())
-        .send()
+        .send();
+    journal
+        .in_flight_while("put", format!("inline policy {} on {}", plan.policy_name, plan.role), request)
         .await
         .aws("iam:PutRolePolicy", &plan.role)?;
     journal.record(

@@ -273,6 +273,15 @@ impl Report for SetupReport {
                 format!("the {} step would refuse (see above)", refusing.join(" and "))
             };
             writeln!(out, "{}", style.bold(&format!("dry run: nothing was changed; {tail}")))?;
+            // Every decision made from reads was made above; these only a write can tell.
+            writeln!(
+                out,
+                "{}",
+                style.dim(
+                    "not foreseen (only the real run can tell): AWS's own checks when the mapping is created or \
+                     the role policy is put, and whether the function handles the probe"
+                )
+            )?;
             return Ok(());
         }
         let stopped = self.steps.iter().find(|s| s.stops());
@@ -418,7 +427,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
             None
         }
     };
-    let ((queue_step, queue_facts), early) = tokio::join!(queue_step(ctx, &s, &plan, &progress), early);
+    let ((queue_step, queue_facts), early) = tokio::join!(queue_step(ctx, &s, &plan), early);
     if push(queue_step, &mut steps) {
         return Ok(finish(ctx, &s, steps));
     }
@@ -448,7 +457,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
     progress.set_message("setup: mapping");
     let target = mapping::Target { queue: QueueRef::Arn(queue_facts.arn.clone()), function: s.target.function.clone() };
     let checked_facts = role_facts.clone();
-    let mapping = mapping_step(ctx, &s, &target, queue_is_new, role_facts, &progress).await;
+    let mapping = mapping_step(ctx, &s, &target, role_facts, &progress).await;
     let (mapping, mapping_enabled, queue_mappings) = match mapping {
         Ok(done) => (done.step, done.enabled, done.queue_mappings),
         Err(e) => (Step::failed(StepName::Mapping, &e), false, None),
@@ -467,7 +476,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<SetupReport, Error> {
         Some("--no-probe".to_owned())
     } else if !mapping_enabled {
         Some("the mapping is disabled: nothing would poll the probe (enable it with --enable)".to_owned())
-    } else if !queue_is_new && !queue_facts.is_managed() && !s.probe && !s.yes_to_probe(ctx, &progress) {
+    } else if !queue_is_new && !queue_facts.is_managed() && !s.probe && !s.yes_to_probe(ctx) {
         Some(format!(
             "{} existed before this run: its consumers would process a probe message (pass --probe to send one)",
             s.spec.name
@@ -513,15 +522,14 @@ fn finish(ctx: &Ctx, s: &Settings, steps: Vec<Step>) -> SetupReport {
 }
 
 impl Settings {
-    /// On a terminal, asks whether to probe a queue that existed before this run.
-    fn yes_to_probe(&self, ctx: &Ctx, progress: &Progress) -> bool {
+    /// On a terminal, asks whether to probe a queue that existed before this run (the
+    /// question clears the spinner itself).
+    fn yes_to_probe(&self, ctx: &Ctx) -> bool {
         ctx.output.interactive
-            && progress.suspend(|| {
-                ctx.output.confirm(&format!(
-                    "{} existed before this run; its consumers will process the probe message. Send a probe?",
-                    self.spec.name
-                ))
-            })
+            && ctx.output.confirm(&format!(
+                "{} existed before this run; its consumers will process the probe message. Send a probe?",
+                self.spec.name
+            ))
     }
 }
 

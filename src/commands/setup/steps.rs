@@ -8,10 +8,10 @@ pub(super) async fn queue_step(
     ctx: &Ctx,
     s: &Settings,
     plan: &queue_create::QueuePlan,
-    progress: &Progress,
 ) -> (Step, Option<(QueueFacts, Option<QueueFacts>)>) {
     let declined = if s.update && !s.dry_run {
-        progress.suspend(|| queue_create::confirm_security_changes(ctx, plan, s.yes))
+        // The question clears the spinner itself (Output::confirm).
+        queue_create::confirm_security_changes(ctx, plan, s.yes)
     } else {
         None
     };
@@ -112,25 +112,64 @@ pub(super) async fn role_step(
     }
     let grants = checked.evaluation.fixable();
     let role = checked.target.role.clone();
-    let (Some(role), true, false) = (role, s.fix, grants.is_empty()) else {
-        let hint = if s.fix {
-            "what is missing cannot be granted by an inline policy (see the findings)"
-        } else {
-            "re-run with --fix to attach the missing permissions as an inline policy"
-        };
-        let outcome = if s.dry_run { StepOutcome::WouldRefuse } else { StepOutcome::Refused };
-        return Ok(Step::ok(StepName::Role, outcome, format!("{role_name}: {hint}"))
-            .with_findings(checked.findings)
-            .with_status(ExitStatus::CheckFailed));
+    // The real run's decision, made from reads alone in both runs: can an inline policy grant
+    // what is missing, and would the role then poll the queue? (Only IAM's propagation after
+    // the write is left to the write.)
+    let refuse = |outcome: StepOutcome, hint: String, findings: Vec<Finding>| {
+        Step::ok(StepName::Role, outcome, format!("{role_name}: {hint}"))
+            .with_findings(findings)
+            .with_status(ExitStatus::CheckFailed)
     };
-    if s.dry_run {
-        role_check::ensure_callers_account(&role, &checked.facts)?;
-        let fix = role_check::plan_fix(clients, &role, &s.spec.name, &grants, Some(&checked.facts)).await?;
+    let would_refuse = if s.dry_run { StepOutcome::WouldRefuse } else { StepOutcome::Refused };
+    let Some(role) = role.filter(|_| !grants.is_empty()) else {
+        let hint = "what is missing cannot be granted by an inline policy, so --fix cannot help (see the findings)";
+        return Ok(refuse(would_refuse, hint.into(), checked.findings));
+    };
+    if s.dry_run || !s.fix {
+        // What --fix would put, and the role checked again with it in place. Where --fix
+        // would refuse (a role of another account, an inline policy it cannot merge), that is
+        // the step's error with --fix, and its hint without.
+        let plan = match role_check::ensure_callers_account(&role, &checked.facts) {
+            Ok(()) => role_check::plan_fix(clients, &role, &s.spec.name, &grants, Some(&checked.facts)).await,
+            Err(refused) => Err(refused),
+        };
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(Error::Refused(why)) if !s.fix => {
+                let hint = format!("--fix cannot attach the missing permissions: {why}");
+                return Ok(refuse(would_refuse, hint, checked.findings));
+            }
+            Err(e) => return Err(e),
+        };
+        let after = role_check::recheck_after_fix(clients, &checked, &plan, &s.target.function).await?;
         let added: Vec<String> = grants.iter().map(|g| format!("{} on {}", g.action, g.resource)).collect();
+        let added = added.join(", ");
+        let still_fails = has_errors(&after.findings);
+        if !s.fix {
+            let hint = if still_fails {
+                format!(
+                    "--fix would grant {added}, but the role still could not poll the queue: the rest cannot be \
+                     granted by an inline policy (see the findings)"
+                )
+            } else {
+                "re-run with --fix to attach the missing permissions as an inline policy".to_owned()
+            };
+            return Ok(refuse(would_refuse, hint, checked.findings));
+        }
+        if still_fails {
+            let hint = format!(
+                "would put inline policy {} granting {added}, but the role still could not poll the queue (see the \
+                 findings)",
+                plan.policy_name
+            );
+            return Ok(refuse(StepOutcome::WouldRefuse, hint, after.findings));
+        }
+        // The next steps decide over the role as the fix would leave it, as the real run does.
+        *last = Some(after.facts.clone());
         return Ok(Step::ok(
             StepName::Role,
             StepOutcome::WouldFix,
-            format!("would put inline policy {} on {role} granting {}", fix.policy_name, added.join(", ")),
+            format!("would put inline policy {} on {role} granting {added}", plan.policy_name),
         )
         .with_findings(checked.findings));
     }
@@ -182,23 +221,11 @@ pub(super) async fn mapping_step(
     ctx: &Ctx,
     s: &Settings,
     target: &mapping::Target,
-    queue_is_new: bool,
     known: Option<TriggerFacts>,
     progress: &Progress,
 ) -> Result<MappingStep, Error> {
-    if s.dry_run && queue_is_new {
-        // No queue yet, so no mapping either: the mapping would be created with these settings.
-        let settings = s.request.settle(None);
-        return Ok(MappingStep {
-            step: Step::ok(
-                StepName::Mapping,
-                StepOutcome::WouldCreate,
-                format!("{} → {} ({})", s.spec.name, s.target.function, describe_request(&settings)),
-            ),
-            enabled: settings.enabled,
-            queue_mappings: None,
-        });
-    }
+    // A new queue has no mapping yet, but the function, the role and the settings decide as
+    // they will when the queue exists: the dry run plans over the queue as it would be made.
     let plan = mapping::plan_with(ctx, target, &s.request, known).await?;
     let report = if s.dry_run {
         mapping::MappingReport::from_plan(&plan, plan.outcome(true))
@@ -215,13 +242,21 @@ pub(super) async fn mapping_step(
         summary.push_str(&format!("; {} {} → {}", d.attribute, d.current, d.requested));
     }
     Ok(MappingStep {
-        step: Step::ok(StepName::Mapping, StepOutcome::from(report.outcome), summary)
+        step: Step::ok(StepName::Mapping, mapping_outcome(report.outcome, s.dry_run), summary)
             .with_findings(report.findings.clone())
             .with_detail(&report)
             .with_status(if failed { ExitStatus::CheckFailed } else { ExitStatus::Success }),
         enabled: report.settings.enabled,
         queue_mappings: report.queue_mappings_after(&plan),
     })
+}
+
+/// A refusal the dry run foresees is said as such (`would-refuse`), like the role step's.
+fn mapping_outcome(outcome: outcome::Outcome, dry_run: bool) -> StepOutcome {
+    match (outcome, dry_run) {
+        (outcome::Outcome::Refused, true) => StepOutcome::WouldRefuse,
+        (other, _) => StepOutcome::from(other),
+    }
 }
 
 /// What the mapping step did, and what the probe after it needs to know.

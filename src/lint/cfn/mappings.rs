@@ -32,6 +32,15 @@ impl Template<'_> {
     pub(super) fn specs(&self) -> Vec<MappingSpec> {
         let mut specs = Vec::new();
         for r in self.of_kind("AWS::Lambda::EventSourceMapping") {
+            // A `Ref`/`GetAtt` of a resource of the file that is no queue (a Kinesis stream, a
+            // DynamoDB table): not an SQS trigger, so nothing lint checks is unknown.
+            let source_resource = r.props.get("EventSourceArn").and_then(named_resource);
+            if source_resource
+                .and_then(|id| self.resources.get(id))
+                .is_some_and(|source| source.kind != "AWS::SQS::Queue")
+            {
+                continue;
+            }
             let function = match r.prop("FunctionName") {
                 Some(Val::Str(name)) => match self.function_by_name(name) {
                     Some((id, qualifier)) => FunctionSel::Resource(id, qualifier),
@@ -162,5 +171,19 @@ pub(super) fn request(props: &Val) -> MappingRequest {
             .and_then(|m| m.get("Metrics"))
             .is_some_and(|m| m.items().iter().any(|v| v.as_str() == Some("EventCount"))),
         filter_kms_key: props.get("KMSKeyArn").and_then(Val::as_str).map(str::to_owned),
+    }
+}
+
+/// The resource a `Ref` or `Fn::GetAtt` node names (`{"Fn::GetAtt": ["Stream", "Arn"]}`,
+/// `{"Fn::GetAtt": "Stream.Arn"}`, `{"Ref": "Stream"}`).
+fn named_resource(node: &crate::lint::tree::Node) -> Option<&str> {
+    let [entry] = node.entries() else { return None };
+    match entry.key.as_str() {
+        "Ref" => entry.value.as_str(),
+        "Fn::GetAtt" => match entry.value.items() {
+            [resource, ..] => resource.as_str(),
+            [] => entry.value.as_str().and_then(|s| s.split('.').next()),
+        },
+        _ => None,
     }
 }

@@ -118,7 +118,7 @@ impl Template<'_> {
                 })
             })
             .and_then(|p| {
-                self.document(
+                self.queue_policy_document(
                     &format!("queue policy {}", p.id),
                     p.prop("PolicyDocument"),
                     notes,

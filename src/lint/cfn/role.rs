@@ -44,7 +44,8 @@ impl Template<'_> {
         let mut unknown = Vec::new();
         for p in r.prop("Policies").map(Val::items).unwrap_or_default() {
             let name = p.get("PolicyName").and_then(Val::as_str).unwrap_or("inline").to_owned();
-            match self.document(&format!("inline policy {name}"), p.get("PolicyDocument"), notes, spots.role.clone()) {
+            let doc = p.get("PolicyDocument");
+            match self.permissions_document(&format!("inline policy {name}"), doc, notes, spots.role.clone()) {
                 Some(doc) => policies.push(doc),
                 None => unknown.push(format!("inline policy {name}")),
             }
@@ -69,7 +70,8 @@ impl Template<'_> {
                 }
                 let label =
                     format!("{} {}", if kind == "AWS::IAM::Policy" { "policy" } else { "managed policy" }, p.id);
-                match self.document(&label, p.prop("PolicyDocument"), notes, p.prop_spot("PolicyDocument")) {
+                match self.permissions_document(&label, p.prop("PolicyDocument"), notes, p.prop_spot("PolicyDocument"))
+                {
                     Some(doc) => policies.push(doc),
                     None => unknown.push(label),
                 }
@@ -135,7 +137,7 @@ impl Template<'_> {
             .find(|p| self.env.resources.get(&p.id).and_then(|x| x.reference.as_deref()) == Some(arn.as_str()))
         {
             return self
-                .document(
+                .permissions_document(
                     &format!("managed policy {}", p.id),
                     p.prop("PolicyDocument"),
                     notes,

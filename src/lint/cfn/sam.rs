@@ -55,7 +55,7 @@ impl Template<'_> {
                     Err(why) => unknown.push(why),
                 },
                 Val::Map(_) if p.get("Statement").is_some() => {
-                    match self.document(
+                    match self.permissions_document(
                         &format!("policy #{} of {}", i + 1, f.id),
                         Some(p),
                         notes,
@@ -76,6 +76,10 @@ impl Template<'_> {
                             Ok(p) => policies.push(p),
                             Err(e) => unknown.push(e.to_string()),
                         },
+                        // A template whose every action is one the checks never decide grants
+                        // or denies nothing they need, whatever its parameter: left out.
+                        None if data::sam_template_actions(template)
+                            .is_some_and(|actions| !super::template::decides_any(&actions)) => {}
                         None => {
                             unknown.push(format!("SAM policy template {template} (not known to lint, or unresolved)"))
                         }

@@ -118,6 +118,38 @@ impl<'a> Template<'a> {
         self.env.resources.get(id)?.attributes.get(name).map(String::as_str)
     }
 
+    /// An execution role's permissions policy, parsed. A statement holding a value the file
+    /// cannot tell (the `Ref` of an SNS topic, the `GetAtt` of a table) is left out when its
+    /// actions, all known, can match none the checks decide (the poller's, kms:Decrypt, the
+    /// logs', sqs:SendMessage): whatever the value is, no verdict changes, so nothing is
+    /// skipped for it. Any other unknown makes the document unknown, as `document` says.
+    pub(super) fn permissions_document(
+        &self,
+        name: &str,
+        val: Option<&Val>,
+        notes: &mut Vec<(Finding, Spot)>,
+        spot: Option<Spot>,
+    ) -> Option<NamedPolicy> {
+        let relevant = val.map(|doc| without_irrelevant_unknowns(doc, may_decide));
+        self.document(name, relevant.as_ref().or(val), notes, spot)
+    }
+
+    /// A queue policy, parsed, as `permissions_document` does; besides, a statement that can
+    /// only apply to service principals (`"Principal": {"Service": "sns.amazonaws.com"}`, an
+    /// SNS topic's subscription with its `aws:SourceArn` from a `Ref`) is left out when it holds
+    /// an unknown: the poller's and the function's requests are made as the role, never as a
+    /// service, so no verdict about them can depend on it.
+    pub(super) fn queue_policy_document(
+        &self,
+        name: &str,
+        val: Option<&Val>,
+        notes: &mut Vec<(Finding, Spot)>,
+        spot: Option<Spot>,
+    ) -> Option<NamedPolicy> {
+        let relevant = val.map(|doc| without_irrelevant_unknowns(doc, |st| may_decide(st) && may_apply_to_a_role(st)));
+        self.document(name, relevant.as_ref().or(val), notes, spot)
+    }
+
     /// A policy document property, parsed; unresolvable or invalid ones are noted and skipped.
     pub(super) fn document(
         &self,
@@ -145,6 +177,65 @@ impl<'a> Template<'a> {
             }
         }
     }
+}
+
+/// The actions whose verdicts come from an execution role's permissions.
+fn decided_actions() -> impl Iterator<Item = &'static str> {
+    use crate::model::access::{KMS_DECRYPT, LOG_ACTIONS, QUEUE_ACTIONS, SEND_MESSAGE};
+    QUEUE_ACTIONS.into_iter().chain([KMS_DECRYPT, SEND_MESSAGE]).chain(LOG_ACTIONS)
+}
+
+/// Whether any of these action patterns matches an action the checks decide.
+pub(super) fn decides_any(actions: &[&str]) -> bool {
+    use crate::policy::{CaseRule, wildcard_match};
+    actions.iter().any(|pattern| decided_actions().any(|action| wildcard_match(pattern, action, CaseRule::Insensitive)))
+}
+
+/// Whether a statement could grant or deny an action the checks decide: yes unless its
+/// `Action` is known and matches none of them (a `NotAction`, or an unknown action, could).
+fn may_decide(statement: &Val) -> bool {
+    if statement.get("NotAction").is_some() {
+        return true;
+    }
+    let actions = match statement.get("Action") {
+        Some(Val::Str(a)) => vec![a.as_str()],
+        Some(Val::List(items)) => match items.iter().map(Val::as_str).collect::<Option<Vec<&str>>>() {
+            Some(actions) => actions,
+            None => return true,
+        },
+        _ => return true,
+    };
+    decides_any(&actions)
+}
+
+/// Whether a resource policy statement could apply to a request made as a role: not when its
+/// `Principal` is known and names services only.
+fn may_apply_to_a_role(statement: &Val) -> bool {
+    if statement.get("NotPrincipal").is_some() {
+        return true;
+    }
+    match statement.get("Principal") {
+        Some(Val::Map(entries)) => !entries.iter().all(|(key, value)| key == "Service" && value.unknown().is_none()),
+        _ => true,
+    }
+}
+
+/// The document without the statements whose unknown parts cannot change a verdict (those
+/// `matters` says no to); the document as it is when it has no unknown part.
+fn without_irrelevant_unknowns(doc: &Val, matters: impl Fn(&Val) -> bool) -> Val {
+    let Val::Map(entries) = doc else { return doc.clone() };
+    let keep = |statement: &Val| statement.unknown().is_none() || matters(statement);
+    let entries = entries
+        .iter()
+        .map(|(key, value)| match (key.as_str(), value) {
+            ("Statement", Val::List(statements)) => {
+                (key.clone(), Val::List(statements.iter().filter(|s| keep(s)).cloned().collect()))
+            }
+            ("Statement", one @ Val::Map(_)) if !keep(one) => (key.clone(), Val::List(vec![])),
+            _ => (key.clone(), value.clone()),
+        })
+        .collect();
+    Val::Map(entries)
 }
 
 /// The stable placeholder a resource's Ref and GetAtt give.
