@@ -178,8 +178,9 @@ impl Error {
             Error::Usage(_) | Error::Parse(_) => "usage",
             Error::Aws(_) => "aws",
             Error::Interrupted { .. } => "interrupted",
-            // docs/json.md and docs/schema/error.v1.json: exit 1 without a result is `error`.
-            Error::Refused(_) | Error::Io { .. } => "error",
+            // docs/json.md and docs/schema/error.v1.json.
+            Error::Refused(_) => "refused",
+            Error::Io { .. } => "io",
         }
     }
 }
