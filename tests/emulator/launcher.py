@@ -23,6 +23,12 @@ moto in server mode, with four additions:
   beyond N requests per second (per account, as AWS's IAM limits are account-wide) the
   service answers with its own throttling error (IAM/STS `Throttling`, Lambda
   `TooManyRequestsException`, the others `ThrottlingException`).
+* SNS, EventBridge and S3 deliver to a queue as their service principal (producers.py): the
+  queue policy must allow it `sqs:SendMessage` (aws:SourceArn / aws:SourceAccount honoured),
+  and an SSE-KMS queue's key policy must let it use the key (never alias/aws/sqs); a refused
+  delivery is dropped and counted as AWS counts it (AWS/SNS NumberOfNotificationsFailed,
+  AWS/Events FailedInvocations); S3 refuses such a notification configuration at setup.
+  Every SendMessage that lands records AWS/SQS NumberOfMessagesSent.
 * Many accounts: requests are served in the account of their credentials (moto maps the
   keys of an assumed role to the role's account), or of an `x-moto-account-id` header; the
   request log records each request's account and region. STS AssumeRole refuses, as AWS
@@ -45,6 +51,8 @@ Control endpoints (all under /_emulator/):
   GET    /_emulator/requests   the request log, as JSON
   DELETE /_emulator/requests   clear the request log
   GET    /_emulator/pollers    what each mapping's poller did (for the twin's own tests)
+  GET    /_emulator/deliveries every SNS / EventBridge / S3 delivery to a queue, delivered or
+                                refused, and why (producers.py); DELETE clears it
   POST   /_emulator/metrics/backdate  {"seconds": 600}: move every recorded CloudWatch
                                 datapoint that far into the past (tests build a window's
                                 history without waiting real minutes)
@@ -387,6 +395,11 @@ import aws_fidelity  # noqa: E402
 
 aws_fidelity.install()
 
+# SNS, EventBridge and S3 deliver to a queue only as far as its policy and key let them.
+import producers  # noqa: E402
+
+producers.install()
+
 
 # ---------------------------------------------------------------------------
 # Which operation is this request?
@@ -548,6 +561,11 @@ class Emulator:
                 status, payload = "200 OK", list(self.requests)
             elif path == "/_emulator/requests" and method == "DELETE":
                 self.requests.clear()
+                status, payload = "200 OK", {"cleared": True}
+            elif path == "/_emulator/deliveries" and method == "GET":
+                status, payload = "200 OK", producers.deliveries()
+            elif path == "/_emulator/deliveries" and method == "DELETE":
+                producers.clear()
                 status, payload = "200 OK", {"cleared": True}
             elif path == "/_emulator/pollers" and method == "GET":
                 status, payload = "200 OK", lambda_poller.Poller.snapshot()
