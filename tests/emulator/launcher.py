@@ -430,6 +430,38 @@ LAMBDA_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
+# S3 (rest-xml, path-style addressing): (method, bucket-level?, subresource) -> operation,
+# for the request log and for faults armed by operation name.
+S3_SUBRESOURCES = {
+    "notification": ("GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration"),
+    "policy": ("GetBucketPolicy", "PutBucketPolicy"),
+    "location": ("GetBucketLocation", None),
+    "encryption": ("GetBucketEncryption", "PutBucketEncryption"),
+    "tagging": ("GetBucketTagging", "PutBucketTagging"),
+}
+
+
+def _s3_operation(environ: dict[str, Any]) -> str:
+    from urllib.parse import parse_qs
+
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "") or "/"
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return "ListBuckets" if method == "GET" else f"{method} /"
+    if len(parts) == 1:
+        for sub, (get, put) in S3_SUBRESOURCES.items():
+            if sub in query:
+                op = {"GET": get, "PUT": put}.get(method)
+                return op or f"{method} ?{sub}"
+        if method == "GET":
+            return "ListObjectsV2" if query.get("list-type") == ["2"] else "ListObjects"
+        return {"PUT": "CreateBucket", "HEAD": "HeadBucket", "DELETE": "DeleteBucket"}.get(method, f"{method} /bucket")
+    return {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}.get(
+        method, f"{method} /bucket/key")
+
+
 def _service_of(environ: dict[str, Any]) -> str:
     auth = environ.get("HTTP_AUTHORIZATION", "")
     match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
@@ -450,6 +482,8 @@ def _operation_of(environ: dict[str, Any], service: str, body: bytes) -> str:
             if method == route_method and pattern.match(path):
                 return op
         return f"{method} {path}"
+    if service == "s3":
+        return _s3_operation(environ)
     if body:
         from urllib.parse import parse_qs
 
@@ -476,7 +510,9 @@ ERRORS = {
     "access-denied": (403, "AccessDenied", "User is not authorized to perform this operation"),
 }
 
-JSON_SERVICES = {"sqs", "logs", "kms", "lambda"}
+# EventBridge (service "events") speaks awsJson1_1 like Logs and KMS; S3 is rest-xml with a
+# bare <Error> root; SNS, IAM, STS speak the query protocol (<ErrorResponse>).
+JSON_SERVICES = {"sqs", "logs", "kms", "lambda", "events"}
 
 # Answers an endpoint that is not AWS gives (see the docstring's fault list).
 ODD_ANSWERS = {"unknown-operation", "html", "truncated"}
@@ -622,6 +658,12 @@ class Emulator:
             ]
             if service == "sqs":
                 headers.append(("x-amzn-query-error", f"{fault.code};Sender"))
+        elif service == "s3":
+            data = (
+                f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{fault.code}</Code>"
+                f"<Message>{fault.message}</Message><RequestId>{request_id}</RequestId></Error>"
+            ).encode()
+            headers = [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)]
         else:
             data = (
                 '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'

@@ -39,7 +39,11 @@ queue's `AWS/SQS NumberOfMessagesSent` stays 0):
   that specify both the EventBusName and RuleName dimensions refer to a custom event bus").
   `TriggeredRules` counts a rule that matched an event. A target's DeadLetterConfig queue
   gets the failed event, checked the same way (`InvocationsSentToDlq` /
-  `InvocationsFailedToBeSentToDlq`). A DISABLED rule does not fire (moto fires it).
+  `InvocationsFailedToBeSentToDlq`), with message attributes RULE_ARN, TARGET_ARN, ERROR_CODE
+  and ERROR_MESSAGE (eb-rule-dlq.html names them; their values are the emulator's, the same
+  as /_emulator/deliveries shows). A DISABLED rule does not fire (moto fires it). The body
+  is the event as EventBridge delivers it (with `account`, which moto leaves out), or what
+  the target's Input / InputPath / InputTransformer make of it.
   The emulator does not retry: AWS retries only errors it deems retriable, and the
   failures modelled here (policy, key, missing queue) are refusals.
 * S3: PutBucketNotificationConfiguration checks every SQS destination first and refuses the
@@ -47,7 +51,8 @@ queue's `AWS/SQS NumberOfMessagesSent` stays 0):
   configurations" when the queue is missing or refuses S3 (API_PutBucketNotificationConfiguration:
   "it first verifies that any ... (Amazon SQS) destination exists, and that the bucket owner has
   permission to publish to it by sending a test notification"); on success the test event
-  (`s3:TestEvent`) is sent, as moto does. A later notification that the queue or key refuses
+  (`s3:TestEvent`) is sent, as moto does. The error has Code and Message only (AWS's also
+  names each destination in ArgumentName1/ArgumentValue1; moto's serializer drops those). A later notification that the queue or key refuses
   (the policy or key changed since) is dropped silently: S3 has no metric for it.
 
 Also fixed: moto delivers SNS, EventBridge and S3 messages to the queue of that name in the
@@ -312,23 +317,39 @@ def _events_metric(rule: Any, name: str, value: float) -> None:
     lp.put_metric(rule.account_id, rule.region_name, "AWS/Events", name, value, dimensions)
 
 
-def _event_for(target: dict[str, Any], original: Any, transform_input: bool) -> Any:
-    """The event a target gets, as moto's Rule.send_to_targets builds it for an SQS target."""
+# The fields of an event as EventBridge delivers it (eb-events-structure.html); moto's default
+# rendering leaves out `account`.
+EVENT_FIELDS = ("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+
+
+def _body_for(target: dict[str, Any], original: Any, transform_input: bool) -> str:
+    """The message body a target gets: the event; or the target's `Input` text, the part
+    `InputPath` selects, or the `InputTransformer` rendering (moto's) (API_Target)."""
     from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
     from moto.events.utils import EventTemplateParser
 
-    if transform_input:
-        transformer = target.get("InputTransformer", {})
-        event = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
-                                          input_paths_map=transformer.get("InputPathsMap", {}), event=original)
-    else:
-        event = original.copy()
-    if isinstance(event, dict) and "time" in event:
+    event = {k: copy.deepcopy(original[k]) for k in EVENT_FIELDS if k in original}
+    event.setdefault("version", "0")
+    if "time" in event:
         try:
             event["time"] = iso_8601_datetime_without_milliseconds(utcfromtimestamp(float(event["time"])))
         except (TypeError, ValueError):
             pass
-    return event
+    if not transform_input:
+        return json.dumps(event)
+    if target.get("Input") is not None:
+        return str(target["Input"])
+    if target.get("InputPath"):
+        from jsonpath_ng.ext import parse
+
+        found = parse(target["InputPath"]).find(event)
+        return json.dumps(found[0].value if found else None)
+    if target.get("InputTransformer"):
+        transformer = target["InputTransformer"]
+        rendered = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
+                                             input_paths_map=transformer.get("InputPathsMap", {}), event=original)
+        return rendered if isinstance(rendered, str) else json.dumps(rendered)
+    return json.dumps(event)
 
 
 def _events_dead_letter(rule: Any, target: dict[str, Any], body: str, refused: Refused) -> None:
@@ -357,8 +378,7 @@ def _events_dead_letter(rule: Any, target: dict[str, Any], body: str, refused: R
 
 
 def _deliver_to_sqs_target(rule: Any, target: dict[str, Any], original: Any, transform_input: bool) -> None:
-    event = _event_for(target, original, transform_input)
-    body = json.dumps(event)
+    body = _body_for(target, original, transform_input)
     group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
     _events_metric(rule, "Invocations", 1)
     try:

@@ -340,7 +340,11 @@ class EventBridgeToSqs(Base):
         self.assertEqual(self.total("AWS/Events", "Invocations", dims), 1)
         if delivered:
             self.assertEqual(len(got), 1)
-            self.assertEqual(json.loads(got[0]["Body"])["detail"], {"n": 1})
+            event = json.loads(got[0]["Body"])
+            self.assertEqual(event["detail"], {"n": 1})
+            self.assertEqual(event["account"], ACCOUNT)
+            self.assertEqual(event["source"], "sqs-trigger.test")
+            self.assertNotIn("ingestion-time", event)
             self.assertIsNone(self.total("AWS/Events", "FailedInvocations", dims),
                               "FailedInvocations is only sent when not zero")
             self.assertEqual(self.sent(url), 1)
@@ -379,6 +383,19 @@ class EventBridgeToSqs(Base):
         self.assertEqual(self.messages(url), [])
         self.assertEqual(self.total("AWS/Events", "FailedInvocations", {"RuleName": rule}), 1)
         self.assertIn("explicitly denies", self.refusals(arn)[0]["message"])
+
+    def test_input_and_input_path_shape_the_body(self) -> None:
+        rule = name("rule")
+        rule_arn = self.events.put_rule(Name=rule, EventPattern=PATTERN)["RuleArn"]
+        url, arn = self.encrypted_queue(None, SERVICES["events"])
+        self.set_policy(url, queue_policy(arn, SERVICES["events"], rule_arn))
+        self.events.put_targets(Rule=rule, Targets=[{"Id": "constant", "Arn": arn, "Input": '{"fixed": true}'}])
+        self.put()
+        self.events.put_targets(Rule=rule, Targets=[{"Id": "constant", "Arn": arn, "InputPath": "$.detail"}])
+        self.put()
+        bodies = sorted(m["Body"] for m in self.messages(url))
+        self.assertEqual([json.loads(b) for b in bodies], [{"fixed": True}, {"n": 1}])
+        self.assertEqual(self.sent(url), 2)
 
     def test_a_disabled_rule_does_not_fire(self) -> None:
         rule = name("rule")
@@ -511,6 +528,105 @@ def _add_cases() -> None:
 
 
 _add_cases()
+
+
+class EndToEnd(Base):
+    """Publish to the topic: the function runs exactly when the producer's path is healthy."""
+
+    def test_sns_to_an_encrypted_queue_runs_the_function_once_the_key_allows_sns(self) -> None:
+        import io
+        import zipfile
+
+        iam, lam, logs, sns = client("iam"), client("lambda"), client("logs"), client("sns")
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+            "Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        role = name("role")
+        role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        iam.put_role_policy(RoleName=role, PolicyName="poller", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+                "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "kms:Decrypt"]}]}))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as archive:
+            archive.writestr("app.py", "def handler(event, context):\n"
+                                       "    for r in event['Records']:\n"
+                                       "        print('GOT', __import__('json').loads(r['body'])['Message'])\n")
+        fn = name("fn")
+        lam.create_function(FunctionName=fn, Runtime="python3.12", Handler="app.handler", Timeout=3, Role=role_arn,
+                            Code={"ZipFile": buf.getvalue()})
+        topic = name("topic")
+        topic_arn = sns.create_topic(Name=topic)["TopicArn"]
+        url, arn = self.encrypted_queue("cmk-without", SERVICES["sns"])
+        self.set_policy(url, queue_policy(arn, SERVICES["sns"], topic_arn))
+        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+        uuid_ = lam.create_event_source_mapping(EventSourceArn=arn, FunctionName=fn, BatchSize=1)["UUID"]
+        deadline = time.time() + 30
+        while lam.get_event_source_mapping(UUID=uuid_)["State"] != "Enabled":
+            self.assertLess(time.time(), deadline, "the mapping did not become Enabled")
+            time.sleep(0.1)
+
+        sns.publish(TopicArn=topic_arn, Message="before the fix")
+        self.assertEqual(self.total("AWS/SNS", "NumberOfNotificationsFailed", {"TopicName": topic}), 1)
+        self.assertEqual(self.sent(url), 0)
+
+        key = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["KmsMasterKeyId"])["Attributes"][
+            "KmsMasterKeyId"]
+        self.kms.put_key_policy(KeyId=key, PolicyName="default", Policy=key_policy(ACCOUNT, SERVICES["sns"]))
+        sns.publish(TopicArn=topic_arn, Message="after the fix")
+
+        def output() -> str:
+            try:
+                events = logs.filter_log_events(logGroupName=f"/aws/lambda/{fn}")["events"]
+            except ClientError:
+                return ""
+            return "\n".join(e["message"] for e in events)
+
+        deadline = time.time() + 30
+        while "GOT after the fix" not in output():
+            self.assertLess(time.time(), deadline, "the function never ran")
+            time.sleep(0.2)
+        self.assertNotIn("before the fix", output())
+        self.assertEqual(self.total("AWS/SNS", "NumberOfNotificationsDelivered", {"TopicName": topic}), 1)
+        self.assertEqual(self.sent(url), 1)
+
+
+def control(method: str, path: str, document: dict | None = None) -> object:
+    request = urllib.request.Request(endpoint + path, method=method,
+                                     data=json.dumps(document).encode() if document is not None else None)
+    return json.loads(urllib.request.urlopen(request).read())
+
+
+class ProducerReadsFaultsAndLog(Base):
+    """The reads doctor makes upstream of a queue can be failed by the fault injector, each in
+    its protocol's error shape, and are named in the request log."""
+
+    def tearDown(self) -> None:
+        control("DELETE", "/_emulator/faults")
+
+    def test_faults_in_each_producer_protocol(self) -> None:
+        s3, sns, events = client("s3"), client("sns"), client("events")
+        bucket = name("bucket")
+        s3.create_bucket(Bucket=bucket)
+        for operation in ("GetBucketNotificationConfiguration", "ListSubscriptions", "ListRuleNamesByTarget"):
+            control("POST", "/_emulator/faults", {"operation": operation, "error": "access-denied"})
+        calls = [
+            lambda: s3.get_bucket_notification_configuration(Bucket=bucket),
+            lambda: sns.list_subscriptions(),
+            lambda: events.list_rule_names_by_target(TargetArn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"),
+        ]
+        for call in calls:
+            with self.assertRaises(ClientError) as caught:
+                call()
+            self.assertEqual(caught.exception.response["Error"]["Code"], "AccessDenied")
+            self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        # Armed once each: the next calls succeed.
+        s3.get_bucket_notification_configuration(Bucket=bucket)
+        sns.list_subscriptions()
+        events.list_rule_names_by_target(TargetArn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:q")
+        log = control("GET", "/_emulator/requests")
+        seen = {(e["service"], e["operation"]) for e in log}
+        for expected in [("s3", "CreateBucket"), ("s3", "GetBucketNotificationConfiguration"),
+                         ("sns", "ListSubscriptions"), ("events", "ListRuleNamesByTarget")]:
+            self.assertIn(expected, seen)
 
 
 class SqsSendMetric(Base):
