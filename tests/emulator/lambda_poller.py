@@ -672,6 +672,11 @@ def _key_of(queue: Any) -> tuple[Any, bool, str]:
         return None, False, ""
     key_id = str(key_id)
     region, account = queue.region, queue.account_id
+    if key_id.startswith("arn:"):
+        # A key (or alias) ARN may name a key of another account: it lives there.
+        parts = key_id.split(":")
+        if len(parts) > 5 and parts[3] and parts[4]:
+            region, account = parts[3], parts[4]
     aws_managed = key_id == "alias/aws/sqs" or key_id.endswith(":alias/aws/sqs")
     backend = kms_backends[account][region]
     try:

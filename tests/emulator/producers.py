@@ -52,8 +52,9 @@ queue's `AWS/SQS NumberOfMessagesSent` stays 0):
   "it first verifies that any ... (Amazon SQS) destination exists, and that the bucket owner has
   permission to publish to it by sending a test notification"); on success the test event
   (`s3:TestEvent`) is sent, as moto does. The error has Code and Message only (AWS's also
-  names each destination in ArgumentName1/ArgumentValue1; moto's serializer drops those). A later notification that the queue or key refuses
-  (the policy or key changed since) is dropped silently: S3 has no metric for it.
+  names each destination in ArgumentName1/ArgumentValue1; moto's serializer drops those).
+  A later notification that the queue or key refuses (the policy or key changed since) is
+  dropped silently: S3 has no metric for it.
 
 Also fixed: moto delivers SNS, EventBridge and S3 messages to the queue of that name in the
 *producer's* account and region, not the account and region of the queue ARN; here the ARN
@@ -146,10 +147,11 @@ def authorize_delivery(service: str, queue: Any, source_arn: str, source_account
     for action in ("kms:GenerateDataKey", "kms:Decrypt"):
         decision = lp._resource_decision(key.policy, "", "", action, key.arn, key_context, service=service)
         if decision != "direct":
+            why = "the key policy explicitly denies it" if decision == "deny" else (
+                "no statement of the key policy allows it")
             raise Refused("KMS.AccessDeniedException",
-                          f"{service} is not authorized to perform: {action} on resource: {key.arn} because "
-                          f"{'the key policy explicitly denies it' if decision == 'deny' else 'no statement of the key policy allows it'}"
-                          " [emulator wording]")
+                          f"{service} is not authorized to perform: {action} on resource: {key.arn} because {why} "
+                          "[emulator wording]")
 
 
 def check(service: str, queue_arn: str, source_arn: str, source_account: str) -> Any:

@@ -286,6 +286,21 @@ class SnsToSqs(Base):
         self.sns.publish(TopicArn=topic_arn, Message="star")
         self.assertEqual(len(self.messages(url)), 1)
 
+    def test_a_customer_key_of_another_account_is_read_there(self) -> None:
+        other = "210987654321"
+        topic_arn = self.sns.create_topic(Name=name("topic"))["TopicArn"]
+        results = {}
+        for allowed in (False, True):
+            key = client("kms", other).create_key(Policy=key_policy(other, SERVICES["sns"] if allowed else None))
+            url, arn = self.encrypted_queue(None, SERVICES["sns"], KmsMasterKeyId=key["KeyMetadata"]["Arn"])
+            self.set_policy(url, queue_policy(arn, SERVICES["sns"], topic_arn))
+            self.sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+            results[allowed] = (url, arn)
+        self.sns.publish(TopicArn=topic_arn, Message="two queues")
+        self.assertEqual(len(self.messages(results[True][0])), 1)
+        self.assertEqual(self.messages(results[False][0]), [])
+        self.assertEqual(self.refusals(results[False][1])[0]["code"], "KMS.AccessDeniedException")
+
     def test_a_queue_in_another_account_is_reached_by_its_arn(self) -> None:
         other = "210987654321"
         topic = name("topic")
