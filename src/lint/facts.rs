@@ -101,7 +101,7 @@ pub struct LintTrigger {
 }
 
 /// The codes that only a live account can decide: lint never reports them.
-pub const LIVE_ONLY: [FindingCode; 19] = [
+pub const LIVE_ONLY: [FindingCode; 22] = [
     FindingCode::KmsKeyNotFound,
     FindingCode::MappingMissing,
     FindingCode::MappingDisabled,
@@ -125,6 +125,9 @@ pub const LIVE_ONLY: [FindingCode; 19] = [
     FindingCode::InvocationsFailing,
     FindingCode::MessagesToDlq,
     FindingCode::EventsFilteredOut,
+    FindingCode::ProducerKeyNotEnabled,
+    FindingCode::ProducerDlqUnusable,
+    FindingCode::ProducerDeliveriesFailing,
 ];
 
 /// Whether lint can report `code` (what docs/findings/README.md marks).

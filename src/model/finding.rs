@@ -77,6 +77,13 @@ pub enum FindingCode {
     UnreservedConcurrencyLow,
     RecursiveLoopAllowed,
     RecursiveLoopPossible,
+    // producers: the services that send to the queue (SNS, EventBridge, S3)
+    ProducerQueuePolicyMissingGrant,
+    ProducerAwsManagedKey,
+    ProducerKeyPolicyMissingGrant,
+    ProducerKeyNotEnabled,
+    ProducerDlqUnusable,
+    ProducerDeliveriesFailing,
     // reach
     CheckSkipped,
 }
@@ -110,7 +117,13 @@ impl FindingCode {
             | DlqMissing
             | DlqTypeMismatch
             | MaxReceiveCountLow
-            | BacklogGrowing => Area::Queue,
+            | BacklogGrowing
+            | ProducerQueuePolicyMissingGrant
+            | ProducerAwsManagedKey
+            | ProducerKeyPolicyMissingGrant
+            | ProducerKeyNotEnabled
+            | ProducerDlqUnusable
+            | ProducerDeliveriesFailing => Area::Queue,
             KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
             RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda => Area::Role,
             BatchSizeOutOfRange
@@ -143,7 +156,7 @@ impl FindingCode {
         })
     }
 
-    pub const ALL: [FindingCode; 42] = [
+    pub const ALL: [FindingCode; 48] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -185,6 +198,12 @@ impl FindingCode {
         FindingCode::UnreservedConcurrencyLow,
         FindingCode::RecursiveLoopAllowed,
         FindingCode::RecursiveLoopPossible,
+        FindingCode::ProducerQueuePolicyMissingGrant,
+        FindingCode::ProducerAwsManagedKey,
+        FindingCode::ProducerKeyPolicyMissingGrant,
+        FindingCode::ProducerKeyNotEnabled,
+        FindingCode::ProducerDlqUnusable,
+        FindingCode::ProducerDeliveriesFailing,
         FindingCode::CheckSkipped,
     ];
 
@@ -231,6 +250,12 @@ impl FindingCode {
             FindingCode::UnreservedConcurrencyLow => "unreserved-concurrency-low",
             FindingCode::RecursiveLoopAllowed => "recursive-loop-allowed",
             FindingCode::RecursiveLoopPossible => "recursive-loop-possible",
+            FindingCode::ProducerQueuePolicyMissingGrant => "producer-queue-policy-missing-grant",
+            FindingCode::ProducerAwsManagedKey => "producer-aws-managed-key",
+            FindingCode::ProducerKeyPolicyMissingGrant => "producer-key-policy-missing-grant",
+            FindingCode::ProducerKeyNotEnabled => "producer-key-not-enabled",
+            FindingCode::ProducerDlqUnusable => "producer-dlq-unusable",
+            FindingCode::ProducerDeliveriesFailing => "producer-deliveries-failing",
             FindingCode::CheckSkipped => "check-skipped",
         }
     }
