@@ -77,7 +77,7 @@ fn send_grant(queue: &Destination, producer: &Producer, code: FindingCode) -> Op
         } else {
             Finding::warning(code, producer.arn.clone(), message)
         };
-        f.fix(format!("add this statement to the queue policy of {} ({how}):\n{statement}", queue.arn))
+        f.fix(format!("add this statement to the queue policy of {}:\n{statement}\n({how})", queue.arn))
     };
     let Some(policy) = &queue.policy else {
         return Some(finding(true, format!("the queue has no policy, so {service} may not call {SEND_MESSAGE}")));
