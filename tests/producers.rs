@@ -371,3 +371,90 @@ fn a_published_message_arrives_exactly_when_doctor_says_the_topic_delivers() {
     let lines = emu.log_lines(&function);
     assert!(!lines.iter().any(|l| l.contains(&first)), "the refused message never ran the function");
 }
+
+/// `doctor --metrics`: what SNS counted for the topic and the queue's NumberOfMessagesSent, told
+/// as one chain with the cause ("published N, delivered 0 …: the key policy … does not allow
+/// sns.amazonaws.com").
+#[test]
+fn metrics_tell_the_chain_from_the_topic_to_the_key() {
+    let emu = emulator();
+    let (queue, topic) = fed_queue(emu, Kind::Sns, Setup::CustomerKeyWithoutService);
+    let sns = emu.sns();
+    for i in 0..2 {
+        emu.block_on(async { sns.publish().topic_arn(&topic).message(format!("m{i}")).send().await }).expect("Publish");
+    }
+    let run = emu.run(&["doctor", "--queue", &queue, "--metrics", "--window", "10m", "-o", "json"]);
+    run.expect_code(1);
+    let json = run.json();
+    let metrics = &json["triggers"][0]["upstream"]["metrics"][0];
+    assert_eq!(metrics["producer"], topic.as_str(), "{json:#}");
+    assert_eq!(metrics["attempted"], 2);
+    assert_eq!(metrics["failed"], 2);
+    let failing = json["triggers"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "producer-deliveries-failing")
+        .cloned()
+        .expect("producer-deliveries-failing");
+    let message = failing["message"].as_str().unwrap();
+    let name = topic.rsplit(':').next().unwrap();
+    assert!(message.starts_with(&format!("topic {name} published 2, ")), "{message}");
+    assert!(message.contains("failed 2") && message.contains("does not allow sns.amazonaws.com"), "{message}");
+    // Healthy producer: nothing failed, no finding.
+    let (queue, topic) = fed_queue(emu, Kind::Sns, Setup::SseSqs);
+    emu.block_on(async { sns.publish().topic_arn(&topic).message("ok").send().await }).expect("Publish");
+    let run = emu.run(&["doctor", "--queue", &queue, "--metrics", "--window", "10m", "-o", "json"]);
+    let json = run.json();
+    assert!(!producer_codes(&json).iter().any(|c| c == "producer-deliveries-failing"), "{json:#}");
+    assert_eq!(json["triggers"][0]["upstream"]["metrics"][0]["failed"], 0, "{json:#}");
+}
+
+/// `queue create --kms-key alias/aws/sqs` on a queue whose policy already lets a service send:
+/// a warning naming the service; `role check --fix` prints the key statement of the producers
+/// the policy names and leaves the key policy as it was.
+#[test]
+fn queue_create_warns_and_role_check_fix_never_writes_the_key_policy() {
+    let emu = emulator();
+    let (queue, _) = fed_queue(emu, Kind::Sns, Setup::SseSqs);
+    let run = emu.run(&["queue", "create", &queue, "--kms-key", "alias/aws/sqs", "--update", "--yes", "-o", "json"]);
+    let warned: Vec<Value> = run.json()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f["code"] == "producer-aws-managed-key")
+        .collect();
+    assert_eq!(warned.len(), 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(warned[0]["severity"], "warning");
+    assert!(warned[0]["message"].as_str().unwrap().contains("sns.amazonaws.com"));
+
+    let (queue, _) = fed_queue(emu, Kind::Sns, Setup::CustomerKeyWithoutService);
+    let key = emu.queue_attributes(&queue).unwrap()["KmsMasterKeyId"].clone();
+    let before = emu
+        .block_on(async { emu.kms().get_key_policy().key_id(&key).policy_name("default").send().await })
+        .expect("GetKeyPolicy")
+        .policy()
+        .unwrap()
+        .to_owned();
+    let role = emu.create_role(&unique("rc-role"), "lambda.amazonaws.com", None, &[]);
+    let function = unique("rc-fn");
+    emu.create_function(&function, &role, support::handlers::SILENT, 3);
+    let run = emu.run(&["role", "check", "--function", &function, "--queue", &queue, "--fix", "--yes", "-o", "json"]);
+    let json = run.json();
+    let producer = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "producer-key-policy-missing-grant")
+        .cloned()
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(producer["remediation"].as_str().unwrap().contains("\"sns.amazonaws.com\""));
+    let after = emu
+        .block_on(async { emu.kms().get_key_policy().key_id(&key).policy_name("default").send().await })
+        .expect("GetKeyPolicy")
+        .policy()
+        .unwrap()
+        .to_owned();
+    assert_eq!(after, before, "the key policy is never written");
+}
