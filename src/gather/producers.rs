@@ -365,26 +365,6 @@ fn account_of(arn: &str) -> Option<String> {
     (!account.is_empty()).then(|| account.to_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rule_arns_name_their_bus_unless_default() {
-        assert_eq!(
-            rule_arn("arn:aws:events:us-east-1:123456789012:event-bus/default", "default", "orders"),
-            "arn:aws:events:us-east-1:123456789012:rule/orders"
-        );
-        assert_eq!(
-            rule_arn("arn:aws:events:us-east-1:123456789012:event-bus/shop", "shop", "orders"),
-            "arn:aws:events:us-east-1:123456789012:rule/shop/orders"
-        );
-        assert_eq!(bucket_name("arn:aws:s3:::uploads"), "uploads");
-        assert_eq!(account_of("arn:aws:sns:us-east-1:123456789012:t").as_deref(), Some("123456789012"));
-        assert_eq!(account_of("arn:aws:s3:::b"), None);
-    }
-}
-
 /// What CloudWatch counted for each SNS topic and EventBridge rule of `facts` over `window`,
 /// and the queue's `NumberOfMessagesSent`, in one `GetMetricData` call of sums over the whole
 /// window. S3 publishes no delivery failure metric.
@@ -471,4 +451,24 @@ pub async fn metrics(
         out.push(ProducerMetrics { producer: p.arn.clone(), attempted, delivered, failed, queue_sent });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_arns_name_their_bus_unless_default() {
+        assert_eq!(
+            rule_arn("arn:aws:events:us-east-1:123456789012:event-bus/default", "default", "orders"),
+            "arn:aws:events:us-east-1:123456789012:rule/orders"
+        );
+        assert_eq!(
+            rule_arn("arn:aws:events:us-east-1:123456789012:event-bus/shop", "shop", "orders"),
+            "arn:aws:events:us-east-1:123456789012:rule/shop/orders"
+        );
+        assert_eq!(bucket_name("arn:aws:s3:::uploads"), "uploads");
+        assert_eq!(account_of("arn:aws:sns:us-east-1:123456789012:t").as_deref(), Some("123456789012"));
+        assert_eq!(account_of("arn:aws:s3:::b"), None);
+    }
 }
