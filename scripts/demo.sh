@@ -53,7 +53,64 @@ for i in range(2):
 PYEOF
 run redrive --queue demo-orders --max-per-second 10 --confirm --probe-timeout 30s
 run teardown --queue demo-orders --function demo-worker --yes
+
+# Third story: an SNS-fed queue on a customer managed key. The consumer side is right (setup's
+# probe, sent straight to the queue, is confirmed), yet the function never runs for what the
+# topic publishes: the key policy does not let sns.amazonaws.com use the key.
+step "(a customer managed key, a topic demo-alerts-topic subscribed to queue demo-alerts)"
+key=$("$PY" - <<'PYEOF'
+import json, os, boto3
+kw = dict(endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+root = {"Sid": "root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "kms:*", "Resource": "*"}
+key = boto3.client("kms", **kw).create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [root]}))
+print(key["KeyMetadata"]["Arn"])
+PYEOF
+)
+"$BIN" queue create demo-alerts --kms-key "$key" >/dev/null
+topic=$("$PY" - <<'PYEOF'
+import json, os, boto3
+kw = dict(endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+sns, sqs = boto3.client("sns", **kw), boto3.client("sqs", **kw)
+topic = sns.create_topic(Name="demo-alerts-topic")["TopicArn"]
+queue = "arn:aws:sqs:us-east-1:123456789012:demo-alerts"
+policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+          "Action": "sqs:SendMessage", "Resource": queue, "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]}
+sqs.set_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName="demo-alerts")["QueueUrl"],
+                         Attributes={"Policy": json.dumps(policy)})
+sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)
+print(topic)
+PYEOF
+)
+run setup --function demo-worker --queue demo-alerts --fix --yes
+publish() {
+  "$PY" - "$topic" "$1" <<'PYEOF'
+import os, sys, boto3
+boto3.client("sns", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1").publish(
+    TopicArn=sys.argv[1], Message=sys.argv[2])
+PYEOF
+}
+step "(publish \"alert 1\" to demo-alerts-topic: the function never runs)"
+publish "alert 1"
+run doctor --queue demo-alerts || true
+step "(the fix doctor printed: add its statement to the key policy; sqs-trigger never edits key policies)"
+"$PY" - "$key" <<'PYEOF'
+import json, os, sys, boto3
+kms = boto3.client("kms", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+policy = json.loads(kms.get_key_policy(KeyId=sys.argv[1], PolicyName="default")["Policy"])
+policy["Statement"].append({"Sid": "AllowSNSUseOfTheKey", "Effect": "Allow",
+                            "Principal": {"Service": "sns.amazonaws.com"},
+                            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"})
+kms.put_key_policy(KeyId=sys.argv[1], PolicyName="default", Policy=json.dumps(policy))
+PYEOF
+run doctor --queue demo-alerts
+marker="alert-through-the-topic-$$"
+step "(publish \"$marker\" to demo-alerts-topic)"
+publish "$marker"
+run logs --function demo-worker --since 5m --until "$marker" --timeout 60s
+run teardown --queue demo-alerts --function demo-worker --yes
 echo
 echo "demo done: queue, DLQ, role fix, mapping and a confirmed probe, diagnosed (facts and metrics),"
-echo "the DLQ redriven, and torn down."
+echo "the DLQ redriven, and torn down; an SNS-fed KMS queue whose function never ran, the producer and"
+echo "the key named by doctor, the key statement added, and a message through the topic confirmed."
 echo "the emulator stops now."

@@ -126,6 +126,17 @@ const TABLE: &[Row] = &[
         expected: &[("check-skipped", "17"), ("cross-account-queue-policy", "22")],
     },
     Row { args: &["queue-policy-deny.yaml"], exit: 1, expected: &[("role-explicit-deny", "16")] },
+    // Producers: SNS onto alias/aws/sqs, EventBridge onto a key without events.amazonaws.com, S3
+    // onto a queue without a policy; the fourth (SNS, its key and policy right) delivers.
+    Row {
+        args: &["producers.yaml"],
+        exit: 1,
+        expected: &[
+            ("producer-aws-managed-key", "17"),
+            ("producer-key-policy-missing-grant", "60"),
+            ("producer-queue-policy-missing-grant", "69"),
+        ],
+    },
     Row {
         args: &["conditions-both-ways.json"],
         exit: 1,
@@ -139,6 +150,14 @@ const TABLE: &[Row] = &[
             ("filter-deletes-unmatched", "aws_lambda_event_source_mapping.events"),
             ("max-receive-count-low", "aws_sqs_queue.events"),
             ("visibility-timeout-below-recommended", "aws_sqs_queue.events"),
+        ],
+    },
+    Row {
+        args: &["terraform/producers.plan.json"],
+        exit: 1,
+        expected: &[
+            ("producer-aws-managed-key", "aws_sns_topic_subscription.alerts"),
+            ("producer-queue-policy-missing-grant", "aws_s3_bucket_notification.uploads"),
         ],
     },
     Row {

@@ -128,6 +128,11 @@ pub struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sts: aws_sdk_sts::Client,
     pub kms: aws_sdk_kms::Client,
+    /// Upstream of a queue (doctor): SNS subscriptions, EventBridge rules, S3 notifications;
+    /// read only.
+    pub sns: aws_sdk_sns::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub s3: aws_sdk_s3::Client,
     /// The region requests go to.
     pub region: String,
     /// Facts already read with these credentials (off unless the command turns it on).
@@ -174,7 +179,20 @@ impl Clients {
                 aws_sdk_cloudwatch::config::Builder::from(config).interceptor(counter.clone()).build(),
             ),
             kms: aws_sdk_kms::Client::from_conf(
-                aws_sdk_kms::config::Builder::from(config).interceptor(counter).build(),
+                aws_sdk_kms::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            sns: aws_sdk_sns::Client::from_conf(
+                aws_sdk_sns::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            events: aws_sdk_eventbridge::Client::from_conf(
+                aws_sdk_eventbridge::config::Builder::from(config).interceptor(counter.clone()).build(),
+            ),
+            // A custom endpoint (an emulator, a proxy) names no bucket host: path-style requests.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(config)
+                    .force_path_style(config.endpoint_url().is_some())
+                    .interceptor(counter)
+                    .build(),
             ),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             cache,

@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod mapping_features;
 pub mod metrics;
 pub mod placement;
+pub mod producers;
 pub mod queue;
 pub mod role;
 

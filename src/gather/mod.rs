@@ -6,6 +6,7 @@ pub mod function;
 pub mod key;
 pub mod mapping;
 pub mod metrics;
+pub mod producers;
 pub mod queue;
 pub mod reads;
 pub mod role;

@@ -89,13 +89,16 @@ pub static KEY: Read = Read {
         C::KmsKeyPolicyMissingGrant,
         C::CrossAccountAwsManagedKey,
         C::RoleMissingPermission,
+        C::ProducerAwsManagedKey,
+        C::ProducerKeyNotEnabled,
+        C::ProducerKeyPolicyMissingGrant,
     ],
 };
 pub static KEY_POLICY: Read = Read {
     fact: "the KMS key's policy",
     operations: &["kms:GetKeyPolicy"],
     need: Advisory,
-    feeds: &[C::KmsKeyPolicyMissingGrant],
+    feeds: &[C::KmsKeyPolicyMissingGrant, C::ProducerKeyPolicyMissingGrant],
 };
 pub static FILTER_KEY: Read = Read {
     fact: "the KMS key of a mapping's filter criteria",
@@ -167,6 +170,52 @@ pub static MAPPING_TAGS: Read = Read {
     feeds: &[],
 };
 
+/// The checks of a queue's producers (doctor, upstream of the queue).
+const PRODUCER_CHECKS: &[FindingCode] = &[
+    C::ProducerQueuePolicyMissingGrant,
+    C::ProducerAwsManagedKey,
+    C::ProducerKeyPolicyMissingGrant,
+    C::ProducerKeyNotEnabled,
+    C::ProducerDlqUnusable,
+];
+pub static SNS_SUBSCRIPTIONS: Read = Read {
+    fact: "the SNS subscriptions whose endpoint is the queue",
+    operations: &["sns:ListSubscriptionsByTopic", "sns:ListSubscriptions"],
+    need: Advisory,
+    feeds: PRODUCER_CHECKS,
+};
+pub static EVENTBRIDGE_TARGETS: Read = Read {
+    fact: "the EventBridge rules that target the queue",
+    operations: &["events:ListEventBuses", "events:ListRuleNamesByTarget", "events:ListTargetsByRule"],
+    need: Advisory,
+    feeds: PRODUCER_CHECKS,
+};
+/// `GetBucketNotificationConfiguration`, whose IAM action is `s3:GetBucketNotification`.
+pub static S3_NOTIFICATIONS: Read = Read {
+    fact: "the notification configuration of a bucket the queue policy names",
+    operations: &["s3:GetBucketNotification"],
+    need: Advisory,
+    feeds: PRODUCER_CHECKS,
+};
+pub static PRODUCER_DLQ: Read = Read {
+    fact: "the dead-letter queue of an EventBridge target, and its key",
+    operations: &[
+        "sqs:GetQueueUrl",
+        "sqs:GetQueueAttributes",
+        "sqs:ListQueueTags",
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+    ],
+    need: Advisory,
+    feeds: &[C::ProducerDlqUnusable],
+};
+pub static PRODUCER_METRICS: Read = Read {
+    fact: "the producers' CloudWatch metrics (doctor --metrics)",
+    operations: &["cloudwatch:GetMetricData"],
+    need: Advisory,
+    feeds: &[C::ProducerDeliveriesFailing],
+};
+
 /// Every read, required and advisory.
 pub static READS: &[&Read] = &[
     &QUEUE,
@@ -187,6 +236,11 @@ pub static READS: &[&Read] = &[
     &ACCOUNT_CONCURRENCY,
     &METRICS,
     &MAPPING_TAGS,
+    &SNS_SUBSCRIPTIONS,
+    &EVENTBRIDGE_TARGETS,
+    &S3_NOTIFICATIONS,
+    &PRODUCER_DLQ,
+    &PRODUCER_METRICS,
 ];
 
 impl Read {

@@ -101,7 +101,7 @@ pub struct LintTrigger {
 }
 
 /// The codes that only a live account can decide: lint never reports them.
-pub const LIVE_ONLY: [FindingCode; 20] = [
+pub const LIVE_ONLY: [FindingCode; 23] = [
     FindingCode::KmsKeyNotFound,
     // Needs iam:SimulatePrincipalPolicy's answer.
     FindingCode::RoleSimulatorDisagrees,
@@ -127,6 +127,9 @@ pub const LIVE_ONLY: [FindingCode; 20] = [
     FindingCode::InvocationsFailing,
     FindingCode::MessagesToDlq,
     FindingCode::EventsFilteredOut,
+    FindingCode::ProducerKeyNotEnabled,
+    FindingCode::ProducerDlqUnusable,
+    FindingCode::ProducerDeliveriesFailing,
 ];
 
 /// Whether lint can report `code` (what docs/findings/README.md marks).

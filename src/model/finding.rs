@@ -78,6 +78,13 @@ pub enum FindingCode {
     UnreservedConcurrencyLow,
     RecursiveLoopAllowed,
     RecursiveLoopPossible,
+    // producers: the services that send to the queue (SNS, EventBridge, S3)
+    ProducerQueuePolicyMissingGrant,
+    ProducerAwsManagedKey,
+    ProducerKeyPolicyMissingGrant,
+    ProducerKeyNotEnabled,
+    ProducerDlqUnusable,
+    ProducerDeliveriesFailing,
     // reach
     CheckSkipped,
 }
@@ -111,7 +118,13 @@ impl FindingCode {
             | DlqMissing
             | DlqTypeMismatch
             | MaxReceiveCountLow
-            | BacklogGrowing => Area::Queue,
+            | BacklogGrowing
+            | ProducerQueuePolicyMissingGrant
+            | ProducerAwsManagedKey
+            | ProducerKeyPolicyMissingGrant
+            | ProducerKeyNotEnabled
+            | ProducerDlqUnusable
+            | ProducerDeliveriesFailing => Area::Queue,
             KmsKeyNotEnabled | KmsKeyPolicyMissingGrant | KmsKeyNotFound => Area::Encryption,
             RoleMissingPermission | RoleExplicitDeny | RoleTrustMissingLambda | RoleSimulatorDisagrees => Area::Role,
             BatchSizeOutOfRange
@@ -144,7 +157,7 @@ impl FindingCode {
         })
     }
 
-    pub const ALL: [FindingCode; 43] = [
+    pub const ALL: [FindingCode; 49] = [
         FindingCode::RegionMismatch,
         FindingCode::CrossAccountQueuePolicy,
         FindingCode::CrossAccountAwsManagedKey,
@@ -187,6 +200,12 @@ impl FindingCode {
         FindingCode::UnreservedConcurrencyLow,
         FindingCode::RecursiveLoopAllowed,
         FindingCode::RecursiveLoopPossible,
+        FindingCode::ProducerQueuePolicyMissingGrant,
+        FindingCode::ProducerAwsManagedKey,
+        FindingCode::ProducerKeyPolicyMissingGrant,
+        FindingCode::ProducerKeyNotEnabled,
+        FindingCode::ProducerDlqUnusable,
+        FindingCode::ProducerDeliveriesFailing,
         FindingCode::CheckSkipped,
     ];
 
@@ -234,6 +253,12 @@ impl FindingCode {
             FindingCode::UnreservedConcurrencyLow => "unreserved-concurrency-low",
             FindingCode::RecursiveLoopAllowed => "recursive-loop-allowed",
             FindingCode::RecursiveLoopPossible => "recursive-loop-possible",
+            FindingCode::ProducerQueuePolicyMissingGrant => "producer-queue-policy-missing-grant",
+            FindingCode::ProducerAwsManagedKey => "producer-aws-managed-key",
+            FindingCode::ProducerKeyPolicyMissingGrant => "producer-key-policy-missing-grant",
+            FindingCode::ProducerKeyNotEnabled => "producer-key-not-enabled",
+            FindingCode::ProducerDlqUnusable => "producer-dlq-unusable",
+            FindingCode::ProducerDeliveriesFailing => "producer-deliveries-failing",
             FindingCode::CheckSkipped => "check-skipped",
         }
     }

@@ -8,6 +8,7 @@ pub mod facts;
 pub mod finding;
 pub mod metrics;
 pub mod names;
+pub mod producers;
 
 pub use arn::{Arn, FunctionArn, KeyArn, QueueArn, RoleArn};
 pub use duration::HumanDuration;

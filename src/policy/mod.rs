@@ -20,6 +20,6 @@ pub use document::{Condition, Effect, MatchResult, Matcher, PolicyDocument, Prin
 pub use error::PolicyError;
 pub use evaluate::{
     Decision, KnownContext, NamedPolicy, ResourceGrant, condition_holds, evaluate_identity, evaluate_resource_policy,
-    resolve_conditions, trusts_service,
+    evaluate_service_grant, resolve_conditions, trusts_service,
 };
 pub use glob::{CaseRule, Pattern, wildcard_match};

@@ -376,6 +376,27 @@ def _add_message(self: Any, message: Any) -> None:
 
 sqs_models.Queue.add_message = _add_message
 
+_moto_send_message = sqs_models.SQSBackend.send_message
+
+
+def _send_message(self: Any, queue_name: str, message_body: str, *args: Any, **kwargs: Any) -> Any:
+    """SendMessage (and each entry of SendMessageBatch, and a producer's delivery: SNS,
+    EventBridge, S3) records AWS/SQS NumberOfMessagesSent and SentMessageSize, by QueueName
+    (AWS-FACTS.md §4). A message SQS itself moves to a dead-letter queue after maxReceiveCount
+    is not counted there: "if a message is sent to a dead-letter queue as a result of a failed
+    processing attempt, it isn't captured by this metric" (sqs-available-cloudwatch-metrics.html);
+    moto moves those with Queue.add_message, which does not come here. A delivery the emulator
+    refuses (producers.py) never calls this, so it stays uncounted, as on AWS."""
+    message = _moto_send_message(self, queue_name, message_body, *args, **kwargs)
+    queue = self.get_queue(queue_name)
+    _sqs_metric(queue, "NumberOfMessagesSent", 1)
+    _sqs_metric(queue, "SentMessageSize", len(str(message_body).encode("utf-8")), "Bytes")
+    GaugeSampler.touch(queue)
+    return message
+
+
+sqs_models.SQSBackend.send_message = _send_message
+
 
 # ---------------------------------------------------------------------------
 # Authorization as the execution role (the emulator's own evaluator)
@@ -473,9 +494,13 @@ def _resource_matches(statement: dict[str, Any], resource: str) -> bool:
     return any(_glob(p, resource) for p in _as_list(statement["Resource"]))
 
 
-def _principal_matches(statement: dict[str, Any], role_arn: str, account: str) -> tuple[bool, bool]:
+def _principal_matches(statement: dict[str, Any], role_arn: str, account: str,
+                       service: str | None = None) -> tuple[bool, bool]:
     """(matches, direct): whether the statement's Principal covers the role, and whether it
-    names the role itself (a direct grant) rather than its account (a delegation to IAM)."""
+    names the role itself (a direct grant) rather than its account (a delegation to IAM).
+    With `service` (e.g. sns.amazonaws.com), whether it covers that service principal: named
+    in `Service`, or `*` / `{"AWS": "*"}`, which name every principal
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)."""
     if "NotPrincipal" in statement:
         return False, False  # not modelled: never matches
     principal = statement.get("Principal")
@@ -483,6 +508,10 @@ def _principal_matches(statement: dict[str, Any], role_arn: str, account: str) -
         return True, True
     if not isinstance(principal, dict):
         return False, False
+    if service is not None:
+        named = service in [str(v) for v in _as_list(principal.get("Service"))]
+        anyone = "*" in [str(v) for v in _as_list(principal.get("AWS"))]
+        return (named or anyone), (named or anyone)
     for value in _as_list(principal.get("AWS")):
         value = str(value)
         if value == "*" or value == role_arn:
@@ -509,12 +538,14 @@ def _identity_decision(documents: list[Any], action: str, resource: str, context
 
 
 def _resource_decision(document: Any, role_arn: str, account: str, action: str, resource: str,
-                       context: dict[str, str]) -> str:
+                       context: dict[str, str], service: str | None = None) -> str:
     """"deny", "direct" (grants the role itself), "account" (grants its account: the
-    identity policy must allow too) or "none" over a resource policy."""
+    identity policy must allow too) or "none" over a resource policy. With `service`, the
+    caller is that AWS service principal (role_arn and account are then not used): only
+    "direct" grants it, as a service principal has no identity policy of its own."""
     result = "none"
     for s in _statements(document):
-        matches, direct = _principal_matches(s, role_arn, account)
+        matches, direct = _principal_matches(s, role_arn, account, service)
         if not matches or not _action_matches(s, action) or not _resource_matches(s, resource):
             continue
         if not _condition_holds(s.get("Condition"), context):
@@ -641,6 +672,11 @@ def _key_of(queue: Any) -> tuple[Any, bool, str]:
         return None, False, ""
     key_id = str(key_id)
     region, account = queue.region, queue.account_id
+    if key_id.startswith("arn:"):
+        # A key (or alias) ARN may name a key of another account: it lives there.
+        parts = key_id.split(":")
+        if len(parts) > 5 and parts[3] and parts[4]:
+            region, account = parts[3], parts[4]
     aws_managed = key_id == "alias/aws/sqs" or key_id.endswith(":alias/aws/sqs")
     backend = kms_backends[account][region]
     try:
@@ -752,7 +788,7 @@ class GaugeSampler:
     active queues (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
     sqs-available-cloudwatch-metrics.html, every minute on AWS). The emulator samples the
     queues, every `gauge_seconds`, recording a value when it changed (or a minute passed).
-    Each time it also records 0 for the counters (receives, empty receives, deletes): AWS
+    Each time it also records 0 for the counters (receives, empty receives, deletes, sends): AWS
     publishes every metric of an active queue each minute, zero included, so a queue nobody
     polls shows receives of 0, not nothing. A queue is active while it holds messages or was
     used in the last `idle_seconds` (AWS: "up to six hours"); an idle queue gets nothing."""
@@ -801,7 +837,8 @@ class GaugeSampler:
         cls.last[key] = (now, visible, age)
         _sqs_metric(queue, "ApproximateNumberOfMessagesVisible", visible)
         _sqs_metric(queue, "ApproximateAgeOfOldestMessage", int(age), "Seconds")
-        for counter in ("NumberOfMessagesReceived", "NumberOfEmptyReceives", "NumberOfMessagesDeleted"):
+        for counter in ("NumberOfMessagesReceived", "NumberOfEmptyReceives", "NumberOfMessagesDeleted",
+                        "NumberOfMessagesSent"):
             _sqs_metric(queue, counter, 0)
 
 

@@ -23,6 +23,12 @@ moto in server mode, with four additions:
   beyond N requests per second (per account, as AWS's IAM limits are account-wide) the
   service answers with its own throttling error (IAM/STS `Throttling`, Lambda
   `TooManyRequestsException`, the others `ThrottlingException`).
+* SNS, EventBridge and S3 deliver to a queue as their service principal (producers.py): the
+  queue policy must allow it `sqs:SendMessage` (aws:SourceArn / aws:SourceAccount honoured),
+  and an SSE-KMS queue's key policy must let it use the key (never alias/aws/sqs); a refused
+  delivery is dropped and counted as AWS counts it (AWS/SNS NumberOfNotificationsFailed,
+  AWS/Events FailedInvocations); S3 refuses such a notification configuration at setup.
+  Every SendMessage that lands records AWS/SQS NumberOfMessagesSent.
 * Many accounts: requests are served in the account of their credentials (moto maps the
   keys of an assumed role to the role's account), or of an `x-moto-account-id` header; the
   request log records each request's account and region. STS AssumeRole refuses, as AWS
@@ -51,6 +57,8 @@ Control endpoints (all under /_emulator/):
   POST   /_emulator/function-state {"function": "worker", "state": "Failed", "reason": "...",
                                 "reason_code": "SubnetOutOfIPAddresses"}: a state moto never
                                 gives (it keeps every function Active)
+  GET    /_emulator/deliveries every SNS / EventBridge / S3 delivery to a queue, delivered or
+                                refused, and why (producers.py); DELETE clears it
   POST   /_emulator/metrics/backdate  {"seconds": 600}: move every recorded CloudWatch
                                 datapoint that far into the past (tests build a window's
                                 history without waiting real minutes)
@@ -393,6 +401,11 @@ import aws_fidelity  # noqa: E402
 
 aws_fidelity.install()
 
+# SNS, EventBridge and S3 deliver to a queue only as far as its policy and key let them.
+import producers  # noqa: E402
+
+producers.install()
+
 
 # ---------------------------------------------------------------------------
 # Which operation is this request?
@@ -426,6 +439,38 @@ LAMBDA_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
+# S3 (rest-xml, path-style addressing): (method, bucket-level?, subresource) -> operation,
+# for the request log and for faults armed by operation name.
+S3_SUBRESOURCES = {
+    "notification": ("GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration"),
+    "policy": ("GetBucketPolicy", "PutBucketPolicy"),
+    "location": ("GetBucketLocation", None),
+    "encryption": ("GetBucketEncryption", "PutBucketEncryption"),
+    "tagging": ("GetBucketTagging", "PutBucketTagging"),
+}
+
+
+def _s3_operation(environ: dict[str, Any]) -> str:
+    from urllib.parse import parse_qs
+
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "") or "/"
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return "ListBuckets" if method == "GET" else f"{method} /"
+    if len(parts) == 1:
+        for sub, (get, put) in S3_SUBRESOURCES.items():
+            if sub in query:
+                op = {"GET": get, "PUT": put}.get(method)
+                return op or f"{method} ?{sub}"
+        if method == "GET":
+            return "ListObjectsV2" if query.get("list-type") == ["2"] else "ListObjects"
+        return {"PUT": "CreateBucket", "HEAD": "HeadBucket", "DELETE": "DeleteBucket"}.get(method, f"{method} /bucket")
+    return {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}.get(
+        method, f"{method} /bucket/key")
+
+
 def _service_of(environ: dict[str, Any]) -> str:
     auth = environ.get("HTTP_AUTHORIZATION", "")
     match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
@@ -446,6 +491,8 @@ def _operation_of(environ: dict[str, Any], service: str, body: bytes) -> str:
             if method == route_method and pattern.match(path):
                 return op
         return f"{method} {path}"
+    if service == "s3":
+        return _s3_operation(environ)
     if body:
         from urllib.parse import parse_qs
 
@@ -472,7 +519,9 @@ ERRORS = {
     "access-denied": (403, "AccessDenied", "User is not authorized to perform this operation"),
 }
 
-JSON_SERVICES = {"sqs", "logs", "kms", "lambda"}
+# EventBridge (service "events") speaks awsJson1_1 like Logs and KMS; S3 is rest-xml with a
+# bare <Error> root; SNS, IAM, STS speak the query protocol (<ErrorResponse>).
+JSON_SERVICES = {"sqs", "logs", "kms", "lambda", "events"}
 
 # Answers an endpoint that is not AWS gives (see the docstring's fault list).
 ODD_ANSWERS = {"unknown-operation", "html", "truncated"}
@@ -562,6 +611,11 @@ class Emulator:
             elif path == "/_emulator/requests" and method == "DELETE":
                 self.requests.clear()
                 status, payload = "200 OK", {"cleared": True}
+            elif path == "/_emulator/deliveries" and method == "GET":
+                status, payload = "200 OK", producers.deliveries()
+            elif path == "/_emulator/deliveries" and method == "DELETE":
+                producers.clear()
+                status, payload = "200 OK", {"cleared": True}
             elif path == "/_emulator/pollers" and method == "GET":
                 status, payload = "200 OK", lambda_poller.Poller.snapshot()
             elif path == "/_emulator/function-state" and method == "POST":
@@ -626,6 +680,12 @@ class Emulator:
             ]
             if service == "sqs":
                 headers.append(("x-amzn-query-error", f"{fault.code};Sender"))
+        elif service == "s3":
+            data = (
+                f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{fault.code}</Code>"
+                f"<Message>{fault.message}</Message><RequestId>{request_id}</RequestId></Error>"
+            ).encode()
+            headers = [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)]
         else:
             data = (
                 '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'

@@ -784,3 +784,28 @@ impl Emulator {
         self.pollers()[uuid].clone()
     }
 }
+
+/// Upstream of a queue: the services that send to it (doctor follows them).
+impl Emulator {
+    pub fn sns(&self) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.sdk_config())
+    }
+    pub fn events(&self) -> aws_sdk_eventbridge::Client {
+        aws_sdk_eventbridge::Client::new(&self.sdk_config())
+    }
+    /// Path-style requests: the emulator is one host, not one per bucket.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.sdk_config()).force_path_style(true).build(),
+        )
+    }
+}
+
+impl Emulator {
+    /// Every SNS / EventBridge / S3 delivery attempt to a queue, delivered or refused:
+    /// `{producer, source, queue, delivered, code, message, ...}`.
+    pub fn deliveries(&self) -> Vec<Value> {
+        let (_, body) = self.http("GET", "/_emulator/deliveries", None).expect("deliveries");
+        serde_json::from_str(&body).expect("deliveries are JSON")
+    }
+}

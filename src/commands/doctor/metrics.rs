@@ -116,7 +116,29 @@ pub async fn attach(ctx: &Ctx, diagnoses: &mut [Diagnosis], s: &MetricsSettings)
         d.metrics = Some(view);
         doctor::judge(d);
     }
+    attach_upstream(ctx, diagnoses, window).await;
     Ok(())
+}
+
+/// The producers' delivery metrics, read once per queue (its triggers share its upstream).
+async fn attach_upstream(ctx: &Ctx, diagnoses: &mut [Diagnosis], window: Window) {
+    let Some(upstream) = diagnoses.iter().find_map(|d| d.upstream.clone()) else { return };
+    if upstream.producers.is_empty() {
+        return;
+    }
+    let read = crate::gather::producers::metrics(&ctx.clients, &upstream.facts, window).await;
+    for d in diagnoses.iter_mut() {
+        let Some(view) = d.upstream.as_mut() else { continue };
+        match &read {
+            Ok(metrics) => {
+                let statics = checks::producers::check(&view.facts);
+                d.findings.extend(checks::producers::metrics(&view.facts, metrics, &statics));
+                view.metrics = metrics.clone();
+            }
+            Err(unreadable) => d.findings.push(checks::skipped_finding(unreadable)),
+        }
+        doctor::judge(d);
+    }
 }
 
 fn facts_of(d: &Diagnosis, s: &MetricsSettings, window: Window, series: Vec<Series>) -> MetricsFacts {

@@ -36,6 +36,9 @@ pub struct Settings {
     pub metrics: Option<metrics::MetricsSettings>,
     /// With --all: which accounts and regions.
     pub scopes: ScopeSettings,
+    /// `--queue`: also upstream of the queue (its producers). Off for redrive, which moves
+    /// messages within SQS only.
+    pub upstream: bool,
 }
 
 impl Settings {
@@ -58,6 +61,7 @@ impl Settings {
                 (false, None) => None,
             },
             scopes: scope_settings(args, regions)?,
+            upstream: true,
         })
     }
 
@@ -185,10 +189,36 @@ pub fn diagnose(facts: &TriggerFacts, extra: Vec<Finding>) -> Diagnosis {
         verdict,
         findings,
         metrics: None,
+        upstream: None,
         elapsed: Duration::ZERO,
         account: None,
         region: None,
     }
+}
+
+/// Upstream of the queue of `facts`: its producers, read once for all of the queue's triggers.
+async fn upstream_of(ctx: &Ctx, facts: &TriggerFacts) -> Option<(Vec<Finding>, UpstreamView)> {
+    let queue = facts.queue.as_ref()?;
+    let producers = gather::producers::gather(&ctx.clients, queue, facts.key.clone()).await;
+    let findings = checks::producers::check(&producers);
+    Some((findings, UpstreamView::of(producers)))
+}
+
+/// Diagnoses the triggers of one queue, each with the findings upstream of the queue.
+async fn diagnose_with_upstream(ctx: &Ctx, all: Vec<(TriggerFacts, Vec<Finding>)>, upstream: bool) -> Vec<Diagnosis> {
+    let read = match (upstream, all.first()) {
+        (true, Some((facts, _))) => upstream_of(ctx, facts).await,
+        _ => None,
+    };
+    all.into_iter()
+        .map(|(facts, mut extra)| match &read {
+            Some((findings, view)) => {
+                extra.extend(findings.iter().cloned());
+                Diagnosis { upstream: Some(view.clone()), ..diagnose(&facts, extra) }
+            }
+            None => diagnose(&facts, extra),
+        })
+        .collect()
 }
 
 /// Sorts the findings and judges the trigger by them: the first broken link and the verdict.
@@ -229,7 +259,7 @@ pub async fn run(ctx: &Ctx, s: Settings) -> Result<DoctorReport, Error> {
         let spinner = ctx.output.spinner("gathering facts");
         let started = Instant::now();
         let mut result = match (&s.queue, &s.function) {
-            (Some(q), f) => diagnose_queue(ctx, q, f.as_ref()).await?,
+            (Some(q), f) => diagnose_queue(ctx, q, f.as_ref(), s.upstream).await?,
             (None, Some(f)) => diagnose_function(ctx, f, s.concurrency).await?,
             (None, None) => vec![],
         };
@@ -267,6 +297,7 @@ async fn diagnose_queue(
     ctx: &Ctx,
     queue_ref: &QueueRef,
     function: Option<&FunctionRef>,
+    upstream: bool,
 ) -> Result<Vec<Diagnosis>, Error> {
     let clients = &ctx.clients;
     let not_found_queue = || not_found("queue", queue_ref, "sqs:GetQueueUrl");
@@ -280,7 +311,7 @@ async fn diagnose_queue(
         if facts.function.is_none() && facts.skipped.is_empty() {
             return Err(not_found("function", f, "lambda:GetFunction"));
         }
-        return Ok(vec![diagnose(&facts, vec![])]);
+        return Ok(diagnose_with_upstream(ctx, vec![(facts, vec![])], upstream).await);
     }
     // The queue's mappings first (they name the functions), and the account's concurrency,
     // which needs nothing; the queue's attributes are read beside each function's facts.
@@ -294,7 +325,8 @@ async fn diagnose_queue(
     let known = || Known { queue: located.queue.clone(), caller: Some(caller.clone()), ..Known::default() };
     if mappings.is_empty() {
         let facts = gather::trigger::gather_with_mapping_tags(clients, queue_ref, None, known()).await?;
-        return Ok(vec![diagnose(&facts, vec![checks::mapping::missing(Some(&located.arn), None)])]);
+        let missing = checks::mapping::missing(Some(&located.arn), None);
+        return Ok(diagnose_with_upstream(ctx, vec![(facts, vec![missing])], upstream).await);
     }
     let all_mappings = mappings.clone();
     let mut by_function: Vec<(FunctionRef, Vec<MappingFacts>)> = Vec::new();
@@ -318,13 +350,14 @@ async fn diagnose_queue(
     // The account's concurrency is one fact for every trigger: read once, beside them.
     let account = account?;
     let facts = futures::future::try_join_all(futures).await;
-    Ok(facts?
+    let all = facts?
         .into_iter()
         .map(|mut facts| {
             facts.account_concurrency = account.clone();
-            diagnose(&facts, vec![])
+            (facts, vec![])
         })
-        .collect())
+        .collect();
+    Ok(diagnose_with_upstream(ctx, all, upstream).await)
 }
 
 /// The account's Lambda concurrency, read once for many triggers (an advisory read: an

@@ -116,6 +116,26 @@ pub fn chain(style: &Style, d: &Diagnosis) -> String {
 }
 
 pub(super) fn write_diagnosis(out: &mut dyn Write, style: &Style, d: &Diagnosis) -> io::Result<()> {
+    if let Some(up) = &d.upstream {
+        for p in &up.producers {
+            let verdict = match p.verdict {
+                "delivers" => style.green("delivers"),
+                "blocked" => style.red("✗ blocked"),
+                other => style.yellow(other),
+            };
+            writeln!(out, "{} {} → queue [{verdict}] ({})", p.kind, p.name, p.found_by)?;
+        }
+        for m in &up.metrics {
+            let Some(p) = up.producers.iter().find(|p| p.arn == m.producer) else { continue };
+            let counts = match (m.attempted, m.delivered) {
+                (a, Some(delivered)) => {
+                    format!("published {}, delivered {delivered}, failed {}", a.unwrap_or(0), m.failed)
+                }
+                (a, None) => format!("invocations {}, failed {}", a.unwrap_or(0), m.failed),
+            };
+            writeln!(out, "  {} {}: {counts}", p.kind, p.name)?;
+        }
+    }
     writeln!(out, "{}", chain(style, d))?;
     if let Some(dlq) = &d.dlq {
         writeln!(out, "  └ DLQ {} [{} message(s)]", dlq.name, dlq.depth.total())?;

@@ -68,6 +68,53 @@ pub enum TriggerVerdict {
     Broken,
 }
 
+/// Upstream of a queue: the producers doctor found and whether each can deliver.
+#[derive(Clone, Debug, Serialize)]
+pub struct UpstreamView {
+    pub producers: Vec<ProducerView>,
+    /// With `--metrics`: what CloudWatch counted for each producer (SNS topics, EventBridge
+    /// rules) and the queue's `NumberOfMessagesSent`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<crate::model::producers::ProducerMetrics>,
+    /// The facts, for `--metrics`.
+    #[serde(skip)]
+    pub facts: Box<crate::model::producers::ProducerFacts>,
+}
+
+/// One producer of the queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProducerView {
+    /// `sns`, `eventbridge` or `s3`.
+    pub kind: crate::model::producers::ProducerKind,
+    pub name: String,
+    pub arn: String,
+    pub found_by: String,
+    /// An EventBridge target's dead-letter queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dlq: Option<String>,
+    /// `delivers`, `blocked` (an error names why) or `conditional` (depends on conditions
+    /// sqs-trigger cannot tell).
+    pub verdict: &'static str,
+}
+
+impl UpstreamView {
+    pub fn of(facts: crate::model::producers::ProducerFacts) -> UpstreamView {
+        let producers = facts
+            .producers
+            .iter()
+            .map(|p| ProducerView {
+                kind: p.kind,
+                name: p.name.clone(),
+                arn: p.arn.clone(),
+                found_by: p.found_by.clone(),
+                dlq: p.dlq.as_ref().map(|d| d.to_string()),
+                verdict: checks::producers::verdict(&facts, p),
+            })
+            .collect();
+        UpstreamView { producers, metrics: vec![], facts: Box::new(facts) }
+    }
+}
+
 /// The diagnosis of one queue → function trigger.
 #[derive(Clone, Debug, Serialize)]
 pub struct Diagnosis {
@@ -89,6 +136,9 @@ pub struct Diagnosis {
     /// With `--metrics`: what CloudWatch says about the trigger over the window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<metrics::MetricsView>,
+    /// `doctor --queue`: upstream of the queue, the services that send to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<UpstreamView>,
     /// How long gathering this trigger's facts took (CI reports show it).
     #[serde(skip)]
     pub elapsed: Duration,
@@ -122,6 +172,7 @@ impl Diagnosis {
             verdict: TriggerVerdict::Warnings,
             findings: vec![finding],
             metrics: None,
+            upstream: None,
             elapsed: Duration::ZERO,
             account,
             region,

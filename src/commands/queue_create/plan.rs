@@ -159,6 +159,13 @@ pub async fn plan(ctx: &Ctx, spec: &QueueSpec) -> Result<QueuePlan, Error> {
             Desired::Kms { key_id: key_ref.to_string(), aliases: vec![] }
         }
     };
+    // alias/aws/sqs on a queue whose policy already lets a service send: that service could
+    // never use the key (a warning: the policy may be stale).
+    if let (EncryptionChoice::Kms(key_ref), Some(queue)) = (&spec.encryption, &existing)
+        && key_ref.is_aws_managed_sqs_alias()
+    {
+        findings.extend(crate::checks::producers::aws_managed_key_for_named_services(queue));
+    }
     let encryption_label = desired.label();
     let region = clients.region.clone();
     Ok(plan_steps(spec, existing, existing_dlq, &desired, caller, region, findings, encryption_label))

@@ -181,6 +181,7 @@ async fn refuse_while_broken(ctx: &Ctx, queue: &QueueFacts) -> Result<(), Error>
         concurrency: 8,
         metrics: None,
         scopes: Default::default(),
+        upstream: false,
     };
     let report = doctor::run(ctx, settings).await?;
     let errors: Vec<String> = report

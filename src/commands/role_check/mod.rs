@@ -114,8 +114,15 @@ pub async fn run(ctx: &Ctx, settings: Settings) -> Result<RoleCheckReport, Error
             }
             None => ctx.output.note("the role is unknown: nothing to fix"),
         }
-        if checked.findings.iter().any(|f| f.code == FindingCode::KmsKeyPolicyMissingGrant) {
-            ctx.output.note("the key policy was not changed (sqs-trigger never edits key policies): add the statement shown under kms-key-policy-missing-grant");
+        if checked.findings.iter().any(|f| {
+            matches!(
+                f.code,
+                FindingCode::KmsKeyPolicyMissingGrant
+                    | FindingCode::ProducerKeyPolicyMissingGrant
+                    | FindingCode::ProducerAwsManagedKey
+            )
+        }) {
+            ctx.output.note("the key policy was not changed (sqs-trigger never edits key policies): add the statement shown under kms-key-policy-missing-grant or producer-*");
         }
     }
     let policy = if settings.print_policy { policy_gen::least_privilege(&grants) } else { None };
@@ -164,7 +171,10 @@ pub async fn conclude(clients: &Clients, mut facts: TriggerFacts, function: &Fun
     gather::trigger::simulate(clients, &mut facts, &target).await;
     let simulator_unavailable = facts.simulation_unavailable.clone();
     let evaluation = role::evaluate(&facts, &target);
-    let findings = checks::role::role_check_findings(&facts, &target, &evaluation);
+    let mut findings = checks::role::role_check_findings(&facts, &target, &evaluation);
+    // Upstream of an SSE-KMS queue: the producers its policy names, whose key statement is
+    // printed, never written.
+    findings.extend(checks::producers::named_in_policy(&facts));
     Ok(Checked { facts, target, evaluation, simulator_unavailable, findings })
 }
 

@@ -10,6 +10,7 @@
 mod function;
 mod key;
 mod mappings;
+mod producers;
 mod queue;
 mod role;
 mod sam;
@@ -91,7 +92,9 @@ pub fn triggers(root: &Node, options: &Options) -> Vec<LintTrigger> {
         for (i, name) in forked.iter().enumerate() {
             env.assumed.insert((*name).clone(), bits & (1 << i) != 0);
         }
-        let mut triggers = Template::new(root, env, options).triggers();
+        let template = Template::new(root, env, options);
+        let mut triggers = template.triggers();
+        triggers.extend(template.producer_triggers());
         let assumes: Vec<String> = forked
             .iter()
             .enumerate()

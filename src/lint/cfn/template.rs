@@ -283,6 +283,28 @@ fn placeholder(env: &Env, id: &str, kind: &str, props: &Node) -> Option<Placehol
         }
         "AWS::IAM::Policy" => named("PolicyName").unwrap_or(generated),
         "AWS::Lambda::EventSourceMapping" => format!("lint-{id}"),
+        // The producers of a queue (SNS, EventBridge, S3): what their deliveries' aws:SourceArn is.
+        "AWS::SNS::Topic" => {
+            let name = named("TopicName").unwrap_or(generated);
+            let arn = format!("arn:{partition}:sns:{region}:{account}:{name}");
+            attributes.insert("TopicArn".into(), arn.clone());
+            attributes.insert("TopicName".into(), name);
+            arn
+        }
+        "AWS::Events::Rule" => {
+            let name = named("Name").unwrap_or(generated);
+            let arn = match named("EventBusName").filter(|b| b != "default" && !b.contains(':')) {
+                Some(bus) => format!("arn:{partition}:events:{region}:{account}:rule/{bus}/{name}"),
+                None => format!("arn:{partition}:events:{region}:{account}:rule/{name}"),
+            };
+            attributes.insert("Arn".into(), arn);
+            name
+        }
+        "AWS::S3::Bucket" => {
+            let name = named("BucketName").unwrap_or_else(|| generated.to_lowercase());
+            attributes.insert("Arn".into(), format!("arn:{partition}:s3:::{name}"));
+            name
+        }
         _ => return Some(Placeholder { reference: None, attributes }),
     };
     Some(Placeholder { reference: Some(reference), attributes })

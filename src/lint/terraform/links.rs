@@ -65,6 +65,8 @@ impl Translator<'_> {
             ("aws_kms_key", _) => reference(a),
             ("aws_kms_alias", _) => reference(a),
             ("aws_iam_policy", _) => reference(a),
+            // A topic's Ref is its ARN.
+            ("aws_sns_topic", _) => reference(a),
             _ => unknown(&format!("{a}.{}", attribute.unwrap_or("id"))),
         }
     }

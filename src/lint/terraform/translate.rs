@@ -160,6 +160,59 @@ impl Translator<'_> {
                 put("PolicyDocument", self.plain(r, "policy"));
                 "AWS::SQS::QueuePolicy"
             }
+            // The producers of a queue: SNS subscriptions, EventBridge targets, S3 notifications.
+            "aws_sns_topic" => {
+                put("TopicName", self.known(r, "name").map(json_node));
+                "AWS::SNS::Topic"
+            }
+            "aws_sns_topic_subscription" => {
+                put("Protocol", self.plain(r, "protocol"));
+                put("TopicArn", self.linked(r, "topic_arn", &["aws_sns_topic"]));
+                put("Endpoint", self.linked(r, "endpoint", &["aws_sqs_queue"]));
+                "AWS::SNS::Subscription"
+            }
+            // A target is a rule of its own here: the rule's name and bus make its ARN.
+            "aws_cloudwatch_event_target" => {
+                put("Name", self.known(r, "rule").map(json_node));
+                put("EventBusName", self.known(r, "event_bus_name").map(json_node));
+                let mut target = vec![("Id", text(r.address.clone()))];
+                if let Some(arn) = self.linked(r, "arn", &["aws_sqs_queue"]) {
+                    target.push(("Arn", arn));
+                }
+                let dlq = self.known(r, "dead_letter_config").and_then(|d| d.get(0)).and_then(|d| d.get("arn"));
+                if let Some(Json::String(dlq)) = dlq {
+                    let link = self.queue_by_arn(dlq).unwrap_or_else(|| text(dlq.clone()));
+                    target.push(("DeadLetterConfig", map(vec![("Arn", link)])));
+                }
+                put("Targets", Some(node(Value::Seq(vec![map(target)]))));
+                "AWS::Events::Rule"
+            }
+            // The notification is the bucket's NotificationConfiguration here.
+            "aws_s3_bucket_notification" => {
+                put("BucketName", self.known(r, "bucket").map(json_node));
+                let configs: Vec<Node> = match r.attr(self.config, "queue") {
+                    Attr::Known(Json::Array(queues)) => queues
+                        .iter()
+                        .filter_map(|q| q.get("queue_arn").and_then(Json::as_str))
+                        .map(|arn| map(vec![("Queue", self.queue_by_arn(arn).unwrap_or_else(|| text(arn.to_owned())))]))
+                        .collect(),
+                    Attr::Unknown(refs) => refs
+                        .iter()
+                        .filter_map(|(t, a)| {
+                            self.find(t).filter(|p| p.kind == "aws_sqs_queue").map(|p| self.link_to(p, a.as_deref()))
+                        })
+                        .map(|link| map(vec![("Queue", link)]))
+                        .collect(),
+                    _ => vec![],
+                };
+                if !configs.is_empty() {
+                    put(
+                        "NotificationConfiguration",
+                        Some(map(vec![("QueueConfigurations", node(Value::Seq(configs)))])),
+                    );
+                }
+                "AWS::S3::Bucket"
+            }
             _ => return None,
         };
         Some((
@@ -229,6 +282,17 @@ impl Translator<'_> {
             })
             .filter_map(|p| self.linked(p, "policy_arn", &["aws_iam_policy"]))
             .collect()
+    }
+}
+
+impl Translator<'_> {
+    /// A planned queue whose known ARN is `arn`, as a link.
+    fn queue_by_arn(&self, arn: &str) -> Option<Node> {
+        let q = self
+            .resources
+            .values()
+            .find(|p| p.kind == "aws_sqs_queue" && p.after.get("arn").and_then(Json::as_str) == Some(arn))?;
+        Some(self.link_to(q, Some("arn")))
     }
 }
 

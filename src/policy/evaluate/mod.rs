@@ -368,6 +368,65 @@ pub fn evaluate_resource_policy(
     ResourceGrant::NotGranted
 }
 
+/// Resource-policy evaluation (queue policy, key policy) of `action` on `resource` for an AWS
+/// service principal (`sns.amazonaws.com`) making requests with `context` (its `aws:SourceArn`
+/// and `aws:SourceAccount`).
+///
+/// A statement applies when its `Principal` names the service (`{"Service": ...}`) or anyone
+/// (`"*"`, `{"AWS": "*"}`). Conditions are first decided against `context`: a statement whose
+/// `aws:SourceArn` names another resource does not apply; one whose conditions cannot be told
+/// (keys `context` does not know) is a grant that carries their keys. Accounts, roles and
+/// delegation to IAM never serve a service principal.
+pub fn evaluate_service_grant(
+    doc: &PolicyDocument,
+    service: &str,
+    action: &str,
+    resource: &str,
+    context: &KnownContext,
+) -> ResourceGrant {
+    let doc = resolve_conditions(doc, context);
+    let mut deny_keys = Vec::new();
+    let mut direct = None;
+    for statement in &doc.statements {
+        let Some(keys) = gating_keys(statement, action, resource) else {
+            continue;
+        };
+        if !names_service_or_anyone(statement.principal.as_ref(), service) {
+            continue;
+        }
+        let sid = statement.sid.as_deref();
+        match statement.effect {
+            Effect::Deny if keys.is_empty() => return ResourceGrant::ExplicitDeny { sid: sid.map(str::to_owned) },
+            Effect::Deny => extend_unique(&mut deny_keys, &keys),
+            Effect::Allow => keep_better(&mut direct, sid, keys),
+        }
+    }
+    match direct {
+        Some((sid, mut keys)) => {
+            extend_unique(&mut keys, &deny_keys);
+            keys.sort();
+            ResourceGrant::Direct { sid: sid.map(str::to_owned), condition_keys: keys }
+        }
+        None => ResourceGrant::NotGranted,
+    }
+}
+
+/// Whether a `Principal` clause covers `service`: named under `Service`, or anyone.
+fn names_service_or_anyone(clause: Option<&PrincipalClause>, service: &str) -> bool {
+    let listed = |principals: &Principals| match principals {
+        Principals::Anyone => true,
+        Principals::Listed(_) => {
+            principals.values("AWS").iter().any(|v| v == "*")
+                || principals.values("Service").iter().any(|v| v == "*" || v.eq_ignore_ascii_case(service))
+        }
+    };
+    match clause {
+        None => false,
+        Some(PrincipalClause::Only(principals)) => listed(principals),
+        Some(PrincipalClause::AllExcept(principals)) => !listed(principals),
+    }
+}
+
 /// What is known about the context of one kind of request: a key's value, or that the key is
 /// absent. Keys not listed are unknown: conditions on them stay undecided.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -391,6 +450,18 @@ impl KnownContext {
             ("aws:vpcsourceip", None),
         ];
         KnownContext { entries: entries.iter().map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned))).collect() }
+    }
+
+    /// The requests a service makes on behalf of a resource (an SNS topic delivering, an
+    /// EventBridge rule invoking its target, an S3 bucket notifying): `aws:SourceArn` is that
+    /// resource and `aws:SourceAccount` its account, when known
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>).
+    pub fn service_on_behalf_of(source_arn: &str, source_account: Option<&str>) -> KnownContext {
+        let mut entries = vec![("aws:sourcearn".to_owned(), Some(source_arn.to_owned()))];
+        if let Some(account) = source_account {
+            entries.push(("aws:sourceaccount".to_owned(), Some(account.to_owned())));
+        }
+        KnownContext { entries }
     }
 
     /// Some(value or None if absent) for a known key; None for an unknown one.

@@ -561,3 +561,34 @@ fn a_vpc_endpoint_deny_in_a_queue_policy_denies_the_poller() {
     let ip = doc(r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#);
     assert_eq!(resolve_conditions(&ip, &poller), ip);
 }
+
+#[test]
+fn a_service_principal_is_served_by_its_own_statements_with_its_source() {
+    let doc = PolicyDocument::parse(
+        "queue policy",
+        r#"{"Statement":[
+          {"Sid":"topic","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*",
+           "Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:123456789012:orders"}}},
+          {"Sid":"account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sqs:*","Resource":"*"}
+        ]}"#,
+    )
+    .unwrap();
+    let grant = |service: &str, source: &str| {
+        evaluate_service_grant(
+            &doc,
+            service,
+            "sqs:SendMessage",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            &KnownContext::service_on_behalf_of(source, Some("123456789012")),
+        )
+    };
+    let topic = "arn:aws:sns:us-east-1:123456789012:orders";
+    assert_eq!(
+        grant("sns.amazonaws.com", topic),
+        ResourceGrant::Direct { sid: Some("topic".into()), condition_keys: vec![] }
+    );
+    // Another topic: the condition is false, the statement does not apply; the account's
+    // statement never serves a service principal.
+    assert_eq!(grant("sns.amazonaws.com", "arn:aws:sns:us-east-1:123456789012:other"), ResourceGrant::NotGranted);
+    assert_eq!(grant("events.amazonaws.com", topic), ResourceGrant::NotGranted);
+}
