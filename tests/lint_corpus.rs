@@ -59,10 +59,32 @@ const EXPECTED: &[(&str, &[(&str, u64)])] = &[
     ("sqs-lambda", &[("dlq-missing", 10)]),
 ];
 
+/// The parameters a template's checks need and the file leaves without a `Default`: given, as
+/// a user would give them (`--parameter`), so that nothing needed is unknown.
+const PARAMETERS: &[(&str, &[&str])] = &[
+    // The queue policy lets S3 send for `arn:aws:s3:::${SourceBucketName}`: the S3 producer's
+    // check needs the bucket's name (without it: one check-skipped, tested below).
+    ("s3-sqs-lambda", &["SourceBucketName=photos-in"]),
+];
+
+fn parameters(name: &str) -> Vec<&'static str> {
+    PARAMETERS
+        .iter()
+        .filter(|(n, _)| *n == name)
+        .flat_map(|(_, p)| p.iter().flat_map(|kv| ["--parameter", kv]))
+        .collect()
+}
+
 fn lint(path: &str) -> support::Run {
+    let name = std::path::Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    lint_with(path, &parameters(name))
+}
+
+fn lint_with(path: &str, extra: &[&str]) -> support::Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqs-trigger"));
     cmd.current_dir(repo_root())
         .args(["lint", path, "-o", "json"])
+        .args(extra)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", "/nonexistent")
@@ -115,4 +137,18 @@ fn the_corpus_skips_no_check_and_reports_exactly_the_pinned_findings() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_unknown_the_producer_check_needs_is_one_check_skipped() {
+    // Without the bucket's name, whether the queue policy lets the bucket send is unknown: the
+    // producer's check is skipped (naming the statement and the parameter), not failed.
+    let run = lint_with(&format!("{CORPUS}/s3-sqs-lambda.yaml"), &[]);
+    run.expect_code(0);
+    let findings = run.findings();
+    let skipped: Vec<&serde_json::Value> = findings.iter().filter(|f| f["code"] == "check-skipped").collect();
+    assert_eq!(skipped.len(), 1, "{}", run.stdout);
+    let message = skipped[0]["message"].as_str().unwrap();
+    assert!(message.contains("s3.amazonaws.com") && message.contains("SourceBucketName"), "{message}");
+    assert!(!findings.iter().any(|f| f["code"] == "producer-queue-policy-missing-grant"), "{}", run.stdout);
 }

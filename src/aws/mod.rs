@@ -1,6 +1,7 @@
 //! One `SdkConfig`, built from the global flags and the standard AWS chain, and the service
 //! clients built from it once and passed to every command.
 
+pub mod answer;
 pub mod errors;
 pub mod traffic;
 
@@ -15,6 +16,7 @@ pub use errors::{AwsResultExt, is_access_denied, is_not_found};
 pub use traffic::{Limits, RequestStats, ServiceLimits};
 
 use crate::gather::cache::FactCache;
+use answer::WholeAnswer;
 
 use crate::error::Error;
 
@@ -161,37 +163,65 @@ impl Clients {
         let counter = stats.counter();
         Clients {
             sqs: aws_sdk_sqs::Client::from_conf(
-                aws_sdk_sqs::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_sqs::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             lambda: aws_sdk_lambda::Client::from_conf(
-                aws_sdk_lambda::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_lambda::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             iam: aws_sdk_iam::Client::from_conf(
-                aws_sdk_iam::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_iam::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-                aws_sdk_cloudwatchlogs::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_cloudwatchlogs::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             sts: aws_sdk_sts::Client::from_conf(
-                aws_sdk_sts::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_sts::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                aws_sdk_cloudwatch::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_cloudwatch::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             kms: aws_sdk_kms::Client::from_conf(
-                aws_sdk_kms::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_kms::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             sns: aws_sdk_sns::Client::from_conf(
-                aws_sdk_sns::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_sns::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             events: aws_sdk_eventbridge::Client::from_conf(
-                aws_sdk_eventbridge::config::Builder::from(config).interceptor(counter.clone()).build(),
+                aws_sdk_eventbridge::config::Builder::from(config)
+                    .interceptor(counter.clone())
+                    .interceptor(WholeAnswer)
+                    .build(),
             ),
             // A custom endpoint (an emulator, a proxy) names no bucket host: path-style requests.
             s3: aws_sdk_s3::Client::from_conf(
                 aws_sdk_s3::config::Builder::from(config)
                     .force_path_style(config.endpoint_url().is_some())
                     .interceptor(counter)
+                    .interceptor(WholeAnswer)
                     .build(),
             ),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),

@@ -210,7 +210,7 @@ impl Emulator {
         let child = Command::new(&python)
             .args(["-c", watchdog, &std::process::id().to_string()])
             .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
-            .env("SERVICES", "sqs,lambda,iam,kms,logs,sts,cloudwatch")
+            .env("SERVICES", "sqs,lambda,iam,kms,logs,sts,cloudwatch,sns,events,s3")
             // Host mode: everything it writes stays in this run's directory (not /var/lib/localstack).
             .env("OVERRIDE_IN_DOCKER", "0")
             .env("FILESYSTEM_ROOT", dir.join("fs"))

@@ -118,10 +118,21 @@ impl Template<'_> {
         let label = format!("{} {} → {}", producer.kind.noun(), producer.name, queue.id);
         let facts =
             ProducerFacts { queue: destination, statements: vec![], producers: vec![producer], dlqs, skipped: vec![] };
+        let service = facts.producers[0].kind.service();
+        let unresolved = self.unresolved_service_statement(queue, service);
         let findings: Vec<(Finding, Spot)> = checks::producers::check(&facts)
             .into_iter()
             .filter(|f| f.code != FindingCode::CheckSkipped && crate::lint::facts::lint_capable(f.code))
-            .map(|f| (template_fix(f), found.spot.clone()))
+            .map(|f| match (&unresolved, f.code) {
+                // The queue policy has a statement for this service that lint cannot resolve
+                // (it was left out of the poller's checks, which it cannot change): whether it
+                // lets the producer send is unknown, not "no".
+                (Some((policy, why)), FindingCode::ProducerQueuePolicyMissingGrant) => {
+                    crate::lint::facts::skipped(f.resource, format!("the statement for {service} in {policy} ({why})"))
+                }
+                _ => template_fix(f),
+            })
+            .map(|f| (f, found.spot.clone()))
             .collect();
         Some(LintTrigger {
             label,
@@ -129,6 +140,30 @@ impl Template<'_> {
             spots: Spots { mapping: found.spot, ..Spots::default() },
             findings,
             assumes: vec![],
+        })
+    }
+
+    /// The queue policy of `queue` (its id) and what is unknown in its first statement for
+    /// `service` that holds an unknown value, if any.
+    fn unresolved_service_statement(&self, queue: &Resource, service: &str) -> Option<(String, String)> {
+        let arn = self.attr(&queue.id, "Arn").unwrap_or_default().to_owned();
+        let reference = self.env.resources.get(&queue.id).and_then(|p| p.reference.clone()).unwrap_or_default();
+        let names =
+            |qs: &Val| qs.items().iter().any(|u| u.as_str() == Some(arn.as_str()) || u.as_str() == Some(&reference));
+        let policy = self.of_kind("AWS::SQS::QueuePolicy").find(|p| p.prop("Queues").is_some_and(names))?;
+        let statements = policy.prop("PolicyDocument")?.get("Statement")?;
+        let statements = match statements {
+            Val::List(items) => items.clone(),
+            one => vec![one.clone()],
+        };
+        statements.iter().find_map(|st| {
+            let why = st.unknown()?;
+            let services = st.get("Principal")?.get("Service")?;
+            let named = match services {
+                Val::Str(s) => s == service,
+                other => other.items().iter().any(|s| s.as_str() == Some(service)),
+            };
+            named.then(|| (format!("queue policy {}", policy.id), why.to_owned()))
         })
     }
 
