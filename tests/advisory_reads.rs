@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 use sqs_trigger::gather::reads::{self, Need, READS, Read};
-use sqs_trigger_test_support::{Emulator, poller_policy, unique};
+use sqs_trigger_test_support::{ACCOUNT, Emulator, poller_policy, unique};
 
 /// One advisory read made to fail: the emulator operation, and a substring of the request
 /// that picks this read's request out of the others of the same operation.
@@ -28,7 +28,7 @@ const FAILURES: [&str; 5] = ["access-denied", "unknown-operation", "html", "trun
 
 /// The account: an encrypted queue with a DLQ, its mapping with filters encrypted by a
 /// second key, a function whose role lacks kms:Decrypt and may send to the queue, its log
-/// group.
+/// group, and the queue's producers (SNS, EventBridge, S3).
 struct Account {
     queue: String,
     dlq: String,
@@ -36,6 +36,8 @@ struct Account {
     role: String,
     queue_key: String,
     filter_key: String,
+    /// The dead-letter queue of the EventBridge target (on the queue's key).
+    target_dlq: String,
 }
 
 fn account(emu: &Emulator) -> Account {
@@ -95,7 +97,88 @@ fn account(emu: &Emulator) -> Account {
         emu.logs().create_log_group().log_group_name(format!("/aws/lambda/{function}")).send().await
     })
     .expect("CreateLogGroup");
-    Account { queue, dlq, function, role: role_name, queue_key, filter_key }
+    let target_dlq = producers(emu, &queue, &queue_key);
+    Account { queue, dlq, function, role: role_name, queue_key, filter_key, target_dlq }
+}
+
+/// The queue's producers, whose reads doctor makes upstream of it: an SNS topic, an
+/// EventBridge rule (its target with a dead-letter queue on the same key) and an S3 bucket,
+/// each allowed by the queue policy; the key's policy serves none of them (producer-* errors
+/// for the lost reads to take away). S3 refuses a notification to a queue it cannot use, so
+/// the queue is on SSE-SQS while it is set up, then back on its key. Returns the target's DLQ.
+fn producers(emu: &Emulator, queue: &str, key: &str) -> String {
+    let arn = |name: &str| format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{name}");
+    let name = unique("adv-src");
+    let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:{name}");
+    let rule = format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/{name}");
+    let bucket = name.to_lowercase();
+    let statement = |service: &str, source: &str| {
+        serde_json::json!({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sqs:SendMessage",
+            "Resource": arn(queue), "Condition": {"ArnEquals": {"aws:SourceArn": source}}})
+    };
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        statement("sns.amazonaws.com", &topic),
+        statement("events.amazonaws.com", &rule),
+        statement("s3.amazonaws.com", &format!("arn:aws:s3:::{bucket}")),
+    ]});
+    let url = emu.queue_url(queue).expect("the queue");
+    let set = |attributes: &[(&str, &str)]| {
+        emu.block_on(async {
+            let mut req = emu.sqs().set_queue_attributes().queue_url(&url);
+            for (k, v) in attributes {
+                req = req.attributes((*k).into(), *v);
+            }
+            req.send().await
+        })
+        .expect("SetQueueAttributes")
+    };
+    set(&[("Policy", &policy.to_string()), ("KmsMasterKeyId", ""), ("SqsManagedSseEnabled", "true")]);
+    emu.block_on(async {
+        let sns = emu.sns();
+        sns.create_topic().name(&name).send().await.expect("CreateTopic");
+        sns.subscribe().topic_arn(&topic).protocol("sqs").endpoint(arn(queue)).send().await.expect("Subscribe");
+        let s3 = emu.s3();
+        s3.create_bucket().bucket(&bucket).send().await.expect("CreateBucket");
+        let config = aws_sdk_s3::types::NotificationConfiguration::builder()
+            .queue_configurations(
+                aws_sdk_s3::types::QueueConfiguration::builder()
+                    .queue_arn(arn(queue))
+                    .events(aws_sdk_s3::types::Event::S3ObjectCreated)
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        s3.put_bucket_notification_configuration()
+            .bucket(&bucket)
+            .notification_configuration(config)
+            .send()
+            .await
+            .expect("PutBucketNotificationConfiguration");
+    });
+    set(&[("KmsMasterKeyId", key), ("SqsManagedSseEnabled", "false")]);
+    // The target's DLQ on a key of its own, so that a fault on the queue's key is one fact.
+    let target_dlq = format!("{queue}-ebdlq");
+    emu.block_on(async {
+        let dlq_key = emu.kms().create_key().description("target dlq key").send().await.expect("CreateKey");
+        let dlq_key = dlq_key.key_metadata.expect("key metadata").key_id;
+        emu.sqs()
+            .create_queue()
+            .queue_name(&target_dlq)
+            .attributes("KmsMasterKeyId".into(), dlq_key)
+            .send()
+            .await
+            .expect("CreateQueue");
+        let events = emu.events();
+        events.put_rule().name(&name).event_pattern(r#"{"source":["shop.orders"]}"#).send().await.expect("PutRule");
+        let target = aws_sdk_eventbridge::types::Target::builder()
+            .id("queue")
+            .arn(arn(queue))
+            .dead_letter_config(aws_sdk_eventbridge::types::DeadLetterConfig::builder().arn(arn(&target_dlq)).build())
+            .build()
+            .unwrap();
+        events.put_targets().rule(&name).targets(target).send().await.expect("PutTargets");
+    });
+    target_dlq
 }
 
 fn cases(a: &Account) -> Vec<Case> {
@@ -115,8 +198,14 @@ fn cases(a: &Account) -> Vec<Case> {
         case(&reads::LOG_GROUP, "DescribeLogGroups", None, "logs:DescribeLogGroups"),
         case(&reads::RECURSION, "GetFunctionRecursionConfig", None, "lambda:GetFunctionRecursionConfig"),
         case(&reads::ACCOUNT_CONCURRENCY, "GetAccountSettings", None, "lambda:GetAccountSettings"),
-        case(&reads::METRICS, "GetMetricData", None, "cloudwatch:GetMetricData"),
+        // The trigger's metrics, not the producers' (a request of its own).
+        case(&reads::METRICS, "GetMetricData", Some("AWS/Lambda"), "cloudwatch:GetMetricData"),
         case(&reads::MAPPING_TAGS, "ListTags", None, "lambda:ListTags"),
+        case(&reads::SNS_SUBSCRIPTIONS, "ListSubscriptionsByTopic", None, "sns:ListSubscriptionsByTopic"),
+        case(&reads::EVENTBRIDGE_TARGETS, "ListRuleNamesByTarget", None, "events:ListRuleNamesByTarget"),
+        case(&reads::S3_NOTIFICATIONS, "GetBucketNotificationConfiguration", None, "s3:GetBucketNotification"),
+        case(&reads::PRODUCER_DLQ, "GetQueueAttributes", Some(&a.target_dlq), "sqs:GetQueueAttributes"),
+        case(&reads::PRODUCER_METRICS, "GetMetricData", Some("AWS/SNS"), "cloudwatch:GetMetricData"),
     ]
 }
 
@@ -168,7 +257,12 @@ fn each_advisory_read_that_cannot_be_answered_is_one_check_skipped_and_the_job_i
     assert!(healthy.skipped.is_empty(), "the healthy run reads everything: {:?}\n{}", healthy.skipped, healthy.stderr);
     assert!(healthy.whole, "the healthy report names the queue and the function");
     let codes: BTreeSet<&str> = healthy.findings.iter().map(|(code, _, _)| code.as_str()).collect();
-    for code in ["role-missing-permission", "recursive-loop-possible", "filter-deletes-unmatched"] {
+    for code in [
+        "role-missing-permission",
+        "recursive-loop-possible",
+        "filter-deletes-unmatched",
+        "producer-key-policy-missing-grant",
+    ] {
         assert!(codes.contains(code), "the healthy run finds {code}: {:?}", healthy.findings);
     }
     assert_eq!(healthy.code, exit_of(&healthy.findings), "{:?}", healthy.findings);
@@ -194,7 +288,7 @@ fn each_advisory_read_that_cannot_be_answered_is_one_check_skipped_and_the_job_i
             let mut flags = vec!["--operation-timeout", "1s", "--max-attempts", "2"];
             // Only --metrics reads the metrics (their verdict moves with the clock, so the
             // healthy run is without them: every finding they feed is skipped here anyway).
-            if std::ptr::eq(case.read, &reads::METRICS) {
+            if std::ptr::eq(case.read, &reads::METRICS) || std::ptr::eq(case.read, &reads::PRODUCER_METRICS) {
                 flags.push("--metrics");
             }
             let got = doctor(&emu, &a, &flags);

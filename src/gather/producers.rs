@@ -55,6 +55,14 @@ pub async fn gather(clients: &Clients, queue: &QueueFacts, key: Option<Fact<KeyL
         }
     }
     let dlqs = futures::future::join_all(dlq_arns.iter().map(|arn| destination(clients, arn))).await;
+    // A dead-letter queue (or its key) that could not be read is said once, as the others are.
+    for dlq in &dlqs {
+        match dlq {
+            Err(unreadable) => facts.skipped.push(unreadable.clone()),
+            Ok(Destination { key: Some(Err(unreadable)), .. }) => facts.skipped.push(unreadable.clone()),
+            Ok(_) => {}
+        }
+    }
     facts.dlqs = dlqs;
     facts
 }
