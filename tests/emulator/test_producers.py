@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import subprocess
-import sys
-import tempfile
 import time
 import unittest
 import urllib.request
@@ -29,7 +26,8 @@ try:
 except ImportError as exc:  # never skip silently
     raise SystemExit(f"boto3 is not importable ({exc}); run `make venv`") from exc
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from harness import start_emulator
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 SERVICES = {"sns": "sns.amazonaws.com", "events": "events.amazonaws.com", "s3": "s3.amazonaws.com"}
@@ -40,29 +38,7 @@ endpoint = ""
 
 def setUpModule() -> None:
     global emulator, endpoint
-    workdir = tempfile.mkdtemp(prefix="sqs-trigger-producers-")
-    port_file = os.path.join(workdir, "port")
-    with open(os.path.join(workdir, "emulator.log"), "w") as log:
-        emulator = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "launcher.py"), "--port", "0", "--port-file", port_file,
-             "--exit-with-parent", str(os.getpid())],
-            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
-        )
-    deadline = time.time() + 60
-    while True:
-        if os.path.exists(port_file):
-            with open(port_file) as fh:
-                endpoint = f"http://127.0.0.1:{fh.read().strip()}"
-            try:
-                urllib.request.urlopen(endpoint + "/moto-api/data.json", timeout=5).read()
-                return
-            except OSError:
-                pass
-        if emulator.poll() is not None:
-            raise RuntimeError(f"the emulator exited; see {workdir}/emulator.log; run `make venv`")
-        if time.time() > deadline:
-            raise RuntimeError(f"the emulator did not start; see {workdir}/emulator.log")
-        time.sleep(0.1)
+    emulator, endpoint = start_emulator("sqs-trigger-producers-", None)
 
 
 def tearDownModule() -> None:
